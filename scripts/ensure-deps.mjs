@@ -1,0 +1,29 @@
+// Makes a fresh checkout runnable: installs npm packages when node_modules is missing or stale.
+// Uses only Node built-ins so it works before `npm ci`.
+import { existsSync, statSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+
+export function ensureNodeModules() {
+  const lock = 'package-lock.json';
+  const marker = 'node_modules/.package-lock.json';
+  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
+  if (!stale) return;
+  console.log('Installing npm packages (npm ci)...');
+  execSync('npm ci --no-audit --no-fund', {
+    stdio: 'inherit',
+    env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+  });
+}
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Installs Debian's Chromium when it is missing and we are root; otherwise explains what to do. */
+export function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() === 0) {
+    console.log('Installing Chromium (apt-get install -y chromium)...');
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit', shell: '/bin/bash' });
+    if (existsSync(CHROMIUM)) return;
+  }
+  throw new Error(`Chromium not found at ${CHROMIUM}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+}

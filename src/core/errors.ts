@@ -1,0 +1,50 @@
+/**
+ * Stable error codes reported by the kit. They never change meaning between versions,
+ * so hosts can switch on them.
+ */
+export type Vib3ErrorCode =
+  | 'INVALID_PARAM'
+  | 'UNKNOWN_PARAM'
+  | 'WEBGPU_UNAVAILABLE'
+  | 'WEBGL2_UNAVAILABLE'
+  | 'NO_BACKEND'
+  | 'RENDERER_INIT_FAILED'
+  | 'RENDERER_LOAD_FAILED'
+  | 'INVALID_RENDERER'
+  | 'INVALID_OPTION'
+  | 'CONTEXT_LOST'
+  | 'SNAPSHOT_FAILED'
+  | 'AUDIO_SOURCE_INVALID';
+
+/** The shape of every error the kit reports, in events and in rejected promises. */
+export interface Vib3ErrorDetail {
+  /** Stable machine-readable code. */
+  code: Vib3ErrorCode;
+  /** What went wrong, for humans. */
+  message: string;
+  /** What the user can do about it. */
+  suggestion: string;
+}
+
+/** An `Error` that carries a stable `code` and a `suggestion`. */
+export class Vib3Error extends Error implements Vib3ErrorDetail {
+  readonly code: Vib3ErrorCode;
+  readonly suggestion: string;
+  constructor(code: Vib3ErrorCode, message: string, suggestion: string) {
+    super(message);
+    this.name = 'Vib3Error';
+    this.code = code;
+    this.suggestion = suggestion;
+  }
+  /** Plain-object form used as an event `detail`. */
+  toDetail(): Vib3ErrorDetail {
+    return { code: this.code, message: this.message, suggestion: this.suggestion };
+  }
+}
+
+/** Converts anything thrown into a {@link Vib3Error}, keeping codes of errors that already have one. */
+export function toVib3Error(err: unknown, fallbackCode: Vib3ErrorCode, suggestion: string): Vib3Error {
+  if (err instanceof Vib3Error) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new Vib3Error(fallbackCode, message, suggestion);
+}

@@ -1,0 +1,626 @@
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { Vib3Error, toVib3Error, type Vib3ErrorDetail } from '../core/errors.js';
+import {
+  PARAM_BY_ATTRIBUTE,
+  PARAM_SPECS,
+  defaultParams,
+  normalizeParam,
+  normalizeParams,
+  type Vib3ParamName,
+  type Vib3Params,
+} from '../core/params.js';
+import type { BackendKind, RendererContract, RendererFactory, RendererPreference } from '../render/contract.js';
+import { buildFrameState, type FrameState } from '../render/frame-state.js';
+import { AudioInput } from './audio-input.js';
+import { frameScheduler, type FrameClient } from './frame-scheduler.js';
+import { PointerTracker } from './pointer-tracker.js';
+
+/** `motion`: `auto` follows `prefers-reduced-motion` live. */
+export type MotionPreference = 'auto' | 'reduce' | 'full';
+/** `loading`: `lazy` starts the renderer when the element first scrolls into view. */
+export type LoadingStrategy = 'lazy' | 'eager';
+
+/** Options of {@link Vib3Canvas.snapshot}. */
+export interface SnapshotOptions {
+  /** MIME type, default `image/png`. */
+  type?: string;
+  /** Encoder quality 0..1 for lossy types. */
+  quality?: number;
+  /** Output width in pixels (default: the element's drawing-buffer width). */
+  width?: number;
+  /** Output height in pixels (default: the element's drawing-buffer height). */
+  height?: number;
+}
+
+/** `detail` of `vib3-ready`. */
+export interface Vib3ReadyDetail {
+  backend: BackendKind;
+}
+/** `detail` of `vib3-params-change`: the parameters that changed, with their new values. */
+export interface Vib3ParamsChangeDetail {
+  changed: Partial<Vib3Params>;
+}
+/** `detail` of `vib3-context-lost`. */
+export interface Vib3ContextLostDetail {
+  reason: string;
+}
+/** `detail` of `vib3-context-restored`. */
+export interface Vib3ContextRestoredDetail {
+  backend: BackendKind;
+}
+
+/** Largest snapshot edge in pixels. */
+export const MAX_SNAPSHOT_SIZE = 4096;
+/** Device-pixel-ratio cap for the drawing buffer. */
+export const MAX_DPR = 2;
+
+const RENDERERS: readonly RendererPreference[] = ['auto', 'webgpu', 'webgl2'];
+const MOTIONS: readonly MotionPreference[] = ['auto', 'reduce', 'full'];
+const LOADINGS: readonly LoadingStrategy[] = ['lazy', 'eager'];
+const DEFAULT_ALT = 'Animated 4D geometry visual';
+
+let rendererFactoryLoader: () => Promise<RendererFactory> = () =>
+  import('../render/three/three-view.js').then((m) => m.createThreeView);
+
+/**
+ * Replaces the renderer every element created afterwards uses (extension renderers plug in here).
+ * The default loads the built-in three.js renderer chunk on first use.
+ */
+export function setRendererFactory(loader: () => Promise<RendererFactory>): void {
+  rendererFactoryLoader = loader;
+}
+
+/**
+ * `<vib3-canvas>`: a live VIB3 4D geometry visual, rendered with WebGPU where available and
+ * WebGL2 elsewhere. Every VIB3 parameter is a property and a kebab-case attribute
+ * (`rot4dXW` ↔ `rot4d-xw`). All elements of a page share one GPU device / GL context.
+ *
+ * @tagname vib3-canvas
+ * @slot fallback - Shown when no backend can run (or the chosen one is unavailable).
+ * @csspart canvas - The canvas the visual is drawn into.
+ * @csspart fallback - The wrapper around the fallback slot.
+ * @cssprop --vib3-background - Colour behind the visual before the first frame. Default `#000`.
+ * @event vib3-ready - The first frame is on screen. `detail: { backend: 'webgpu' | 'webgl2' }`.
+ * @event vib3-params-change - Parameters changed. `detail: { changed: Partial<Vib3Params> }`.
+ * @event vib3-error - Something went wrong. `detail: { code, message, suggestion }`.
+ * @event vib3-context-lost - The GPU device / GL context was lost; recovery starts. `detail: { reason }`.
+ * @event vib3-context-restored - Rendering resumed on a new device / context. `detail: { backend }`.
+ */
+export class Vib3Canvas extends LitElement implements FrameClient {
+  static override styles = css`
+    :host {
+      display: inline-block;
+      position: relative;
+      width: 300px;
+      height: 150px;
+      overflow: hidden;
+      contain: content;
+      background: var(--vib3-background, #000);
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    canvas {
+      display: block;
+      width: 100%;
+      height: 100%;
+    }
+    .fallback {
+      position: absolute;
+      inset: 0;
+      display: none;
+      align-items: center;
+      justify-content: center;
+      padding: 0.5em;
+      box-sizing: border-box;
+      color: var(--vib3-fallback-color, #ccc);
+      font: 13px/1.4 system-ui, sans-serif;
+      text-align: center;
+    }
+    :host([data-fallback]) .fallback {
+      display: flex;
+    }
+    :host([data-fallback]) canvas {
+      visibility: hidden;
+    }
+  `;
+
+  static override properties = {
+    renderer: { noAccessor: true },
+    motion: { noAccessor: true },
+    loading: { noAccessor: true },
+    paused: { type: Boolean, reflect: true },
+    time: { noAccessor: true },
+    alt: {},
+    theme: {},
+  };
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, ...PARAM_BY_ATTRIBUTE.keys()];
+  }
+
+  /** While `paused`, the clock stands still; with `time`, frames are deterministic. */
+  declare paused: boolean;
+  /** Accessible name (the host has `role="img"`). */
+  declare alt: string;
+  /** Theme pack name (applied by the theming layer). */
+  declare theme: string;
+
+  private _params: Vib3Params = defaultParams();
+  private _renderer: RendererPreference = 'auto';
+  private _motion: MotionPreference = 'auto';
+  private _loading: LoadingStrategy = 'lazy';
+  private _clockMs = 0;
+  private _activeBackend: BackendKind | 'none' = 'none';
+  private _view: RendererContract | undefined;
+  private _starting: Promise<void> | undefined;
+  private _startToken = 0;
+  private _ready = false;
+  private _dirty = true;
+  private _visible = false;
+  private _lastNow: number | undefined;
+  private _reflecting: string | null = null;
+  private _reducedMotionQuery: MediaQueryList | undefined;
+  private _intersection: IntersectionObserver | undefined;
+  private _resize: ResizeObserver | undefined;
+  private readonly _pointer = new PointerTracker();
+  private readonly _audio = new AudioInput();
+  private _audioSource: AudioNode | null = null;
+  private _cssWidth = 0;
+  private _cssHeight = 0;
+
+  constructor() {
+    super();
+    this.paused = false;
+    this.alt = DEFAULT_ALT;
+    this.theme = '';
+    // Values assigned before the element was defined shadow the accessors; re-apply them.
+    for (const spec of PARAM_SPECS) {
+      if (Object.prototype.hasOwnProperty.call(this, spec.name)) {
+        const value = (this as unknown as Record<string, unknown>)[spec.name];
+        delete (this as unknown as Record<string, unknown>)[spec.name];
+        (this as unknown as Record<string, unknown>)[spec.name] = value;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** `auto` (WebGPU, else WebGL2), `webgpu` or `webgl2`. An explicit choice never switches silently. */
+  get renderer(): RendererPreference {
+    return this._renderer;
+  }
+  set renderer(value: RendererPreference) {
+    const v = this._enumOption('renderer', value, RENDERERS, 'auto');
+    if (v === undefined || v === this._renderer) return;
+    const old = this._renderer;
+    this._renderer = v;
+    this.requestUpdate('renderer', old);
+    if (this._view || this._starting) this._restart();
+  }
+
+  /** `auto` follows `prefers-reduced-motion` live; `reduce` keeps a still frame; `full` animates. */
+  get motion(): MotionPreference {
+    return this._motion;
+  }
+  set motion(value: MotionPreference) {
+    const v = this._enumOption('motion', value, MOTIONS, 'auto');
+    if (v === undefined || v === this._motion) return;
+    const old = this._motion;
+    this._motion = v;
+    this.requestUpdate('motion', old);
+    this._dirty = true;
+  }
+
+  /** `lazy` (default) starts rendering when scrolled into view; `eager` starts on connect. */
+  get loading(): LoadingStrategy {
+    return this._loading;
+  }
+  set loading(value: LoadingStrategy) {
+    const v = this._enumOption('loading', value, LOADINGS, 'lazy');
+    if (v === undefined || v === this._loading) return;
+    const old = this._loading;
+    this._loading = v;
+    this.requestUpdate('loading', old);
+    if (v === 'eager' && this.isConnected) this._start();
+  }
+
+  /** Element time in ms. Setting it jumps the clock; with `paused` that exact instant is rendered. */
+  get time(): number {
+    return this._clockMs;
+  }
+  set time(value: number) {
+    if (value === null || value === undefined) return;
+    const num = typeof value === 'string' ? Number(value) : value;
+    if (typeof num !== 'number' || !Number.isFinite(num)) {
+      this._reportError(new Vib3Error('INVALID_OPTION', `time must be a finite number of milliseconds; got ${String(value)}.`, 'Set time to e.g. 1500, or remove the attribute.'));
+      return;
+    }
+    const old = this._clockMs;
+    this._clockMs = num;
+    this._dirty = true;
+    this.requestUpdate('time', old);
+  }
+
+  /** The backend in use: `webgpu`, `webgl2`, or `none` (not started, or unavailable). */
+  get activeBackend(): BackendKind | 'none' {
+    return this._activeBackend;
+  }
+
+  /** A host-supplied Web Audio node whose bass / mid / high bands modulate the visual; null for none. */
+  get audioSource(): AudioNode | null {
+    return this._audioSource;
+  }
+  set audioSource(node: AudioNode | null) {
+    try {
+      this._audio.connect(node);
+      this._audioSource = node ?? null;
+    } catch (err) {
+      this._audioSource = null;
+      this._reportError(toVib3Error(err, 'AUDIO_SOURCE_INVALID', 'Pass an AudioNode or null.'));
+    }
+  }
+
+  /**
+   * Applies several parameters as one update (one render, one `vib3-params-change`).
+   * Values clamp and round like properties; if any value is invalid, nothing changes, a
+   * `vib3-error` is dispatched and `false` returned.
+   */
+  setParams(partial: Partial<Vib3Params>): boolean {
+    let normalized: Partial<Vib3Params>;
+    try {
+      normalized = normalizeParams(partial as Record<string, unknown>);
+    } catch (err) {
+      this._reportError(toVib3Error(err, 'INVALID_PARAM', 'Check the parameter table in the docs.'));
+      return false;
+    }
+    this._applyParams(normalized);
+    return true;
+  }
+
+  /** A copy of all current parameters. */
+  getParams(): Vib3Params {
+    return { ...this._params };
+  }
+
+  /** Restores every parameter to its default (one `vib3-params-change`). */
+  reset(): void {
+    this._applyParams(defaultParams());
+  }
+
+  /**
+   * Renders the current frame (at the element's size, or `width` x `height`) and encodes it.
+   * Rejects with a Vib3Error when no backend is running.
+   */
+  async snapshot(options: SnapshotOptions = {}): Promise<Blob> {
+    const type = options.type ?? 'image/png';
+    if (this._starting) await this._starting.catch(() => undefined);
+    const view = this._view as (RendererContract & { renderOffscreen?: (f: FrameState, w: number, h: number) => HTMLCanvasElement }) | undefined;
+    if (!view || this._activeBackend === 'none') {
+      throw new Vib3Error('SNAPSHOT_FAILED', 'The element has no running renderer.', 'Wait for vib3-ready; if the element shows its fallback, no backend is available.');
+    }
+    const canvas = this._canvas!;
+    const width = this._snapshotSize(options.width, canvas.width, 'width');
+    const height = this._snapshotSize(options.height, canvas.height, 'height');
+    let source: HTMLCanvasElement;
+    if (view.renderOffscreen) {
+      source = view.renderOffscreen(this._frameState(width, height), width, height);
+    } else {
+      view.render(this._frameState(canvas.width, canvas.height));
+      source = canvas;
+    }
+    return new Promise<Blob>((resolve, reject) => {
+      source.toBlob(
+        (blob) => (blob ? resolve(blob) : reject(new Vib3Error('SNAPSHOT_FAILED', `The browser could not encode ${type}.`, 'Use image/png, image/jpeg or image/webp.'))),
+        type,
+        options.quality,
+      );
+    });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('role')) this.setAttribute('role', 'img');
+    this._syncLabel();
+    this._pointer.attach(this);
+    this._reducedMotionQuery = matchMedia('(prefers-reduced-motion: reduce)');
+    this._reducedMotionQuery.addEventListener('change', this._onMotionChange);
+    this._resize = new ResizeObserver(() => this._measure());
+    this._resize.observe(this);
+    this._intersection = new IntersectionObserver((entries) => {
+      const entry = entries[entries.length - 1];
+      this._visible = entry ? entry.isIntersecting : false;
+      this._view?.setActive(this._visible);
+      if (this._visible) {
+        this._dirty = true;
+        this._start();
+      }
+    });
+    this._intersection.observe(this);
+    frameScheduler.add(this);
+    if (this._loading === 'eager') this._start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    frameScheduler.remove(this);
+    this._pointer.detach();
+    this._reducedMotionQuery?.removeEventListener('change', this._onMotionChange);
+    this._resize?.disconnect();
+    this._intersection?.disconnect();
+    this._resize = undefined;
+    this._intersection = undefined;
+    this._audio.disconnect();
+    this._stop();
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    const spec = PARAM_BY_ATTRIBUTE.get(name);
+    if (!spec) {
+      super.attributeChangedCallback(name, old, value);
+      return;
+    }
+    if (this._reflecting === name || old === value) return;
+    if (value === null) {
+      this._applyParams({ [spec.name]: spec.default } as Partial<Vib3Params>);
+      return;
+    }
+    try {
+      this._applyParams({ [spec.name]: normalizeParam(spec.name, value) } as Partial<Vib3Params>, name);
+    } catch (err) {
+      this._reportError(toVib3Error(err, 'INVALID_PARAM', 'Check the attribute value.'));
+      // Keep the DOM truthful: the attribute shows the value actually in effect.
+      this._reflect(name, String(this._params[spec.name]));
+    }
+  }
+
+  protected override render() {
+    return html`<canvas part="canvas" aria-hidden="true"></canvas>
+      <div part="fallback" class="fallback"><slot name="fallback">4D visual unavailable in this browser.</slot></div>`;
+  }
+
+  protected override firstUpdated(): void {
+    this._measure();
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('alt')) this._syncLabel();
+    if (changed.has('paused')) {
+      this._dirty = true;
+      this._lastNow = undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  /** @internal Called by the page-wide frame scheduler. */
+  frame(now: number): void {
+    const dt = this._lastNow === undefined ? 0 : Math.min(now - this._lastNow, 250);
+    this._lastNow = now;
+    if (!this._ready || !this._view || !this._visible || document.hidden) return;
+    const animating = !this.paused && !this._reducedMotion;
+    if (animating) this._clockMs += dt;
+    const interacting = this._pointer.settling || this._audio.active;
+    if (!animating && !interacting && !this._dirty) return;
+    this._dirty = false;
+    const canvas = this._canvas!;
+    this._view.render(this._frameState(canvas.width, canvas.height, dt));
+  }
+
+  private _frameState(width: number, height: number, dt = 0): FrameState {
+    return buildFrameState({
+      params: this._params,
+      timeMs: this._clockMs,
+      width,
+      height,
+      pointer: this._pointer.step(dt),
+      audio: this._audio.read(),
+    });
+  }
+
+  private get _reducedMotion(): boolean {
+    if (this._motion === 'reduce') return true;
+    if (this._motion === 'full') return false;
+    return this._reducedMotionQuery?.matches ?? false;
+  }
+
+  private _onMotionChange = (): void => {
+    this._dirty = true;
+  };
+
+  private get _canvas(): HTMLCanvasElement | null {
+    return this.renderRoot?.querySelector('canvas') ?? null;
+  }
+
+  private _measure(): void {
+    const rect = this.getBoundingClientRect();
+    this._cssWidth = rect.width;
+    this._cssHeight = rect.height;
+    this._applySize();
+  }
+
+  private _applySize(): void {
+    const canvas = this._canvas;
+    if (!canvas) return;
+    const dpr = Math.min(globalThis.devicePixelRatio || 1, MAX_DPR);
+    const w = Math.max(1, Math.round(this._cssWidth * dpr));
+    const h = Math.max(1, Math.round(this._cssHeight * dpr));
+    if (this._view) this._view.resize(w, h);
+    else {
+      canvas.width = w;
+      canvas.height = h;
+    }
+    this._dirty = true;
+  }
+
+  // ---------------------------------------------------------------- renderer lifecycle
+
+  private _start(): void {
+    if (this._view || this._starting || !this.isConnected) return;
+    const token = ++this._startToken;
+    const connectedAt = performance.now();
+    this._starting = (async () => {
+      await this.updateComplete;
+      const canvas = this._canvas!;
+      let view: RendererContract | undefined;
+      try {
+        const factory = await rendererFactoryLoader().catch((err: unknown) => {
+          throw toVib3Error(err, 'RENDERER_LOAD_FAILED', 'Check that the renderer chunk is served next to the kit (same folder as the entry file).');
+        });
+        view = factory(canvas, this._renderer, {
+          onContextLost: (reason) => {
+            this._emit<Vib3ContextLostDetail>('vib3-context-lost', { reason });
+          },
+          onContextRestored: (backend) => {
+            this._dirty = true;
+            this._emit<Vib3ContextRestoredDetail>('vib3-context-restored', { backend });
+          },
+          onError: (error) => this._fail(toVib3Error(error, 'CONTEXT_LOST', 'Reload the page to start the renderer again.')),
+        });
+        await view.init();
+        if (token !== this._startToken) {
+          view.dispose();
+          return;
+        }
+        this._view = view;
+        this._activeBackend = view.backend;
+        this.removeAttribute('data-fallback');
+        this._measure();
+        view.setActive(this._visible || this._loading === 'eager');
+        view.render(this._frameState(canvas.width, canvas.height));
+        this._dirty = false;
+        this._ready = true;
+        this.dataset['startupMs'] = (performance.now() - connectedAt).toFixed(1);
+        this._emit<Vib3ReadyDetail>('vib3-ready', { backend: view.backend as BackendKind });
+      } catch (err) {
+        view?.dispose();
+        if (token !== this._startToken) return;
+        this._fail(toVib3Error(err, 'RENDERER_INIT_FAILED', 'Try renderer="auto" or reload the page.'));
+      } finally {
+        if (token === this._startToken) this._starting = undefined;
+      }
+    })();
+  }
+
+  private _stop(): void {
+    this._startToken++;
+    this._starting = undefined;
+    this._view?.dispose();
+    this._view = undefined;
+    this._ready = false;
+    this._activeBackend = 'none';
+  }
+
+  private _restart(): void {
+    this._stop();
+    if (this.isConnected && (this._visible || this._loading === 'eager')) this._start();
+  }
+
+  private _fail(error: Vib3Error): void {
+    this._view?.dispose();
+    this._view = undefined;
+    this._ready = false;
+    this._activeBackend = 'none';
+    this.setAttribute('data-fallback', '');
+    this._reportError(error);
+  }
+
+  // ---------------------------------------------------------------- params
+
+  private _applyParams(normalized: Partial<Vib3Params>, fromAttribute?: string): void {
+    const changed: Partial<Vib3Params> = {};
+    let any = false;
+    for (const key of Object.keys(normalized) as Vib3ParamName[]) {
+      const value = normalized[key];
+      if (value === undefined || this._params[key] === value) continue;
+      (changed as Record<string, unknown>)[key] = value;
+      any = true;
+    }
+    if (!any) {
+      if (fromAttribute) this._reflect(fromAttribute, String(this._params[PARAM_BY_ATTRIBUTE.get(fromAttribute)!.name]));
+      return;
+    }
+    this._params = { ...this._params, ...changed };
+    this._dirty = true;
+    for (const key of Object.keys(changed) as Vib3ParamName[]) {
+      const spec = PARAM_SPECS.find((s) => s.name === key)!;
+      this._reflect(spec.attribute, String(this._params[key]));
+    }
+    this._emit<Vib3ParamsChangeDetail>('vib3-params-change', { changed });
+  }
+
+  private _reflect(attribute: string, value: string): void {
+    if (this.getAttribute(attribute) === value) return;
+    // Only reflect attributes the page uses, or params that left their default.
+    const spec = PARAM_BY_ATTRIBUTE.get(attribute)!;
+    if (!this.hasAttribute(attribute) && String(spec.default) === value) return;
+    this._reflecting = attribute;
+    try {
+      this.setAttribute(attribute, value);
+    } finally {
+      this._reflecting = null;
+    }
+  }
+
+  private _enumOption<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T | undefined {
+    if (value === null || value === undefined) return fallback;
+    const v = String(value).trim().toLowerCase() as T;
+    if (allowed.includes(v)) return v;
+    this._reportError(new Vib3Error('INVALID_OPTION', `${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}.`, `Set ${name}="${fallback}" or one of: ${allowed.join(', ')}.`));
+    return undefined;
+  }
+
+  private _snapshotSize(value: number | undefined, fallback: number, name: string): number {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value < 1 || value > MAX_SNAPSHOT_SIZE) {
+      throw new Vib3Error('SNAPSHOT_FAILED', `snapshot ${name} must be between 1 and ${MAX_SNAPSHOT_SIZE}; got ${value}.`, `Pass a ${name} in pixels, e.g. 1024.`);
+    }
+    return Math.round(value);
+  }
+
+  // ---------------------------------------------------------------- events & a11y
+
+  private _syncLabel(): void {
+    this.setAttribute('aria-label', this.alt || DEFAULT_ALT);
+  }
+
+  private _reportError(error: Vib3Error): void {
+    this._emit<Vib3ErrorDetail>('vib3-error', error.toDetail());
+  }
+
+  private _emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+/* Parameter accessors: one property per VIB3 parameter, validated on every write. */
+for (const spec of PARAM_SPECS) {
+  Object.defineProperty(Vib3Canvas.prototype, spec.name, {
+    configurable: true,
+    enumerable: true,
+    get(this: Vib3Canvas) {
+      return (this as unknown as { _params: Vib3Params })._params[spec.name];
+    },
+    set(this: Vib3Canvas, value: unknown) {
+      this.setParams({ [spec.name]: value } as Partial<Vib3Params>);
+    },
+  });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Vib3Canvas extends Vib3Params {}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vib3-canvas': Vib3Canvas;
+  }
+  interface HTMLElementEventMap {
+    'vib3-ready': CustomEvent<Vib3ReadyDetail>;
+    'vib3-params-change': CustomEvent<Vib3ParamsChangeDetail>;
+    'vib3-error': CustomEvent<Vib3ErrorDetail>;
+    'vib3-context-lost': CustomEvent<Vib3ContextLostDetail>;
+    'vib3-context-restored': CustomEvent<Vib3ContextRestoredDetail>;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * VIB3 Embed Kit: `<vib3-canvas>` and the VIB3 math it is built on.
+ *
+ * Importing this module registers the element (once, even if the kit is loaded twice).
+ * @packageDocumentation
+ */
+export { Vib3Canvas, setRendererFactory, MAX_DPR, MAX_SNAPSHOT_SIZE } from './element/vib3-canvas.js';
+export type {
+  MotionPreference,
+  LoadingStrategy,
+  SnapshotOptions,
+  Vib3ReadyDetail,
+  Vib3ParamsChangeDetail,
+  Vib3ContextLostDetail,
+  Vib3ContextRestoredDetail,
+} from './element/vib3-canvas.js';
+export { define, TAG_NAME } from './element/define.js';
+export { Vib3Error, type Vib3ErrorCode, type Vib3ErrorDetail } from './core/errors.js';
+export {
+  SYSTEMS,
+  PARAM_SPECS,
+  PARAM_NAMES,
+  defaultParams,
+  normalizeParam,
+  normalizeParams,
+  type Vib3Params,
+  type Vib3ParamName,
+  type Vib3System,
+  type ParamSpec,
+  type NumericParamSpec,
+  type EnumParamSpec,
+} from './core/params.js';
+export {
+  ROTATION_PLANES,
+  rotate4D,
+  rotationMatrix,
+  planeMatrix,
+  multiply4,
+  transform4,
+  identity4,
+  type Vec4,
+  type Mat4,
+  type Rotation4D,
+  type RotationPlane,
+} from './core/rotation.js';
+export { projectPerspective, projectOrthographic, projectStereographic, PROJECTION_EPSILON } from './core/projection.js';
+export { BASE_GEOMETRIES, WARP_CORES, GEOMETRY_COUNT, geometryIndex, describeGeometry, listGeometries, type GeometryInfo } from './core/geometry.js';
+export type { RendererContract, RendererFactory, RendererPreference, BackendKind, RendererViewEvents } from './render/contract.js';
+export { buildFrameState, breathAt, type FrameState, type PointerState, type AudioBands } from './render/frame-state.js';
+export { LAYER_ROLES, layersFor, type LayerSpec, type LayerRole } from './render/layers.js';
+export { VERSION } from './core/version.js';
+
+import { define } from './element/define.js';
+define();

@@ -1,0 +1,43 @@
+import type { FrameState } from './frame-state.js';
+
+/** Backends a renderer can run on. */
+export type BackendKind = 'webgpu' | 'webgl2';
+/** What the element asks for: `auto` prefers WebGPU and falls back to WebGL2. */
+export type RendererPreference = 'auto' | BackendKind;
+
+/** Events a renderer view reports to its owner. */
+export interface RendererViewEvents {
+  /** The GPU device / GL context was lost; the view will try to recover by itself. */
+  onContextLost?(reason: string): void;
+  /** A new device / context is ready and the view renders again. */
+  onContextRestored?(backend: BackendKind): void;
+  /** Recovery failed. */
+  onError?(error: Error): void;
+}
+
+/**
+ * The renderer contract: how an element drives a renderer. The built-in renderer shares one
+ * GPU device / GL context across every element of the page and hands each element a view;
+ * extension renderers implement the same interface.
+ */
+export interface RendererContract {
+  /** The backend actually in use once {@link init} resolved. */
+  readonly backend: BackendKind | 'none';
+  /** Acquires GPU resources. Rejects with a Vib3Error (`WEBGPU_UNAVAILABLE`, `WEBGL2_UNAVAILABLE`, `NO_BACKEND`, ...). */
+  init(): Promise<void>;
+  /** Sets the drawing-buffer size of the view in device pixels. */
+  resize(width: number, height: number): void;
+  /** Draws one frame into the view's canvas. */
+  render(frame: FrameState): void;
+  /** Inactive views keep their last frame and cost nothing. */
+  setActive(active: boolean): void;
+  /** Releases the view; the shared device is released with its last view. */
+  dispose(): void;
+}
+
+/** Creates renderer views. `target` is the element's visible canvas. */
+export type RendererFactory = (
+  target: HTMLCanvasElement,
+  preference: RendererPreference,
+  events: RendererViewEvents,
+) => RendererContract;
