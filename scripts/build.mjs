@@ -14,6 +14,7 @@ run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'es' });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'iife' });
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 run(bin('cem'), ['analyze', '--quiet'], {});
+run(process.execPath, ['--import', 'tsx', 'scripts/cem-params.ts']);
 
 const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;

@@ -48,7 +48,8 @@ export { BASE_GEOMETRIES, WARP_CORES, GEOMETRY_COUNT, geometryIndex, describeGeo
 export type { RendererContract, RendererFactory, RendererPreference, BackendKind, RendererViewEvents } from './render/contract.js';
 export { buildFrameState, breathAt, type FrameState, type PointerState, type AudioBands } from './render/frame-state.js';
 export { LAYER_ROLES, layersFor, type LayerSpec, type LayerRole } from './render/layers.js';
-export { VERSION } from './core/version.js';
+/** The kit's version (also as `version`, the name script-tag users read from `window.Vib3`). */
+export { VERSION, VERSION as version } from './core/version.js';
 
 import { define } from './element/define.js';
 define();

@@ -10,7 +10,7 @@ import {
   type Vib3Params,
 } from '../core/params.js';
 import type { BackendKind, RendererContract, RendererFactory, RendererPreference } from '../render/contract.js';
-import { buildFrameState, type FrameState } from '../render/frame-state.js';
+import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from '../render/frame-state.js';
 import { AudioInput } from './audio-input.js';
 import { frameScheduler, type FrameClient } from './frame-scheduler.js';
 import { PointerTracker } from './pointer-tracker.js';
@@ -139,7 +139,10 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     return [...super.observedAttributes, ...PARAM_BY_ATTRIBUTE.keys()];
   }
 
-  /** While `paused`, the clock stands still; with `time`, frames are deterministic. */
+  /**
+   * While `paused`, the clock stands still and pointer / audio input is ignored, so the frame
+   * depends only on the parameters and `time` (deterministic posters and tests).
+   */
   declare paused: boolean;
   /** Accessible name (the host has `role="img"`). */
   declare alt: string;
@@ -174,12 +177,16 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this.paused = false;
     this.alt = DEFAULT_ALT;
     this.theme = '';
-    // Values assigned before the element was defined shadow the accessors; re-apply them.
-    for (const spec of PARAM_SPECS) {
-      if (Object.prototype.hasOwnProperty.call(this, spec.name)) {
-        const value = (this as unknown as Record<string, unknown>)[spec.name];
-        delete (this as unknown as Record<string, unknown>)[spec.name];
-        (this as unknown as Record<string, unknown>)[spec.name] = value;
+  }
+
+  /** Values assigned before the element upgraded shadow the accessors; re-apply them through the accessors. */
+  private _upgradeProperties(): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const name of [...PARAM_SPECS.map((s) => s.name), 'renderer', 'motion', 'loading', 'time', 'audioSource']) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = self[name];
+        delete self[name];
+        self[name] = value;
       }
     }
   }
@@ -322,6 +329,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this._upgradeProperties();
     if (!this.hasAttribute('role')) this.setAttribute('role', 'img');
     this._syncLabel();
     this._pointer.attach(this);
@@ -402,7 +410,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     if (!this._ready || !this._view || !this._visible || document.hidden) return;
     const animating = !this.paused && !this._reducedMotion;
     if (animating) this._clockMs += dt;
-    const interacting = this._pointer.settling || this._audio.active;
+    // A paused frame depends only on params and time (posters, tests): interaction waits for play.
+    const interacting = !this.paused && (this._pointer.settling || this._audio.active);
     if (!animating && !interacting && !this._dirty) return;
     this._dirty = false;
     const canvas = this._canvas!;
@@ -415,8 +424,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
       timeMs: this._clockMs,
       width,
       height,
-      pointer: this._pointer.step(dt),
-      audio: this._audio.read(),
+      pointer: this.paused ? NEUTRAL_POINTER : this._pointer.step(dt),
+      audio: this.paused ? SILENT_AUDIO : this._audio.read(),
     });
   }
 

@@ -19,14 +19,19 @@ const tetrahedron = (p: Node, d: Node, morph: Node) => {
   return m.mul(float(3.2).add(morph.mul(0.8)));
 };
 
-/** Hypercube cell edges: distance to the nearest edge of the unit cell. */
+/**
+ * Hypercube cells: thin face lines (where the screen slice cuts the cell faces) plus a glow
+ * around the edges (which a plane slice meets only at points).
+ */
 const hypercube = (p: Node, d: Node, morph: Node) => {
   const f = fract(p.mul(d));
   const e = min(f, vec3(1).sub(f));
   const lo = min(e.x, e.y, e.z);
   const hi = max(e.x, e.y, e.z);
   const mid = e.x.add(e.y).add(e.z).sub(lo).sub(hi);
-  return length(vec2(lo, mid)).mul(float(2.2).add(morph.mul(0.9)));
+  const faces = lo.mul(float(7).add(morph.mul(3)));
+  const edges = length(vec2(lo, mid)).mul(float(2.2).add(morph.mul(0.9)));
+  return min(faces, edges);
 };
 
 /** Concentric spherical shells with an angular harmonic. */

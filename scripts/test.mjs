@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite, on a fresh machine too. Installs what is missing (npm packages;
+// Debian Chromium when root), builds the kit, then runs
+//   unit     node:test on the core math, params and frame state
+//   browser  web-test-runner in real Chromium, once with the WebGPU flag set and once without
+//   e2e      playwright against the built files (script-tag IIFE on a plain HTML page)
+// and ends with one line "N passed, N failed, N skipped" summed over every suite.
+//
+// Usage: node scripts/test.mjs [unit|browser|e2e|goldens]...
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { ensureNodeModules, ensureChromium } from './ensure-deps.mjs';
+
+const requested = process.argv.slice(2);
+const updateGoldens = requested.includes('goldens');
+const suites = requested.filter((s) => s !== 'goldens');
+const want = (s) => suites.length === 0 || suites.includes(s);
+
+ensureNodeModules();
+if (want('browser') || want('e2e')) ensureChromium();
+
+const RESULTS = '.test-results';
+rmSync(RESULTS, { recursive: true, force: true });
+mkdirSync(RESULTS, { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const rows = [];
+const run = (label, cmd, args, env = {}) => {
+  console.log(`\n=== ${label} ===`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status ?? 1;
+};
+const collect = (label, file, status) => {
+  let counts = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(file)) counts = JSON.parse(readFileSync(file, 'utf8'));
+  // A runner that crashed before reporting (or exited non-zero with no failure counted) is a failure.
+  if (status !== 0 && counts.failed === 0) counts.failed = 1;
+  for (const k of Object.keys(totals)) totals[k] += counts[k];
+  rows.push(`${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+};
+
+const bin = (name) => `node_modules/.bin/${name}`;
+
+// Build first: the e2e suite loads the built files.
+if (want('e2e') || want('browser')) {
+  const status = run('build', process.execPath, ['scripts/build.mjs']);
+  if (status !== 0) collect('build', `${RESULTS}/none.json`, status);
+}
+
+if (want('unit')) {
+  const files = readdirSync('test/unit').filter((f) => f.endsWith('.test.ts')).map((f) => `test/unit/${f}`);
+  const status = run('unit (node)', process.execPath, [
+    '--import', 'tsx', '--test',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=./scripts/count-reporter.mjs', `--test-reporter-destination=${RESULTS}/unit.json`,
+    ...files,
+  ]);
+  collect('unit', `${RESULTS}/unit.json`, status);
+}
+
+if (want('browser')) {
+  for (const flags of ['webgpu', 'plain']) {
+    const file = `${RESULTS}/browser-${flags}.json`;
+    const status = run(`browser (Chromium, ${flags} flags)`, bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
+      VIB3_FLAGS: flags,
+      VIB3_RESULTS: file,
+      ...(updateGoldens ? { UPDATE_GOLDENS: '1' } : {}),
+    });
+    collect(`browser/${flags}`, file, status);
+  }
+}
+
+if (want('e2e')) {
+  const files = readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs')).map((f) => `test/e2e/${f}`);
+  const status = run('e2e (playwright)', process.execPath, [
+    '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=./scripts/count-reporter.mjs', `--test-reporter-destination=${RESULTS}/e2e.json`,
+    ...files,
+  ]);
+  collect('e2e', `${RESULTS}/e2e.json`, status);
+}
+
+console.log(`\n${rows.join('\n')}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);

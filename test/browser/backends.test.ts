@@ -1,0 +1,79 @@
+import { expect } from '@esm-bundle/chai';
+import { mount, cleanup, renderAt, isNonBlank, env, nextEvent, frames } from './helpers.js';
+import { sharedRenderers } from '../../src/render/three/shared-renderer.js';
+
+describe(`backend selection and recovery (${env.flagSet} flags)`, () => {
+  afterEach(cleanup);
+
+  if (env.expectedBackend === 'webgpu') {
+    it('renderer="webgpu" runs on WebGPU when it is available', async () => {
+      const { el, error } = await mount({ renderer: 'webgpu' });
+      expect(error).to.equal(undefined);
+      expect(el.activeBackend).to.equal('webgpu');
+    });
+  } else {
+    it('renderer="webgpu" without WebGPU reports WEBGPU_UNAVAILABLE with a suggestion and shows the fallback, never switching', async () => {
+      const { el, error } = await mount({ renderer: 'webgpu' });
+      expect(error?.code).to.equal('WEBGPU_UNAVAILABLE');
+      expect(error?.suggestion).to.match(/renderer="auto"/);
+      expect(el.activeBackend).to.equal('none');
+      expect(el.hasAttribute('data-fallback')).to.equal(true);
+      const fallback = el.shadowRoot!.querySelector('[part="fallback"]') as HTMLElement;
+      expect(getComputedStyle(fallback).display).to.not.equal('none');
+      await frames(5);
+      expect(el.activeBackend).to.equal('none', 'still no silent switch');
+    });
+  }
+
+  it('renderer="webgl2" forces the WebGL2 backend under every flag set', async () => {
+    const { el, error } = await mount({ renderer: 'webgl2' });
+    expect(error).to.equal(undefined);
+    expect(el.activeBackend).to.equal('webgl2');
+    expect(isNonBlank(await renderAt(el, 900))).to.equal(true);
+  });
+
+  it('switching renderer at runtime restarts on the new backend', async () => {
+    const { el } = await mount();
+    const ready = nextEvent<{ backend: string }>(el, ['vib3-ready', 'vib3-error']);
+    el.renderer = 'webgl2';
+    expect((await ready).detail.backend).to.equal('webgl2');
+    expect(el.activeBackend).to.equal('webgl2');
+  });
+
+  it('20 instances on one page all render from one shared GPU context, with no context loss', async () => {
+    const lost: Event[] = [];
+    document.addEventListener('vib3-context-lost', (e) => lost.push(e));
+    const grid = document.createElement('div');
+    grid.style.cssText = 'display:grid;grid-template-columns:repeat(5,48px);gap:2px';
+    document.body.append(grid);
+    const mounted = await Promise.all(Array.from({ length: 20 }, (_, i) => mount({ system: ['faceted', 'quantum', 'holographic'][i % 3]!, geometry: i, hue: i * 18 }, [48, 36], grid)));
+    for (const { el, error } of mounted) {
+      expect(error).to.equal(undefined);
+      expect(el.activeBackend).to.equal(env.expectedBackend);
+    }
+    const images = await Promise.all(mounted.map(({ el }) => renderAt(el, 1200)));
+    images.forEach((img, i) => expect(isNonBlank(img), `instance ${i}`).to.equal(true));
+    const live = (await sharedRenderers()).filter((r) => r.viewCount > 0);
+    expect(live.length, 'one shared renderer').to.equal(1);
+    expect(live[0]!.viewCount).to.equal(20);
+    expect(lost).to.have.length(0);
+    grid.remove();
+  });
+
+  it('recovers from a forced context / device loss and fires lost + restored', async () => {
+    const { el } = await mount({ system: 'quantum', geometry: 2 });
+    expect(isNonBlank(await renderAt(el, 1000))).to.equal(true);
+    const [shared] = (await sharedRenderers()).filter((r) => r.viewCount > 0);
+    const three = shared!.threeRenderer!;
+    const lost = nextEvent<{ reason: string }>(el, 'vib3-context-lost');
+    const restored = nextEvent<{ backend: string }>(el, 'vib3-context-restored', 60_000);
+    const backend = three.backend as unknown as { device?: GPUDevice; gl?: WebGL2RenderingContext };
+    if (env.expectedBackend === 'webgpu') backend.device!.destroy();
+    else backend.gl!.getExtension('WEBGL_lose_context')!.loseContext();
+    expect((await lost).detail.reason).to.be.a('string');
+    expect((await restored).detail.backend).to.equal(env.expectedBackend);
+    expect(shared!.threeRenderer).to.not.equal(three, 'a new renderer replaced the lost one');
+    const img = await renderAt(el, 1100);
+    expect(isNonBlank(img), 'renders again after recovery').to.equal(true);
+  });
+});

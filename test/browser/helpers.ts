@@ -1,0 +1,139 @@
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../src/index.js';
+import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
+import type { Vib3ErrorDetail } from '../../src/core/errors.js';
+
+/** What the web-test-runner config tells the page about the flag set it runs under. */
+export const env = (window as unknown as { __VIB3_TEST__: { flagSet: 'webgpu' | 'plain'; expectedBackend: 'webgpu' | 'webgl2'; updateGoldens: boolean } }).__VIB3_TEST__;
+
+/** Resolves with the first of `types` fired on `target` (or rejects after `ms`). */
+export function nextEvent<T = unknown>(target: EventTarget, types: string | string[], ms = 30_000): Promise<CustomEvent<T>> {
+  const list = Array.isArray(types) ? types : [types];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`timed out after ${ms} ms waiting for ${list.join(' | ')}`));
+    }, ms);
+    const handler = (e: Event) => {
+      cleanup();
+      resolve(e as CustomEvent<T>);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      for (const t of list) target.removeEventListener(t, handler);
+    };
+    for (const t of list) target.addEventListener(t, handler);
+  });
+}
+
+/** Waits for `n` animation frames. */
+export async function frames(n = 2): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+}
+
+/**
+ * Creates a `<vib3-canvas>` with the given attributes at a fixed CSS size, attaches it and waits
+ * for vib3-ready (or vib3-error, returned as `error`).
+ */
+export async function mount(attrs: Record<string, string | number> = {}, size: [number, number] = [96, 72], parent: HTMLElement = document.body) {
+  const el = document.createElement('vib3-canvas') as Vib3Canvas;
+  el.style.width = `${size[0]}px`;
+  el.style.height = `${size[1]}px`;
+  if (!('loading' in attrs)) el.setAttribute('loading', 'eager');
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  const settled = nextEvent<Vib3ErrorDetail | { backend: string }>(el, ['vib3-ready', 'vib3-error']);
+  parent.append(el);
+  const event = await settled;
+  return { el, event, error: event.type === 'vib3-error' ? (event.detail as Vib3ErrorDetail) : undefined };
+}
+
+/** Removes every `<vib3-canvas>` from the document. */
+export function cleanup(): void {
+  for (const el of document.querySelectorAll('vib3-canvas')) el.remove();
+}
+
+/** The element's drawing canvas. */
+export function canvasOf(el: Vib3Canvas): HTMLCanvasElement {
+  const c = el.shadowRoot?.querySelector('canvas');
+  if (!c) throw new Error('no canvas in shadow root');
+  return c;
+}
+
+/** RGBA pixels of the element's canvas. */
+export function pixels(el: Vib3Canvas): ImageData {
+  const c = canvasOf(el);
+  return c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+}
+
+/** Renders the exact instant `timeMs` (paused) and returns its pixels. */
+export async function renderAt(el: Vib3Canvas, timeMs: number): Promise<ImageData> {
+  el.paused = true;
+  el.time = timeMs;
+  await el.updateComplete;
+  await frames(2);
+  return pixels(el);
+}
+
+/** Mean and standard deviation of luminance (0..255). Blank images have ~0 deviation. */
+export function luminanceStats(img: ImageData): { mean: number; std: number } {
+  const d = img.data;
+  let sum = 0, sum2 = 0;
+  const n = d.length / 4;
+  for (let i = 0; i < d.length; i += 4) {
+    const l = 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
+    sum += l;
+    sum2 += l * l;
+  }
+  const mean = sum / n;
+  return { mean, std: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) };
+}
+
+/** Mean absolute channel difference (0..255) and the share of pixels differing by more than `threshold`. */
+export function compare(a: ImageData, b: ImageData, threshold = 24): { meanDiff: number; differing: number } {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`size mismatch ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+  let total = 0, differing = 0;
+  for (let i = 0; i < a.data.length; i += 4) {
+    let maxd = 0;
+    for (let c = 0; c < 3; c++) {
+      const d = Math.abs(a.data[i + c]! - b.data[i + c]!);
+      total += d;
+      if (d > maxd) maxd = d;
+    }
+    if (maxd > threshold) differing++;
+  }
+  return { meanDiff: total / ((a.data.length / 4) * 3), differing: differing / (a.data.length / 4) };
+}
+
+/** Asserts an image is not blank: visible structure, not a flat fill. */
+export function isNonBlank(img: ImageData): boolean {
+  const { mean, std } = luminanceStats(img);
+  return mean > 4 && std > 4;
+}
+
+/** Encodes ImageData as PNG (base64, without the data: prefix). */
+export async function toPngBase64(img: ImageData): Promise<string> {
+  const c = document.createElement('canvas');
+  c.width = img.width;
+  c.height = img.height;
+  c.getContext('2d')!.putImageData(img, 0, 0);
+  const url = c.toDataURL('image/png');
+  return url.slice(url.indexOf(',') + 1);
+}
+
+/** Loads a PNG served by the test server into ImageData, or undefined if it does not exist. */
+export async function loadPng(path: string): Promise<ImageData | undefined> {
+  const res = await fetch(`/${path}?t=${Date.now()}`);
+  if (!res.ok) return undefined;
+  const bitmap = await createImageBitmap(await res.blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const c = document.createElement('canvas');
+  c.width = bitmap.width;
+  c.height = bitmap.height;
+  const ctx = c.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  return ctx.getImageData(0, 0, c.width, c.height);
+}
+
+/** Writes a golden (only when missing or UPDATE_GOLDENS=1) or an `.actual.png` next to it. */
+export function writeImage(path: string, img: ImageData, kind: 'golden' | 'actual') {
+  return toPngBase64(img).then((base64) => executeServerCommand('vib3-write-image', { path, base64, kind }));
+}

@@ -1,0 +1,197 @@
+import { expect } from '@esm-bundle/chai';
+import { mount, cleanup, renderAt, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, frames, nextEvent } from './helpers.js';
+import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
+
+const SYSTEMS = ['faceted', 'quantum', 'holographic'] as const;
+/** Golden scenes: each system with a different core so the goldens also cover both warps. */
+const SCENES = {
+  faceted: { system: 'faceted', geometry: 1, hue: 280, 'rot4d-xw': 0.6 },
+  quantum: { system: 'quantum', geometry: 10, hue: 200, 'rot4d-yw': 0.4 },
+  holographic: { system: 'holographic', geometry: 21, hue: 150, 'rot4d-zw': -0.8 },
+} as const;
+const GOLDEN_TIME = 1750;
+/** Golden tolerance: mean channel difference and share of clearly different pixels. */
+const GOLDEN_MEAN = 3;
+const GOLDEN_SHARE = 0.02;
+
+describe(`rendering (${env.flagSet} flags)`, () => {
+  afterEach(cleanup);
+
+  it(`picks ${env.expectedBackend} automatically and reports it in vib3-ready`, async () => {
+    const { el, event, error } = await mount();
+    expect(error, JSON.stringify(error)).to.equal(undefined);
+    expect((event.detail as { backend: string }).backend).to.equal(env.expectedBackend);
+    expect(el.activeBackend).to.equal(env.expectedBackend);
+  });
+
+  it('renders a non-blank, distinct image for each system', async () => {
+    const images: ImageData[] = [];
+    for (const system of SYSTEMS) {
+      const { el } = await mount({ system, geometry: 1 });
+      const img = await renderAt(el, 1000);
+      expect(isNonBlank(img), `${system} is blank: ${JSON.stringify(luminanceStats(img))}`).to.equal(true);
+      images.push(img);
+      el.remove();
+    }
+    for (let i = 0; i < images.length; i++) {
+      for (let j = i + 1; j < images.length; j++) {
+        const d = compare(images[i]!, images[j]!);
+        expect(d.meanDiff, `${SYSTEMS[i]} vs ${SYSTEMS[j]}`).to.be.greaterThan(8);
+      }
+    }
+  });
+
+  it('paused + time renders the exact instant: two renders are pixel-identical, another instant differs', async () => {
+    const { el } = await mount({ system: 'holographic', geometry: 12 });
+    const a = await renderAt(el, 2500);
+    const other = await renderAt(el, 4200);
+    const b = await renderAt(el, 2500);
+    expect(compare(a, b, 0).differing).to.equal(0);
+    expect(compare(a, b).meanDiff).to.equal(0);
+    expect(compare(a, other).meanDiff).to.be.greaterThan(1);
+  });
+
+  for (const system of SYSTEMS) {
+    it(`matches the ${system} golden image (${env.expectedBackend})`, async () => {
+      const { el } = await mount(SCENES[system], [128, 96]);
+      const img = await renderAt(el, GOLDEN_TIME);
+      expect(isNonBlank(img)).to.equal(true);
+      const path = `test/goldens/${env.expectedBackend}-${system}.png`;
+      const golden = env.updateGoldens ? undefined : await loadPng(path);
+      if (!golden) {
+        await writeImage(path, img, 'golden');
+        if (!env.updateGoldens) throw new Error(`golden ${path} was missing; it has been written — review and commit it, then re-run`);
+        return;
+      }
+      const d = compare(img, golden);
+      if (d.meanDiff > GOLDEN_MEAN || d.differing > GOLDEN_SHARE) await writeImage(path, img, 'actual');
+      expect(d.meanDiff, `mean channel diff vs ${path}`).to.be.at.most(GOLDEN_MEAN);
+      expect(d.differing, `share of differing pixels vs ${path}`).to.be.at.most(GOLDEN_SHARE);
+    });
+  }
+
+  it('changing a parameter changes pixels (hue, geometry, rot4dXW, dimension, gridDensity)', async () => {
+    const { el } = await mount({ system: 'faceted', geometry: 1 });
+    const base = await renderAt(el, 1000);
+    for (const change of [{ hue: 20 }, { geometry: 3 }, { rot4dXW: 1.2 }, { dimension: 3.0 }, { gridDensity: 40 }]) {
+      el.setParams({ hue: 200, geometry: 1, rot4dXW: 0, dimension: 3.5, gridDensity: 15 });
+      await frames(2);
+      el.setParams(change);
+      await frames(2);
+      const img = pixels(el);
+      expect(compare(base, img).meanDiff, JSON.stringify(change)).to.be.greaterThan(2);
+    }
+  });
+
+  it('renders all 24 geometries non-blank and pairwise distinct', async () => {
+    const { el } = await mount({ system: 'faceted' }, [64, 48]);
+    const images: ImageData[] = [];
+    for (let g = 0; g < 24; g++) {
+      el.geometry = g;
+      images.push(await renderAt(el, 1500));
+      expect(isNonBlank(images[g]!), `geometry ${g} is blank`).to.equal(true);
+    }
+    for (let i = 0; i < 24; i++) {
+      for (let j = i + 1; j < 24; j++) {
+        expect(compare(images[i]!, images[j]!).meanDiff, `geometry ${i} vs ${j}`).to.be.greaterThan(1);
+      }
+    }
+  });
+
+  it('snapshot() encodes the current frame, at the element size or a requested one', async () => {
+    const { el } = await mount({ system: 'quantum', geometry: 4 });
+    await renderAt(el, 800);
+    const blob = await el.snapshot();
+    expect(blob.type).to.equal('image/png');
+    const bmp = await createImageBitmap(blob);
+    expect([bmp.width, bmp.height]).to.deep.equal([96, 72]);
+    const big = await el.snapshot({ width: 320, height: 200, type: 'image/jpeg', quality: 0.8 });
+    expect(big.type).to.equal('image/jpeg');
+    const bmp2 = await createImageBitmap(big);
+    expect([bmp2.width, bmp2.height]).to.deep.equal([320, 200]);
+    let code = '';
+    await el.snapshot({ width: 100000 }).catch((e: { code: string }) => (code = e.code));
+    expect(code).to.equal('SNAPSHOT_FAILED');
+  });
+
+  it('motion="reduce" keeps a still frame; motion="full" animates', async () => {
+    const { el } = await mount({ system: 'quantum', motion: 'reduce' });
+    el.time = 500;
+    await frames(10);
+    expect(el.time).to.equal(500);
+    el.motion = 'full';
+    await frames(10);
+    expect(el.time).to.be.greaterThan(500);
+  });
+
+  it('pointer movement shifts the lattice and a click pulses brightness', async () => {
+    // motion="reduce" stops the clock but, unlike paused, keeps interaction live.
+    const { el } = await mount({ system: 'faceted', geometry: 1, motion: 'reduce', time: 1000 });
+    el.dispatchEvent(new PointerEvent('pointerleave', { bubbles: true }));
+    await frames(30);
+    const still = pixels(el);
+    const r = el.getBoundingClientRect();
+    el.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + 2, clientY: r.top + 2, bubbles: true }));
+    await frames(30);
+    const moved = pixels(el);
+    expect(compare(still, moved).meanDiff, 'pointer shift').to.be.greaterThan(1);
+    const before = luminanceStats(moved).mean;
+    el.dispatchEvent(new PointerEvent('pointerdown', { clientX: r.left + 2, clientY: r.top + 2, bubbles: true }));
+    await frames(1);
+    const pulsed = luminanceStats(pixels(el)).mean;
+    expect(pulsed, 'click pulse brightens').to.be.greaterThan(before * 1.1);
+  });
+
+  it('a paused frame ignores the pointer (deterministic posters)', async () => {
+    const { el } = await mount({ system: 'faceted', geometry: 1 });
+    const still = await renderAt(el, 1000);
+    const r = el.getBoundingClientRect();
+    el.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + 2, clientY: r.top + 2, bubbles: true }));
+    el.dispatchEvent(new PointerEvent('pointerdown', { clientX: r.left + 2, clientY: r.top + 2, bubbles: true }));
+    el.hue = 201;
+    el.hue = 200; // force re-renders while paused
+    await frames(10);
+    expect(compare(still, pixels(el), 0).differing).to.equal(0);
+  });
+
+  it('audio from a host-supplied AudioNode modulates the visual; a non-node is rejected', async () => {
+    const { el } = await mount({ system: 'faceted', geometry: 1, motion: 'reduce', time: 1000 });
+    el.dispatchEvent(new PointerEvent('pointerleave', { bubbles: true }));
+    await frames(30);
+    const silent = pixels(el);
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const osc = new OscillatorNode(ctx, { frequency: 80, type: 'square' });
+    const gain = new GainNode(ctx, { gain: 1 });
+    osc.connect(gain);
+    osc.start();
+    el.audioSource = gain;
+    await new Promise((r) => setTimeout(r, 400));
+    await frames(3);
+    const loud = pixels(el);
+    expect(compare(silent, loud).meanDiff).to.be.greaterThan(1);
+    const err = nextEvent<{ code: string }>(el, 'vib3-error');
+    el.audioSource = {} as AudioNode;
+    expect((await err).detail.code).to.equal('AUDIO_SOURCE_INVALID');
+    expect(el.audioSource).to.equal(null);
+    osc.stop();
+    await ctx.close();
+  });
+
+  it('loading="lazy" starts only when scrolled into view', async () => {
+    const spacer = document.createElement('div');
+    spacer.style.height = '4000px';
+    document.body.append(spacer);
+    const el = document.createElement('vib3-canvas') as Vib3Canvas;
+    el.style.cssText = 'width:64px;height:48px';
+    document.body.append(el);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(el.activeBackend).to.equal('none');
+    const ready = nextEvent(el, 'vib3-ready');
+    el.scrollIntoView();
+    await ready;
+    expect(el.activeBackend).to.equal(env.expectedBackend);
+    spacer.remove();
+    window.scrollTo(0, 0);
+  });
+});

@@ -1,0 +1,48 @@
+// The published surface: package exports point at built files, and the Custom Elements
+// Manifest describes the whole element contract (for IDEs and framework typings).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+
+const root = new URL('../../', import.meta.url);
+const read = (p) => readFileSync(new URL(p, root), 'utf8');
+const pkg = JSON.parse(read('package.json'));
+
+test('package.json: ESM, node >= 20, exports map with types that resolve to built files', () => {
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.engines.node, '>=20');
+  const main = pkg.exports['.'];
+  for (const target of [main.types, main.import, pkg.exports['./iife'], pkg.exports['./custom-elements.json']]) {
+    assert.ok(existsSync(new URL(target, root)), `${target} exists after build`);
+  }
+  const dts = read(main.types.replace('./', ''));
+  for (const name of ['Vib3Canvas', 'Vib3Params', 'RendererContract', 'define', 'Vib3Error']) assert.match(dts, new RegExp(`\\b${name}\\b`));
+  const elementDts = read('dist/types/element/vib3-canvas.d.ts');
+  assert.match(elementDts, /'vib3-canvas': Vib3Canvas/, 'HTMLElementTagNameMap augmentation ships');
+});
+
+test('custom-elements.json describes every attribute, event, slot and part of <vib3-canvas>', () => {
+  const manifest = JSON.parse(read('custom-elements.json'));
+  const decl = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'vib3-canvas');
+  assert.ok(decl, 'vib3-canvas declared');
+  const attrs = new Set(decl.attributes.map((a) => a.name));
+  for (const a of ['system', 'geometry', 'rot4d-xy', 'rot4d-xz', 'rot4d-yz', 'rot4d-xw', 'rot4d-yw', 'rot4d-zw', 'dimension', 'grid-density', 'morph-factor', 'chaos', 'speed', 'hue', 'intensity', 'saturation', 'variation', 'renderer', 'motion', 'loading', 'paused', 'time', 'alt', 'theme']) {
+    assert.ok(attrs.has(a), `attribute ${a}`);
+  }
+  assert.equal(decl.attributes.find((a) => a.name === 'rot4d-xw').fieldName, 'rot4dXW');
+  assert.equal(decl.attributes.find((a) => a.name === 'system').type.text, "'faceted' | 'quantum' | 'holographic'");
+  assert.deepEqual(decl.events.map((e) => e.name).sort(), ['vib3-context-lost', 'vib3-context-restored', 'vib3-error', 'vib3-params-change', 'vib3-ready']);
+  for (const e of decl.events) assert.ok(e.description?.length > 10, `${e.name} documents its detail`);
+  assert.deepEqual(decl.slots.map((s) => s.name), ['fallback']);
+  assert.deepEqual(decl.cssParts.map((p) => p.name).sort(), ['canvas', 'fallback']);
+  const methods = new Set(decl.members.filter((m) => m.kind === 'method' && m.privacy !== 'private').map((m) => m.name));
+  for (const m of ['setParams', 'getParams', 'reset', 'snapshot']) assert.ok(methods.has(m), `method ${m}`);
+});
+
+test('the shipped browser code contains no eval or new Function (strict CSP)', () => {
+  for (const file of ['dist/vib3.iife.js', 'dist/vib3-embed.js']) {
+    const code = read(file);
+    assert.doesNotMatch(code, /\beval\s*\(/, `${file}: eval`);
+    assert.doesNotMatch(code, /new\s+Function\s*\(/, `${file}: new Function`);
+  }
+});

@@ -1,0 +1,77 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer, launch, open, readyState, FLAG_SETS } from './browser.mjs';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+let server;
+before(async () => (server = await startServer()));
+after(() => server.server.close());
+
+for (const flagSet of Object.keys(FLAG_SETS)) {
+  const expected = FLAG_SETS[flagSet].expectedBackend;
+
+  test(`[${flagSet}] the IIFE build loads with a classic <script> on a plain HTML page and renders on ${expected}`, async () => {
+    const browser = await launch(flagSet);
+    try {
+      const { page, errors } = await open(browser, `${server.url}/test/e2e/fixtures/script-tag.html`);
+      const state = await readyState(page);
+      assert.equal(state.backend, expected);
+      assert.ok(state.mean > 4 && state.std > 4, `non-blank: ${JSON.stringify(state)}`);
+      assert.equal(await page.evaluate(() => window.Vib3.version ?? window.Vib3.VERSION), pkg.version);
+      assert.equal(await page.evaluate(() => typeof window.Vib3.Vib3Canvas), 'function');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`[${flagSet}] loading the kit twice on one page does not throw and still renders`, async () => {
+    const browser = await launch(flagSet);
+    try {
+      const { page, errors } = await open(browser, `${server.url}/test/e2e/fixtures/double-load.html`);
+      const state = await readyState(page);
+      assert.deepEqual(errors, []);
+      assert.equal(state.backend, expected);
+      assert.ok(state.std > 4);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`[${flagSet}] the ES build loads the renderer chunk lazily, only when an element needs it`, async () => {
+    const browser = await launch(flagSet);
+    try {
+      const { page, errors, requests } = await open(browser, `${server.url}/test/e2e/fixtures/esm.html`);
+      await page.waitForFunction(() => window.kit && window.addCanvas);
+      const chunk = (r) => /\/dist\/chunks\/three-view-.*\.js$/.test(r);
+      assert.equal(requests.filter(chunk).length, 0, 'no renderer chunk before an element exists');
+      const backend = await page.evaluate(() => window.addCanvas());
+      assert.equal(backend, expected);
+      assert.equal(requests.filter(chunk).length, 1, 'renderer chunk fetched once');
+      await page.evaluate(() => window.addCanvas());
+      assert.equal(requests.filter(chunk).length, 1, 'and not again for a second element');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('the demo gallery renders through the script-tag build', async () => {
+  const browser = await launch('plain');
+  try {
+    const { page, errors } = await open(browser, `${server.url}/demo/`);
+    const state = await readyState(page, '#hero');
+    assert.equal(state.backend, 'webgl2');
+    assert.ok(state.std > 4);
+    assert.equal(await page.locator('#grid vib3-canvas').count(), 24);
+    assert.equal(await page.evaluate(() => document.querySelector('script[src$="vib3.iife.js"]') !== null), true);
+    // A control drives the hero through the public API.
+    await page.selectOption('select[name="geometry"]', '5');
+    assert.equal(await page.evaluate(() => document.getElementById('hero').geometry), 5);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

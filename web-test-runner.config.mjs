@@ -1,0 +1,77 @@
+// Browser tests in real Chromium (/usr/bin/chromium via playwright). Run once per flag set:
+//   VIB3_FLAGS=webgpu  -> WebGPU on SwiftShader, elements must pick webgpu
+//   VIB3_FLAGS=plain   -> no WebGPU adapter, elements must fall back to webgl2
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { defaultReporter } from '@web/test-runner';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { FLAG_SETS, CHROMIUM_PATH } from './test/chromium-flags.mjs';
+
+const flagSetName = process.env.VIB3_FLAGS === 'plain' ? 'plain' : 'webgpu';
+const flagSet = FLAG_SETS[flagSetName];
+const updateGoldens = process.env.UPDATE_GOLDENS === '1';
+const resultsFile = process.env.VIB3_RESULTS ?? `.test-results/browser-${flagSetName}.json`;
+
+/** Server commands the tests call through executeServerCommand: golden image I/O. */
+const goldenPlugin = {
+  name: 'vib3-goldens',
+  async executeCommand({ command, payload }) {
+    if (command !== 'vib3-write-image') return undefined;
+    const { path, base64, kind } = payload;
+    if (!/^test\/goldens\/[\w.-]+\.png$/.test(path)) throw new Error(`refusing to write ${path}`);
+    const isGolden = kind === 'golden';
+    if (isGolden && !updateGoldens && existsSync(path)) return { written: false };
+    const target = isGolden ? path : path.replace(/\.png$/, '.actual.png');
+    mkdirSync(dirname(resolve(target)), { recursive: true });
+    writeFileSync(target, Buffer.from(base64, 'base64'));
+    return { written: true, path: target };
+  },
+};
+
+/** Writes {passed, failed, skipped} so the test script can sum every suite. */
+function countingReporter() {
+  return {
+    onTestRunFinished({ sessions }) {
+      const counts = { passed: 0, failed: 0, skipped: 0 };
+      const walk = (suite) => {
+        for (const t of suite.tests) {
+          if (t.skipped) counts.skipped++;
+          else if (t.passed) counts.passed++;
+          else counts.failed++;
+        }
+        for (const s of suite.suites) walk(s);
+      };
+      for (const session of sessions) {
+        if (session.testResults) walk(session.testResults);
+        // A file that failed to load or crashed counts as one failure.
+        if (!session.passed && (!session.testResults || session.errors?.length)) counts.failed += session.errors?.length ? 1 : 0;
+      }
+      mkdirSync(dirname(resultsFile), { recursive: true });
+      writeFileSync(resultsFile, JSON.stringify(counts));
+    },
+  };
+}
+
+export default {
+  files: process.env.VIB3_FILES ? process.env.VIB3_FILES.split(',') : ['test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['production'] },
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 600_000,
+  browserStartTimeout: 60_000,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin],
+  reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
+  testFramework: { config: { timeout: 60_000, ui: 'bdd' } },
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: flagSet.args },
+    }),
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html><head><meta charset="utf-8"><style>body{margin:0}</style></head><body>
+<script>window.__VIB3_TEST__ = ${JSON.stringify({ flagSet: flagSetName, expectedBackend: flagSet.expectedBackend, updateGoldens })};</script>
+<script type="module" src="${testFramework}"></script>
+</body></html>`,
+};
