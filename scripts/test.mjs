@@ -47,6 +47,12 @@ if (want('e2e') || want('browser')) {
   if (status !== 0) collect('build', `${RESULTS}/none.json`, status);
 }
 
+// Strict TypeScript over sources and tests: a type error fails the run like a failing test.
+if (suites.length === 0) {
+  const status = run('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
+  if (status !== 0) collect('typecheck', `${RESULTS}/none.json`, status);
+}
+
 if (want('unit')) {
   const files = readdirSync('test/unit').filter((f) => f.endsWith('.test.ts')).map((f) => `test/unit/${f}`);
   const status = run('unit (node)', process.execPath, [
