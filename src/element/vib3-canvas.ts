@@ -169,6 +169,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private readonly _pointer = new PointerTracker();
   private readonly _audio = new AudioInput();
   private _audioSource: AudioNode | null = null;
+  private _frameCount = 0;
   private _cssWidth = 0;
   private _cssHeight = 0;
 
@@ -252,6 +253,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   /** The backend in use: `webgpu`, `webgl2`, or `none` (not started, or unavailable). */
   get activeBackend(): BackendKind | 'none' {
     return this._activeBackend;
+  }
+
+  /** Frames this element has drawn since it was created (diagnostics, benchmarks, tests). */
+  get frameCount(): number {
+    return this._frameCount;
   }
 
   /** A host-supplied Web Audio node whose bass / mid / high bands modulate the visual; null for none. */
@@ -413,9 +419,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     // A paused frame depends only on params and time (posters, tests): interaction waits for play.
     const interacting = !this.paused && (this._pointer.settling || this._audio.active);
     if (!animating && !interacting && !this._dirty) return;
-    this._dirty = false;
     const canvas = this._canvas!;
-    this._view.render(this._frameState(canvas.width, canvas.height, dt));
+    if (this._view.render(this._frameState(canvas.width, canvas.height, dt))) {
+      this._dirty = false;
+      this._frameCount++;
+    }
   }
 
   private _frameState(width: number, height: number, dt = 0): FrameState {
@@ -498,8 +506,10 @@ export class Vib3Canvas extends LitElement implements FrameClient {
         this.removeAttribute('data-fallback');
         this._measure();
         view.setActive(this._visible || this._loading === 'eager');
-        view.render(this._frameState(canvas.width, canvas.height));
-        this._dirty = false;
+        if (view.render(this._frameState(canvas.width, canvas.height))) {
+          this._dirty = false;
+          this._frameCount++;
+        }
         this._ready = true;
         this.dataset['startupMs'] = (performance.now() - connectedAt).toFixed(1);
         this._emit<Vib3ReadyDetail>('vib3-ready', { backend: view.backend as BackendKind });

@@ -27,8 +27,8 @@ export interface RendererContract {
   init(): Promise<void>;
   /** Sets the drawing-buffer size of the view in device pixels. */
   resize(width: number, height: number): void;
-  /** Draws one frame into the view's canvas. */
-  render(frame: FrameState): void;
+  /** Draws one frame into the view's canvas. Returns false when nothing was drawn (inactive, or device lost). */
+  render(frame: FrameState): boolean;
   /** Inactive views keep their last frame and cost nothing. */
   setActive(active: boolean): void;
   /** Releases the view; the shared device is released with its last view. */

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { mount, cleanup, renderAt, isNonBlank, env, nextEvent, frames } from './helpers.js';
+import { mount, cleanup, renderAt, isNonBlank, luminanceStats, env, nextEvent, frames } from './helpers.js';
 import { sharedRenderers } from '../../src/render/three/shared-renderer.js';
 
 describe(`backend selection and recovery (${env.flagSet} flags)`, () => {
@@ -52,12 +52,26 @@ describe(`backend selection and recovery (${env.flagSet} flags)`, () => {
       expect(el.activeBackend).to.equal(env.expectedBackend);
     }
     const images = await Promise.all(mounted.map(({ el }) => renderAt(el, 1200)));
-    images.forEach((img, i) => expect(isNonBlank(img), `instance ${i}`).to.equal(true));
+    images.forEach((img, i) => expect(isNonBlank(img), `instance ${i}: ${JSON.stringify(luminanceStats(img))}, frames ${mounted[i]!.el.frameCount}, canvas ${img.width}x${img.height}`).to.equal(true));
     const live = (await sharedRenderers()).filter((r) => r.viewCount > 0);
     expect(live.length, 'one shared renderer').to.equal(1);
     expect(live[0]!.viewCount).to.equal(20);
     expect(lost).to.have.length(0);
     grid.remove();
+  });
+
+  it('the shared canvas grows for a large snapshot and shrinks back afterwards', async () => {
+    const { el } = await mount({ system: 'faceted' }, [64, 48]);
+    const [shared] = (await sharedRenderers()).filter((r) => r.viewCount > 0);
+    await el.snapshot({ width: 1024, height: 768 });
+    expect(shared!.canvasSize).to.deep.equal([1024, 768]);
+    el.motion = 'full';
+    el.paused = false;
+    await new Promise<void>((resolve) => {
+      const check = () => (shared!.canvasSize[0] < 1024 ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    expect(shared!.canvasSize[0]).to.be.at.most(128);
   });
 
   it('recovers from a forced context / device loss and fires lost + restored', async () => {

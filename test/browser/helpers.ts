@@ -65,12 +65,25 @@ export function pixels(el: Vib3Canvas): ImageData {
   return c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
 }
 
+/** Resolves once the element has drawn a frame after this call (and after any pending change). */
+export async function nextDrawnFrame(el: Vib3Canvas, ms = 20_000): Promise<void> {
+  await el.updateComplete;
+  const start = el.frameCount;
+  const deadline = performance.now() + ms;
+  while (el.frameCount === start) {
+    if (performance.now() > deadline) {
+      const c = canvasOf(el);
+      throw new Error(`no frame drawn within ${ms} ms (frameCount ${start}, backend ${el.activeBackend}, canvas ${c.width}x${c.height}, connected ${el.isConnected})`);
+    }
+    await frames(1);
+  }
+}
+
 /** Renders the exact instant `timeMs` (paused) and returns its pixels. */
 export async function renderAt(el: Vib3Canvas, timeMs: number): Promise<ImageData> {
   el.paused = true;
   el.time = timeMs;
-  await el.updateComplete;
-  await frames(2);
+  await nextDrawnFrame(el);
   return pixels(el);
 }
 

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { mount, cleanup, renderAt, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, frames, nextEvent } from './helpers.js';
+import { mount, cleanup, renderAt, nextDrawnFrame, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, frames, nextEvent } from './helpers.js';
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 
 const SYSTEMS = ['faceted', 'quantum', 'holographic'] as const;
@@ -73,11 +73,10 @@ describe(`rendering (${env.flagSet} flags)`, () => {
   it('changing a parameter changes pixels (hue, geometry, rot4dXW, dimension, gridDensity)', async () => {
     const { el } = await mount({ system: 'faceted', geometry: 1 });
     const base = await renderAt(el, 1000);
+    const baseParams = { hue: 200, geometry: 1, rot4dXW: 0, dimension: 3.5, gridDensity: 15 };
     for (const change of [{ hue: 20 }, { geometry: 3 }, { rot4dXW: 1.2 }, { dimension: 3.0 }, { gridDensity: 40 }]) {
-      el.setParams({ hue: 200, geometry: 1, rot4dXW: 0, dimension: 3.5, gridDensity: 15 });
-      await frames(2);
-      el.setParams(change);
-      await frames(2);
+      el.setParams({ ...baseParams, ...change });
+      await nextDrawnFrame(el);
       const img = pixels(el);
       expect(compare(base, img).meanDiff, JSON.stringify(change)).to.be.greaterThan(2);
     }
@@ -137,7 +136,7 @@ describe(`rendering (${env.flagSet} flags)`, () => {
     expect(compare(still, moved).meanDiff, 'pointer shift').to.be.greaterThan(1);
     const before = luminanceStats(moved).mean;
     el.dispatchEvent(new PointerEvent('pointerdown', { clientX: r.left + 2, clientY: r.top + 2, bubbles: true }));
-    await frames(1);
+    await nextDrawnFrame(el);
     const pulsed = luminanceStats(pixels(el)).mean;
     expect(pulsed, 'click pulse brightens').to.be.greaterThan(before * 1.1);
   });

@@ -7,6 +7,9 @@ import { layersFor } from '../layers.js';
 import { applyFrame, createVisualUniforms, type VisualUniforms } from './tsl/uniforms.js';
 import { createSystemMaterial } from './tsl/system-material.js';
 
+/** Draws between checks whether the shared canvas can shrink. */
+const SHRINK_WINDOW_DRAWS = 240;
+
 /** Listener for loss / recovery of the shared device. */
 export interface SharedRendererListener {
   contextLost(reason: string): void;
@@ -30,6 +33,9 @@ export class SharedRenderer {
   private lost = false;
   private disposing = false;
   private generation = 0;
+  private drawsInWindow = 0;
+  private windowMaxW = 1;
+  private windowMaxH = 1;
 
   constructor(backend: BackendKind) {
     this.backend = backend;
@@ -43,6 +49,12 @@ export class SharedRenderer {
   /** True while the device is lost and being re-created. */
   get isLost(): boolean {
     return this.lost;
+  }
+
+  /** Current size of the shared canvas in pixels (diagnostics and tests). */
+  get canvasSize(): [number, number] {
+    const c = this.renderer?.domElement as HTMLCanvasElement | undefined;
+    return c ? [c.width, c.height] : [0, 0];
   }
 
   /** The three.js renderer, for diagnostics and tests (e.g. forcing a context loss). */
@@ -142,15 +154,32 @@ export class SharedRenderer {
     const w = Math.max(1, Math.floor(frame.width));
     const h = Math.max(1, Math.floor(frame.height));
     const canvas = renderer.domElement as HTMLCanvasElement;
-    if (canvas.width < w || canvas.height < h) {
-      renderer.setSize(Math.max(canvas.width, w), Math.max(canvas.height, h), false);
-    }
+    this.fitCanvas(renderer, canvas, w, h);
     applyFrame(this.uniforms, frame);
     this.quad.material = this.materials.get(frame.params.system)!;
     renderer.setViewport(0, 0, w, h);
     this.quad.render(renderer);
     target.drawImage(canvas, 0, 0, w, h, 0, 0, w, h);
     return true;
+  }
+
+  /**
+   * Grows the shared canvas to hold the largest element immediately; shrinks it back when, over
+   * a window of draws, nothing needed more than half of it (e.g. after a large snapshot).
+   */
+  private fitCanvas(renderer: WebGPURenderer, canvas: HTMLCanvasElement, w: number, h: number): void {
+    this.windowMaxW = Math.max(this.windowMaxW, w);
+    this.windowMaxH = Math.max(this.windowMaxH, h);
+    if (canvas.width < w || canvas.height < h) {
+      renderer.setSize(Math.max(canvas.width, w), Math.max(canvas.height, h), false);
+    } else if (++this.drawsInWindow >= SHRINK_WINDOW_DRAWS) {
+      if (this.windowMaxW * this.windowMaxH * 2 < canvas.width * canvas.height) {
+        renderer.setSize(this.windowMaxW, this.windowMaxH, false);
+      }
+      this.drawsInWindow = 0;
+      this.windowMaxW = w;
+      this.windowMaxH = h;
+    }
   }
 
   /** Releases the device. */

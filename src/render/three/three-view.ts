@@ -57,9 +57,9 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     if (this.target.height !== h) this.target.height = h;
   }
 
-  render(frame: FrameState): void {
-    if (!this.active || this.disposed || !this.shared || !this.ctx) return;
-    this.shared.draw({ ...frame, width: this.target.width, height: this.target.height }, this.ctx);
+  render(frame: FrameState): boolean {
+    if (!this.active || this.disposed || !this.shared || !this.ctx) return false;
+    return this.shared.draw({ ...frame, width: this.target.width, height: this.target.height }, this.ctx);
   }
 
   /** Renders a frame at an arbitrary size into a fresh canvas (used for snapshots). */
