@@ -2,7 +2,9 @@
 // Builds everything a user or a test needs: ES library (+ lazy renderer chunk), the classic-script
 // IIFE file, type declarations and the Custom Elements Manifest. Prints gzip sizes.
 import { execFileSync } from 'node:child_process';
-import { rmSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { rmSync, readFileSync, readdirSync, statSync, chmodSync, cpSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
@@ -13,6 +15,15 @@ rmSync('dist', { recursive: true, force: true });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'es' });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'iife' });
 run(bin('tsc'), ['-p', 'tsconfig.json']);
+
+// SDK and extension library: self-contained ESM bundles that run in browsers, workers and Node.
+// The CLI: a Node bundle with its templates next to it.
+const esbuild = await import('esbuild');
+const common = { bundle: true, format: 'esm', target: 'es2022', legalComments: 'none', logLevel: 'warning', define: { __VIB3_VERSION__: JSON.stringify(pkg.version) } };
+await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: { 'sdk/index': 'src/sdk/index.ts', 'sdk/testing': 'src/sdk/testing.ts', 'extensions/index': 'src/extensions/index.ts' }, outdir: 'dist' });
+await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/vib3.js', packages: 'external' });
+chmodSync('dist/cli/vib3.js', 0o755);
+cpSync('src/cli/templates', 'dist/cli/templates', { recursive: true });
 run(bin('cem'), ['analyze', '--quiet'], {});
 run(process.execPath, ['--import', 'tsx', 'scripts/cem-params.ts']);
 

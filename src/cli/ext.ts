@@ -1,0 +1,266 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { lintManifest } from '../extensions/manifest/lint.js';
+import type { ManifestProblem } from '../extensions/manifest/problems.js';
+import type { Vib3ExtensionManifest } from '../extensions/manifest/manifest.generated.js';
+import { generateEd25519, keyIdOf, type Ed25519Jwk } from '../extensions/signing/ed25519.js';
+import { packFiles, signPackage, verifyPackage, MANIFEST_FILE } from '../extensions/signing/package.js';
+import { readArchive } from '../extensions/signing/archive.js';
+import { collectPackageFiles } from './fs-files.js';
+
+/** A command-line failure: message for the user, exit code 1 (problem) or 2 (usage). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const TEMPLATES = ['renderer', 'geometry', 'toolpack', 'ui-widget'] as const;
+export type TemplateName = (typeof TEMPLATES)[number];
+
+const templatesRoot = () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, 'templates'), join(here, '..', 'src', 'cli', 'templates'), join(here, '..', '..', 'src', 'cli', 'templates')]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new CliError('templates folder not found next to the CLI');
+};
+
+function readManifest(dir: string): Vib3ExtensionManifest {
+  const file = join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) throw new CliError(`${file} not found. Run this in an extension folder, or pass the folder.`, 2);
+  return JSON.parse(readFileSync(file, 'utf8')) as Vib3ExtensionManifest;
+}
+
+function formatProblem(p: ManifestProblem): string {
+  return `  ${p.severity === 'error' ? 'error  ' : 'warning'} ${p.code.padEnd(30)} ${p.pointer || '/'}\n          ${p.message}\n          -> ${p.suggestion}`;
+}
+
+// ------------------------------------------------------------------ create
+
+/** `vib3 ext create <name> --template <t>`: writes a ready-to-build extension project. */
+export function create(io: Io, name: string, template: string, opts: { dir?: string; id?: string; publisher?: string }): string {
+  if (!/^[a-z][a-z0-9-]{1,40}$/.test(name ?? '')) throw new CliError('name must be lowercase letters, digits and dashes (2-41 characters), starting with a letter.', 2);
+  if (!(TEMPLATES as readonly string[]).includes(template)) throw new CliError(`--template must be one of: ${TEMPLATES.join(', ')}.`, 2);
+  const target = resolve(opts.dir ?? name);
+  if (existsSync(target) && readdirSync(target).length > 0) throw new CliError(`${target} exists and is not empty; choose another folder.`, 1);
+  const id = opts.id ?? `com.example.${name}`;
+  const vars: Record<string, string> = {
+    __NAME__: name,
+    __ID__: id,
+    __TITLE__: name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
+    __PUBLISHER__: opts.publisher ?? 'Example Publisher',
+    __KEY_ID__: 'ed25519:AAAAAAAAAAAAAAAAAAAAAA',
+  };
+  const source = join(templatesRoot(), template);
+  const copy = (from: string, to: string) => {
+    mkdirSync(to, { recursive: true });
+    for (const entry of readdirSync(from)) {
+      const src = join(from, entry);
+      const dest = join(to, entry.replace(/\.tmpl$/, ''));
+      if (statSync(src).isDirectory()) copy(src, dest);
+      else if (entry.endsWith('.tmpl')) writeFileSync(dest, readFileSync(src, 'utf8').replace(/__[A-Z_]+__/g, (m: string) => vars[m] ?? m));
+      else writeFileSync(dest, readFileSync(src));
+    }
+  };
+  copy(source, target);
+  io.out(`Created ${template} extension "${name}" (${id}) in ${target}`);
+  io.out('Next: vib3 ext keygen --set .   then   npm run build && npm run lint && npm test');
+  return target;
+}
+
+// ------------------------------------------------------------------ build
+
+/** `vib3 ext build`: bundles the worker (and UI) entry with esbuild and writes the tool listing. */
+export async function build(io: Io, dir = '.'): Promise<void> {
+  const root = resolve(dir);
+  const manifest = readManifest(root);
+  const { build: esbuild } = await import('esbuild');
+  const entries: { src: string; out: string }[] = [];
+  const pick = (base: string) => ['ts', 'js', 'mjs'].map((ext) => join(root, 'src', `${base}.${ext}`)).find((f) => existsSync(f));
+  const worker = pick('worker');
+  if (!worker) throw new CliError('src/worker.ts (or .js) not found.', 1);
+  entries.push({ src: worker, out: join(root, manifest.entrypoints.worker) });
+  if (manifest.entrypoints.ui) {
+    const ui = pick('ui');
+    if (!ui) throw new CliError('entrypoints.ui is set but src/ui.ts is missing.', 1);
+    entries.push({ src: ui, out: join(root, manifest.entrypoints.ui) });
+  }
+  for (const e of entries) {
+    await esbuild({
+      entryPoints: [e.src],
+      outfile: e.out,
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      mainFields: ['module', 'main'],
+      conditions: ['import', 'default'],
+      sourcemap: false,
+      legalComments: 'none',
+      logLevel: 'error',
+    });
+    io.out(`built ${e.out.slice(root.length + 1)}`);
+  }
+  if (manifest.entrypoints.toolPack) {
+    const mod = (await import(`${pathToFileURL(join(root, manifest.entrypoints.worker)).href}?t=${Date.now()}`)) as { default?: { tools?: Record<string, { description: string; inputSchema: unknown }> } };
+    const tools = Object.entries(mod.default?.tools ?? {}).map(([name, t]) => ({ name, description: t.description, inputSchema: t.inputSchema }));
+    if (tools.length === 0) throw new CliError('entrypoints.toolPack is set but the worker defines no tools.', 1);
+    const out = join(root, manifest.entrypoints.toolPack);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify({ tools }, null, 2)}\n`);
+    io.out(`wrote ${manifest.entrypoints.toolPack} (${tools.length} tools)`);
+  }
+}
+
+// ------------------------------------------------------------------ lint
+
+/** `vib3 ext lint [dir]`: every problem with pointer, code and suggestion. Returns true when there is no error. */
+export function lint(io: Io, target = '.', opts: { json?: boolean } = {}): boolean {
+  const path = statSync(target).isDirectory() ? join(target, MANIFEST_FILE) : target;
+  if (!existsSync(path)) throw new CliError(`${path} not found.`, 2);
+  const result = lintManifest(readFileSync(path, 'utf8'));
+  if (opts.json) {
+    io.out(JSON.stringify({ file: path, valid: result.valid, problems: result.problems }, null, 2));
+    return result.valid;
+  }
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  const warnings = result.problems.length - errors;
+  io.out(`${path}: ${errors} error(s), ${warnings} warning(s)`);
+  for (const p of result.problems) io.out(formatProblem(p));
+  return result.valid;
+}
+
+/** `vib3 ext lint --report <folder>`: lints every manifest in a folder and prints the share that passes. */
+export function report(io: Io, folder: string): { total: number; passed: number } {
+  const manifests: string[] = [];
+  for (const entry of readdirSync(folder).sort()) {
+    const p = join(folder, entry);
+    if (statSync(p).isDirectory() && existsSync(join(p, MANIFEST_FILE))) manifests.push(join(p, MANIFEST_FILE));
+    else if (entry.endsWith('.json')) manifests.push(p);
+  }
+  let passed = 0;
+  for (const m of manifests) {
+    const result = lintManifest(readFileSync(m, 'utf8'));
+    if (result.valid) passed++;
+    const codes = [...new Set(result.problems.filter((p) => p.severity === 'error').map((p) => p.code))];
+    io.out(`${result.valid ? 'PASS' : 'FAIL'}  ${m.slice(folder.length + 1)}${codes.length ? `  (${codes.join(', ')})` : ''}`);
+  }
+  const share = manifests.length ? (100 * passed) / manifests.length : 0;
+  io.out(`compliance: ${passed}/${manifests.length} manifests pass (${share.toFixed(1)}%)`);
+  return { total: manifests.length, passed };
+}
+
+// ------------------------------------------------------------------ keys
+
+/** `vib3 ext keygen`: writes <name>.private.jwk (mode 600) and <name>.public.jwk; optionally sets publisher.keyId. */
+export async function keygen(io: Io, opts: { out?: string; name?: string; set?: string }): Promise<{ keyId: string; privatePath: string; publicPath: string }> {
+  const { publicJwk, privateJwk } = await generateEd25519();
+  const keyId = await keyIdOf(publicJwk);
+  const out = resolve(opts.out ?? '.keys');
+  mkdirSync(out, { recursive: true });
+  const name = opts.name ?? 'publisher';
+  const privatePath = join(out, `${name}.private.jwk`);
+  const publicPath = join(out, `${name}.public.jwk`);
+  if (existsSync(privatePath)) throw new CliError(`${privatePath} exists; refusing to overwrite a private key.`, 1);
+  writeFileSync(privatePath, `${JSON.stringify({ ...privateJwk, kid: keyId }, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(privatePath, 0o600);
+  writeFileSync(publicPath, `${JSON.stringify({ ...publicJwk, kid: keyId }, null, 2)}\n`);
+  io.out(`keyId ${keyId}\nprivate key: ${privatePath} (keep it secret; never commit it)\npublic key:  ${publicPath}`);
+  if (opts.set) {
+    const file = join(resolve(opts.set), MANIFEST_FILE);
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Vib3ExtensionManifest;
+    manifest.publisher.keyId = keyId;
+    writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+    io.out(`set publisher.keyId in ${file}`);
+  }
+  return { keyId, privatePath, publicPath };
+}
+
+function readJwk(path: string): Ed25519Jwk {
+  if (!existsSync(path)) throw new CliError(`key file ${path} not found.`, 2);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Ed25519Jwk;
+  } catch {
+    throw new CliError(`${path} is not a JSON Web Key.`, 2);
+  }
+}
+
+// ------------------------------------------------------------------ pack / sign / verify
+
+/** `vib3 ext pack [dir]`: lints, then writes <id>-<version>.vib3x (unsigned, deterministic bytes). */
+export function pack(io: Io, dir = '.', opts: { out?: string } = {}): string {
+  const root = resolve(dir);
+  const manifest = readManifest(root);
+  const result = lintManifest(manifest);
+  if (!result.valid) {
+    for (const p of result.problems) io.err(formatProblem(p));
+    throw new CliError('extension.json has errors; fix them before packing.', 1);
+  }
+  const files = collectPackageFiles(root);
+  for (const [key, path] of Object.entries(manifest.entrypoints)) {
+    if (!files.has(path)) throw new CliError(`entrypoints.${key} (${path}) is not in the package. Run the build first.`, 1);
+  }
+  const out = resolve(opts.out ?? join(root, `${manifest.id}-${manifest.version}.vib3x`));
+  writeFileSync(out, packFiles(files));
+  io.out(`packed ${files.size} files into ${out}`);
+  return out;
+}
+
+/** `vib3 ext sign <package> --key <private.jwk>`. */
+export async function sign(io: Io, pkgPath: string, opts: { key?: string; out?: string }): Promise<string> {
+  if (!opts.key) throw new CliError('--key <private.jwk> is required.', 2);
+  const signed = await signPackage(readFileSync(pkgPath), readJwk(opts.key)).catch((err: Error) => {
+    throw new CliError(err.message, 1);
+  });
+  const out = resolve(opts.out ?? pkgPath);
+  const tmp = `${out}.tmp`;
+  writeFileSync(tmp, signed);
+  renameSync(tmp, out); // never leave a half-written package
+  io.out(`signed ${out}`);
+  return out;
+}
+
+/** `vib3 ext verify <package> --trust <public.jwk | folder of .jwk>`: returns true when it verifies. */
+export async function verify(io: Io, pkgPath: string, opts: { trust?: string; json?: boolean }): Promise<boolean> {
+  if (!opts.trust) throw new CliError('--trust <public.jwk or folder> is required.', 2);
+  const keys = new Map<string, Ed25519Jwk>();
+  const files = statSync(opts.trust).isDirectory() ? readdirSync(opts.trust).filter((f) => f.endsWith('.public.jwk') || f.endsWith('.jwk')).map((f) => join(opts.trust!, f)) : [opts.trust];
+  for (const f of files) {
+    const jwk = readJwk(f);
+    const { d: _private, ...pub } = jwk;
+    keys.set(await keyIdOf(pub as Ed25519Jwk), pub as Ed25519Jwk);
+  }
+  const result = await verifyPackage(readFileSync(pkgPath), keys);
+  if (opts.json) io.out(JSON.stringify(result.ok ? { ok: true, id: result.manifest.id, version: result.manifest.version, keyId: result.keyId } : result, null, 2));
+  else if (result.ok) io.out(`OK ${result.manifest.id}@${result.manifest.version} signed by ${result.keyId} (${result.files.size} files)`);
+  else io.out(`FAILED ${result.code}${result.path ? ` (${result.path})` : ''}: ${result.message}\n  -> ${result.suggestion}`);
+  return result.ok;
+}
+
+/** `vib3 ext test [dir]`: runs the extension's own tests (node --test test/). */
+export function test(io: Io, dir = '.'): boolean {
+  const root = resolve(dir);
+  const testDir = join(root, 'test');
+  if (!existsSync(testDir)) throw new CliError('no test/ folder.', 1);
+  const files = readdirSync(testDir).filter((f) => /\.test\.m?js$/.test(f)).map((f) => join('test', f));
+  const r = spawnSync(process.execPath, ['--test', ...files], { cwd: root, encoding: 'utf8' });
+  io.out(r.stdout);
+  if (r.stderr) io.err(r.stderr);
+  return r.status === 0;
+}
+
+/** Lists the files of a package (for `vib3 ext inspect`). */
+export function inspect(io: Io, pkgPath: string): void {
+  const files = readArchive(readFileSync(pkgPath));
+  io.out(`${basename(pkgPath)}: ${files.size} files`);
+  for (const [p, b] of files) io.out(`  ${String(b.length).padStart(8)}  ${p}`);
+}
+

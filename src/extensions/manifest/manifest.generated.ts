@@ -1,0 +1,635 @@
+/* Generated from src/extensions/manifest/schema/extension.schema.json by scripts/gen-manifest-types.mjs. Do not edit by hand. */
+
+export type KeyId = string;
+/**
+ * Shown to the user when they are asked to consent.
+ */
+export type Reason = string;
+export type FeatureList = (
+  'webgpu' | 'webgl2' | 'audio' | 'pointer' | 'offscreen-canvas' | 'wasm-simd' | 'shared-array-buffer'
+)[];
+
+/**
+ * extension.json, manifestVersion 2: what a VIB3 extension is, what it may do, and who signed it.
+ */
+export interface Vib3ExtensionManifest {
+  $schema?: string;
+  /**
+   * Format version of this file. Older versions are migrated forward when loaded.
+   */
+  manifestVersion: 2;
+  /**
+   * Immutable reverse-DNS identifier, e.g. com.example.duoprism. Never reused for another extension.
+   */
+  id: string;
+  /**
+   * Canonical semantic version (semver.valid(v) === v): no 'v' prefix, no build metadata.
+   */
+  version: string;
+  /**
+   * Display name.
+   */
+  name: string;
+  description?: string;
+  publisher: {
+    name: string;
+    url?: string;
+    keyId: KeyId;
+  };
+  /**
+   * What the extension may do. Each entry carries the reason shown to the user at consent time.
+   */
+  capabilities: {
+    rendering?: Capability;
+    geometry?: Capability;
+    ui?: {
+      reason: Reason;
+      /**
+       * @minItems 1
+       */
+      slots: ['toolbar' | 'panel' | 'overlay' | 'status', ...('toolbar' | 'panel' | 'overlay' | 'status')[]];
+    };
+    'agent-tools'?: Capability;
+    telemetry?: Capability;
+    network?: {
+      reason: Reason;
+      /**
+       * Exact origins (scheme://host[:port]); no wildcards, paths or trailing slashes.
+       *
+       * @minItems 1
+       * @maxItems 32
+       */
+      origins: [string, ...string[]];
+    };
+  };
+  entrypoints: {
+    /**
+     * ES module run in the sandboxed Worker.
+     */
+    worker: string;
+    /**
+     * ES module run in the widget's own sandboxed frame.
+     */
+    ui?: string;
+    /**
+     * JSON file describing the agent tools.
+     */
+    toolPack?: string;
+  };
+  compatibility: {
+    /**
+     * semver range of the kit versions this works with.
+     */
+    core: string;
+    rendererContract: number;
+    features?: {
+      required?: FeatureList;
+      optional?: FeatureList;
+    };
+  };
+  marketplace?: {
+    title: string;
+    summary: string;
+    /**
+     * @minItems 1
+     * @maxItems 3
+     */
+    categories:
+      | ['geometry' | 'renderer' | 'ui' | 'agent-tools' | 'audio' | 'data' | 'education' | 'art']
+      | [
+          'geometry' | 'renderer' | 'ui' | 'agent-tools' | 'audio' | 'data' | 'education' | 'art',
+          'geometry' | 'renderer' | 'ui' | 'agent-tools' | 'audio' | 'data' | 'education' | 'art'
+        ]
+      | [
+          'geometry' | 'renderer' | 'ui' | 'agent-tools' | 'audio' | 'data' | 'education' | 'art',
+          'geometry' | 'renderer' | 'ui' | 'agent-tools' | 'audio' | 'data' | 'education' | 'art',
+          'geometry' | 'renderer' | 'ui' | 'agent-tools' | 'audio' | 'data' | 'education' | 'art'
+        ];
+    /**
+     * @maxItems 20
+     */
+    tags?:
+      | []
+      | [string]
+      | [string, string]
+      | [string, string, string]
+      | [string, string, string, string]
+      | [string, string, string, string, string]
+      | [string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+      | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ]
+      | [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string
+        ];
+    /**
+     * @maxItems 10
+     */
+    previews?:
+      | []
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ]
+      | [
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          },
+          {
+            src: string;
+            alt: string;
+            width?: number;
+            height?: number;
+          }
+        ];
+    pricing: {
+      model: 'free' | 'paid' | 'subscription';
+      amount?: number;
+      currency?: string;
+    };
+    brand?: {
+      tagline?: string;
+      color?: string;
+      copy?: string;
+    };
+    locales?: {
+      [k: string]:
+        | {
+            title?: string;
+            summary?: string;
+          }
+        | undefined;
+    };
+  };
+  /**
+   * Added by `vib3 ext sign`: Ed25519 over the RFC 8785 canonical JSON of this manifest without signature.value.
+   */
+  signature?: {
+    algorithm: 'Ed25519';
+    keyId: KeyId;
+    /**
+     * SHA-512 integrity (SRI form) of every file in the package except extension.json.
+     */
+    files: {
+      [k: string]: string | undefined;
+    };
+    value: string;
+  };
+}
+export interface Capability {
+  reason: Reason;
+}

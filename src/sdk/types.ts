@@ -1,0 +1,153 @@
+import type { Vib3Params } from '../core/params.js';
+
+/** Capabilities an extension can request in extension.json. */
+export type CapabilityName = 'rendering' | 'geometry' | 'ui' | 'agent-tools' | 'telemetry' | 'network';
+/** UI slots of the canvas a widget may render into. */
+export type SlotName = 'toolbar' | 'panel' | 'overlay' | 'status';
+/** The four kinds of extension. */
+export type ExtensionKind = 'renderer' | 'geometry' | 'toolpack' | 'ui-widget';
+
+/** A 4D mesh: xyzw vertices, vertex-index pairs for edges, optional tetrahedral cells (4 indices each). */
+export interface Mesh4D {
+  vertices: Float32Array;
+  edges: Uint32Array;
+  cells?: Uint32Array;
+}
+
+/** Events and numbers an extension reports (requires `telemetry`). */
+export interface TelemetryApi {
+  track(event: string, data?: Record<string, string | number | boolean>): void;
+}
+/** fetch, limited by the host to the exact origins the user granted (requires `network`). */
+export interface NetworkApi {
+  fetch(url: string, init?: RequestInit): Promise<Response>;
+}
+/** Read and change the canvas parameters (requires `rendering`). */
+export interface RenderingApi {
+  getParams(): Readonly<Vib3Params>;
+  setParams(partial: Partial<Vib3Params>): Promise<void>;
+}
+/** Hand meshes to the element's mesh layer (requires `geometry`). */
+export interface GeometryApi {
+  publish(mesh: Mesh4D): void;
+}
+/** Facts about the widget's slot (requires `ui`). */
+export interface UiApi {
+  readonly slot: SlotName;
+  readonly maxWidth: number;
+  readonly maxHeight: number;
+}
+/** What the tools of a tool pack can use besides their own code (requires `agent-tools`). */
+export interface ToolsApi {
+  /** Names of the tools this extension registered. */
+  readonly names: readonly string[];
+}
+
+/** Capability -> the API it adds to the context. */
+export interface CapabilityApis {
+  rendering: { rendering: RenderingApi };
+  geometry: { geometry: GeometryApi };
+  ui: { ui: UiApi };
+  'agent-tools': { tools: ToolsApi };
+  telemetry: { telemetry: TelemetryApi };
+  network: { network: NetworkApi };
+}
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** What every extension gets. */
+export interface BaseContext {
+  readonly extensionId: string;
+  readonly version: string;
+  /** Aborted when the extension is deactivated: pass it to fetch and timers. */
+  readonly signal: AbortSignal;
+  log(...args: unknown[]): void;
+}
+
+/** The context of an extension that declared capabilities `C`: only their APIs exist on it. */
+export type ExtensionContext<C extends CapabilityName = never> = BaseContext & ([C] extends [never] ? unknown : UnionToIntersection<CapabilityApis[C]>);
+
+/** A JSON Schema for a tool's input (an object schema). */
+export interface ToolInputSchema {
+  type: 'object';
+  properties?: Record<string, unknown>;
+  required?: readonly string[];
+  additionalProperties?: boolean;
+  [keyword: string]: unknown;
+}
+
+/** The result of a tool call, in MCP's content form. */
+export interface ToolResult {
+  content: Array<{ type: 'text'; text: string }>;
+  isError?: boolean;
+  structuredContent?: Record<string, unknown>;
+}
+
+/** One agent tool. Its name is the key in `tools`; the host namespaces it by extension id. */
+export interface ToolDefinition<C extends CapabilityName> {
+  description: string;
+  inputSchema: ToolInputSchema;
+  handler(input: Record<string, unknown>, ctx: ExtensionContext<C>): ToolResult | Promise<ToolResult>;
+}
+
+/** The frame a renderer plugin draws. */
+export interface ExtensionFrame {
+  width: number;
+  height: number;
+  timeMs: number;
+  params: Readonly<Vib3Params>;
+}
+/** What a renderer plugin returns: RGBA pixels, row-major from the top-left. */
+export interface RenderOutput {
+  width: number;
+  height: number;
+  pixels: Uint8ClampedArray;
+}
+
+interface CommonDefinition<C extends CapabilityName> {
+  /** The capabilities this code uses: must be a subset of extension.json's. */
+  capabilities: readonly C[];
+  activate?(ctx: ExtensionContext<C>): void | Promise<void>;
+  deactivate?(): void | Promise<void>;
+  /** Called when the canvas parameters change (requires `rendering` to be useful). */
+  onParams?(params: Readonly<Vib3Params>, ctx: ExtensionContext<C>): void;
+  /** Agent tools (requires the `agent-tools` capability). */
+  tools?: Record<string, ToolDefinition<C>>;
+}
+
+/** A renderer plugin (requires `rendering`). */
+export interface RendererDefinition<C extends CapabilityName> extends CommonDefinition<C> {
+  kind: 'renderer';
+  /** The renderer-contract version the plugin implements. */
+  contractVersion: number;
+  render(frame: ExtensionFrame, ctx: ExtensionContext<C>): RenderOutput | Promise<RenderOutput>;
+}
+
+/** A geometry generator (requires `geometry`). */
+export interface GeometryDefinition<C extends CapabilityName> extends CommonDefinition<C> {
+  kind: 'geometry';
+  /** Shapes offered, name -> description. */
+  shapes: Record<string, string>;
+  generate(request: { shape: string; options?: Record<string, unknown> }, ctx: ExtensionContext<C>): Mesh4D | Promise<Mesh4D>;
+}
+
+/** A pure agent tool pack (requires `agent-tools`). */
+export interface ToolPackDefinition<C extends CapabilityName> extends CommonDefinition<C> {
+  kind: 'toolpack';
+  tools: Record<string, ToolDefinition<C>>;
+}
+
+/** A UI widget rendered in its own sandboxed frame inside a slot (requires `ui`). */
+export interface UiWidgetDefinition<C extends CapabilityName> extends CommonDefinition<C> {
+  kind: 'ui-widget';
+  slot: SlotName;
+  /** Renders into `root`; may return a cleanup function. */
+  mount(root: HTMLElement, ctx: ExtensionContext<C>): void | (() => void);
+}
+
+/** Any extension definition. */
+export type ExtensionDefinition<C extends CapabilityName = CapabilityName> =
+  | RendererDefinition<C>
+  | GeometryDefinition<C>
+  | ToolPackDefinition<C>
+  | UiWidgetDefinition<C>;
