@@ -251,7 +251,11 @@ export function test(io: Io, dir = '.'): boolean {
   const testDir = join(root, 'test');
   if (!existsSync(testDir)) throw new CliError('no test/ folder.', 1);
   const files = readdirSync(testDir).filter((f) => /\.test\.m?js$/.test(f)).map((f) => join('test', f));
-  const r = spawnSync(process.execPath, ['--test', ...files], { cwd: root, encoding: 'utf8' });
+  // NODE_TEST_CONTEXT (set when vib3 itself runs under node --test) would switch the child's
+  // reporter to a binary protocol; the extension's own tests always report to the terminal.
+  const env = { ...process.env };
+  delete env['NODE_TEST_CONTEXT'];
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...files], { cwd: root, encoding: 'utf8', env });
   io.out(r.stdout);
   if (r.stderr) io.err(r.stderr);
   return r.status === 0;

@@ -2,7 +2,7 @@
 // Manifest describes the whole element contract (for IDEs and framework typings).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 const read = (p) => readFileSync(new URL(p, root), 'utf8');
@@ -12,7 +12,8 @@ test('package.json: ESM, node >= 20, exports map with types that resolve to buil
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.engines.node, '>=20');
   const main = pkg.exports['.'];
-  for (const target of [main.types, main.import, pkg.exports['./iife'], pkg.exports['./custom-elements.json']]) {
+  const sub = (k) => [pkg.exports[k].types, pkg.exports[k].import];
+  for (const target of [main.types, main.import, ...sub('./sdk'), ...sub('./sdk/testing'), ...sub('./extensions'), pkg.exports['./iife'], pkg.exports['./custom-elements.json'], pkg.bin.vib3]) {
     assert.ok(existsSync(new URL(target, root)), `${target} exists after build`);
   }
   const dts = read(main.types.replace('./', ''));
@@ -40,9 +41,19 @@ test('custom-elements.json describes every attribute, event, slot and part of <v
 });
 
 test('the shipped browser code contains no eval or new Function (strict CSP)', () => {
-  for (const file of ['dist/vib3.iife.js', 'dist/vib3-embed.js']) {
+  for (const file of ['dist/vib3.iife.js', 'dist/vib3-embed.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
     const code = read(file);
     assert.doesNotMatch(code, /\beval\s*\(/, `${file}: eval`);
     assert.doesNotMatch(code, /new\s+Function\s*\(/, `${file}: new Function`);
   }
+});
+
+test('the SDK and the extension library load in Node without a DOM', async () => {
+  const sdk = await import(new URL(pkg.exports['./sdk'].import, root).href);
+  const testing = await import(new URL(pkg.exports['./sdk/testing'].import, root).href);
+  const ext = await import(new URL(pkg.exports['./extensions'].import, root).href);
+  assert.equal(typeof sdk.defineExtension, 'function');
+  assert.equal(typeof testing.createTestHarness, 'function');
+  assert.equal(typeof ext.verifyPackage, 'function');
+  assert.equal(ext.manifestSchema.$schema, 'https://json-schema.org/draft/2020-12/schema');
 });

@@ -57,6 +57,15 @@ export function validateManifest(input: unknown): ManifestValidation {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     return fail([problem('NOT_AN_OBJECT', '', 'extension.json must contain a JSON object.')]);
   }
+  if (typeof input !== 'string') {
+    // Objects from JS callers may hold undefined, functions, cycles or BigInts: validate what
+    // would actually be written to extension.json.
+    try {
+      doc = JSON.parse(JSON.stringify(doc)) as unknown;
+    } catch (err) {
+      return fail([problem('INVALID_JSON', '', `The manifest cannot be written as JSON: ${(err as Error).message}`)]);
+    }
+  }
   const rec = doc as Record<string, unknown>;
   const version = rec['manifestVersion'];
   if (version === 1) {

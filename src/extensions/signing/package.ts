@@ -84,6 +84,10 @@ export async function verifyPackage(archive: Uint8Array, trusted: TrustedKeys, e
   } catch (err) {
     return fail('MANIFEST_UNREADABLE', `extension.json is not valid UTF-8 JSON: ${(err as Error).message}.`, 'The package was modified after signing; obtain it again from the publisher.', MANIFEST_FILE);
   }
+  const claimed = raw as { publisher?: { keyId?: unknown }; signature?: { keyId?: unknown } };
+  if (claimed?.signature && claimed.signature.keyId !== claimed.publisher?.keyId) {
+    return fail('KEY_MISMATCH', `Signed with ${String(claimed.signature.keyId)} but publisher.keyId is ${String(claimed.publisher?.keyId)}.`, 'Do not install: the package claims one publisher and carries the signature of another.', MANIFEST_FILE);
+  }
   const validation = validateManifest(raw);
   if (!validation.valid || !validation.manifest) {
     return {
@@ -98,7 +102,6 @@ export async function verifyPackage(archive: Uint8Array, trusted: TrustedKeys, e
   const manifest = raw as Vib3ExtensionManifest;
   const sig = manifest.signature;
   if (!sig) return fail('UNSIGNED', 'The package is not signed.', 'Sign it with `vib3 ext sign --key <private.jwk>`.');
-  if (sig.keyId !== manifest.publisher.keyId) return fail('KEY_MISMATCH', `Signed with ${sig.keyId} but publisher.keyId is ${manifest.publisher.keyId}.`, 'Re-sign with the publisher key.');
   const key = trusted.get(sig.keyId);
   if (!key) return fail('UNKNOWN_KEY', `The signing key ${sig.keyId} is not trusted here.`, 'Add the publisher public key to the trusted keys (after checking it out of band), or install from a registry that vouches for it.');
   if ((await keyIdOf(key)) !== sig.keyId) return fail('UNKNOWN_KEY', `The trusted key registered as ${sig.keyId} has a different id.`, 'Fix the trust store: a key is registered under the wrong id.');

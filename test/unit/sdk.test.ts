@@ -1,0 +1,118 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defineExtension, ExtensionDefinitionError, describeTools, isExtensionDefinition, type ExtensionContext } from '../../src/sdk/index.js';
+import { createTestHarness, CapabilityError } from '../../src/sdk/testing.js';
+
+/** Two real loopback servers: one granted, one not. Each logs the requests it receives. */
+const servers: { url: string; log: string[]; server: http.Server }[] = [];
+before(async () => {
+  for (let i = 0; i < 2; i++) {
+    const log: string[] = [];
+    const server = http.createServer((req, res) => {
+      log.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"shape":"tesseract"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log, server });
+  }
+});
+after(() => servers.forEach((s) => s.server.close()));
+
+const geometry = () =>
+  defineExtension({
+    kind: 'geometry',
+    capabilities: ['geometry', 'network', 'telemetry'],
+    shapes: { remote: 'A shape fetched from a server' },
+    async generate(_req, ctx) {
+      ctx.telemetry.track('generate', { shape: 'remote' });
+      return { vertices: new Float32Array(8), edges: new Uint32Array([0, 1]) };
+    },
+  });
+
+test('defineExtension checks the definition and explains mistakes', () => {
+  const bad: [unknown, RegExp][] = [
+    [{ kind: 'shader', capabilities: [] }, /Unknown kind/],
+    [{ kind: 'geometry', capabilities: ['camera'], shapes: { a: 'b' }, generate() {} }, /Unknown capability/],
+    [{ kind: 'geometry', capabilities: ['rendering'], shapes: { a: 'b' }, generate() {} }, /needs the "geometry" capability/],
+    [{ kind: 'geometry', capabilities: ['geometry'], shapes: {}, generate() {} }, /at least one shape/],
+    [{ kind: 'renderer', capabilities: ['rendering'], contractVersion: 1 }, /must implement render/],
+    [{ kind: 'renderer', capabilities: ['rendering'], contractVersion: 0, render() {} }, /contractVersion/],
+    [{ kind: 'ui-widget', capabilities: ['ui'], slot: 'sidebar', mount() {} }, /Unknown slot/],
+    [{ kind: 'toolpack', capabilities: ['agent-tools'], tools: {} }, /at least one tool/],
+    [{ kind: 'toolpack', capabilities: ['agent-tools'], tools: { 'Bad-Name': { description: 'does a thing well', inputSchema: { type: 'object' }, handler() {} } } }, /invalid/],
+    [{ kind: 'toolpack', capabilities: ['agent-tools'], tools: { ok: { description: 'short', inputSchema: { type: 'object' }, handler() {} } } }, /description/],
+    [{ kind: 'toolpack', capabilities: ['agent-tools'], tools: { ok: { description: 'does a thing well', inputSchema: { type: 'string' }, handler() {} } } }, /object inputSchema/],
+    [{ kind: 'geometry', capabilities: ['geometry'], shapes: { a: 'b' }, generate() {}, tools: { t: { description: 'does a thing well', inputSchema: { type: 'object' }, handler() {} } } }, /agent-tools/],
+  ];
+  for (const [def, re] of bad) {
+    assert.throws(() => defineExtension(def as never), (e: unknown) => e instanceof ExtensionDefinitionError && e.code === 'INVALID_DEFINITION' && re.test(e.message) && e.suggestion.length > 5, String(re));
+  }
+  const good = geometry();
+  assert.equal(isExtensionDefinition(good), true);
+  assert.equal(Object.isFrozen(good), true);
+});
+
+test('the harness only gives granted capabilities; touching others throws CAPABILITY_NOT_GRANTED', async () => {
+  const h = createTestHarness(geometry(), { grants: ['geometry'] });
+  assert.equal('telemetry' in h.context, false);
+  await assert.rejects(h.generate('remote'), (e: unknown) => e instanceof CapabilityError && e.code === 'CAPABILITY_NOT_GRANTED' && /user did not grant/.test(e.message));
+  const undeclared = createTestHarness(geometry());
+  assert.throws(() => undeclared.context['rendering'], /did not declare/);
+  const full = createTestHarness(geometry());
+  await full.generate('remote');
+  assert.deepEqual(full.telemetry, [{ event: 'generate', data: { shape: 'remote' } }]);
+});
+
+test('network: the exact granted origin works; any other origin never reaches its server', async () => {
+  const [granted, other] = servers as [(typeof servers)[0], (typeof servers)[0]];
+  const h = createTestHarness(geometry(), { networkOrigins: [granted.url] });
+  const net = h.context['network'] as { fetch(url: string): Promise<Response> };
+  const res = await net.fetch(`${granted.url}/shapes/1`);
+  assert.deepEqual(await res.json(), { shape: 'tesseract' });
+  assert.deepEqual(granted.log, ['/shapes/1']);
+  // Same host, another port: a different origin.
+  await assert.rejects(net.fetch(`${other.url}/leak?data=secret`), { code: 'NETWORK_ORIGIN_NOT_GRANTED' });
+  await assert.rejects(net.fetch('/relative'), { code: 'NETWORK_ORIGIN_NOT_GRANTED' });
+  assert.deepEqual(other.log, [], 'the non-granted server saw zero requests');
+});
+
+test('deactivate aborts the signal handed to the extension', async () => {
+  let signal: AbortSignal | undefined;
+  const def = defineExtension({ kind: 'geometry', capabilities: ['geometry'], shapes: { a: 'b' }, generate: () => ({ vertices: new Float32Array(4), edges: new Uint32Array() }), activate: (ctx) => void (signal = ctx.signal) });
+  const h = createTestHarness(def);
+  await h.activate();
+  assert.equal(signal?.aborted, false);
+  await h.deactivate();
+  assert.equal(signal?.aborted, true);
+});
+
+test('meshes are checked: indices in range, typed arrays of the right shape', async () => {
+  const def = defineExtension({ kind: 'geometry', capabilities: ['geometry'], shapes: { broken: 'edges past the end' }, generate: () => ({ vertices: new Float32Array(8), edges: new Uint32Array([0, 5]) }) });
+  await assert.rejects(createTestHarness(def).generate('broken'), /references vertex 5 of 2/);
+  await assert.rejects(createTestHarness(def).generate('nope'), /Unknown shape/);
+});
+
+test('describeTools lists name, description and schema (the toolPack file)', () => {
+  const def = defineExtension({
+    kind: 'toolpack',
+    capabilities: ['agent-tools'],
+    tools: { spin: { description: 'Spins the canvas in XW.', inputSchema: { type: 'object', properties: { speed: { type: 'number' } } }, handler: () => ({ content: [] }) } },
+  });
+  assert.deepEqual(describeTools(def), { tools: [{ name: 'spin', description: 'Spins the canvas in XW.', inputSchema: { type: 'object', properties: { speed: { type: 'number' } } } }] });
+});
+
+// Compile-time contract (checked by `tsc -p tsconfig.test.json`, part of npm test): the context
+// only has the APIs of declared capabilities.
+export function typeChecks(ctx: ExtensionContext<'geometry' | 'telemetry'>, none: ExtensionContext): void {
+  ctx.geometry.publish({ vertices: new Float32Array(), edges: new Uint32Array() });
+  ctx.telemetry.track('x');
+  // @ts-expect-error network was not declared
+  void ctx.network;
+  // @ts-expect-error rendering was not declared
+  void ctx.rendering;
+  // @ts-expect-error no capabilities, no geometry
+  void none.geometry;
+  void none.signal;
+}
