@@ -102,7 +102,8 @@ test('usage errors exit 2 with an explanation', () => {
   assert.equal(readdirSync(work).includes('ok-name'), false, 'nothing was written for a bad template');
 });
 
-test('validation and signature verification run in Chromium under a CSP without unsafe-eval', async () => {
+test('validation, signature verification and the SDK harness run in Chromium under a CSP without unsafe-eval', async () => {
+  assert.equal(vib3(['ext', 'build', join(repo, 'extensions/duoprism')]).status, 0);
   const csp = "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'";
   const server = await startServer((path) => (path.endsWith('.html') ? { 'content-security-policy': csp } : {}));
   const browser = await launch('plain');
@@ -117,6 +118,7 @@ test('validation and signature verification run in Chromium under a CSP without 
     assert.ok(results.brokenCodes.includes('INVALID_ID@/id') && results.brokenCodes.includes('INVALID_VERSION@/version'), JSON.stringify(results.brokenCodes));
     assert.equal(results.verified, 'dev.vib3.duoprism@1.0.0');
     assert.notEqual(results.rejected, 'ok');
+    assert.deepEqual(results.harness, { vertices: 20, edges: 40, cells: 9, badInput: 'INVALID_TOOL_INPUT' });
     assert.deepEqual(results.violations.filter((v) => !v.includes('eval')), [], 'no other CSP violation');
     assert.deepEqual(errors, []);
   } finally {
