@@ -1,5 +1,6 @@
 export default {
-  globs: ['src/element/vib3-canvas.ts'],
+  globs: ['src/element/vib3-canvas.ts', 'src/theme/vib3-theme.ts', 'components/*.ts'],
+  exclude: ['components/index.ts', 'components/i18n.ts', 'components/shared-styles.ts'],
   outdir: '.',
   litelement: true,
   packagejson: false,

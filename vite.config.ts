@@ -29,7 +29,7 @@ export default defineConfig({
       target === 'iife'
         ? { output: { inlineDynamicImports: true } }
         : {
-            input: { 'vib3-embed': 'src/index.ts' },
+            input: { 'vib3-embed': 'src/index.ts', 'vib3-components': 'components/index.ts' },
             preserveEntrySignatures: 'strict',
             output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
           },

@@ -12,6 +12,7 @@ const bin = (name) => join('node_modules', '.bin', name);
 const run = (cmd, args, env = {}) => execFileSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
 
 rmSync('dist', { recursive: true, force: true });
+run(process.execPath, ['--import', 'tsx', 'tokens/build.ts']);
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'es' });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'iife' });
 run(bin('tsc'), ['-p', 'tsconfig.json']);

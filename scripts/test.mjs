@@ -41,6 +41,9 @@ const collect = (label, file, status) => {
 
 const bin = (name) => `node_modules/.bin/${name}`;
 
+// Design tokens are generated sources (src/theme/generated): every suite and the typecheck need them.
+if (run('tokens', process.execPath, ['--import', 'tsx', 'tokens/build.ts']) !== 0) collect('tokens', `${RESULTS}/none.json`, 1);
+
 // Build first: the e2e suite loads the built files.
 if (want('e2e') || want('browser')) {
   const status = run('build', process.execPath, ['scripts/build.mjs']);

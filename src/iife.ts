@@ -1,8 +1,13 @@
 /**
- * Entry of the classic-script build (`vib3.iife.js`): registers `<vib3-canvas>` and exposes
+ * Entry of the classic-script build (`vib3.iife.js`): registers `<vib3-canvas>`, `<vib3-theme>`
+ * and the UI components, and exposes
  * `window.Vib3`. Loading the file twice keeps the first copy's element and global.
  */
-import * as kit from './index.js';
+import * as core from './index.js';
+import * as components from '../components/index.js';
+
+/** Everything the script-tag build offers, as `window.Vib3`. */
+const kit = { ...core, ...components };
 
 declare global {
   interface Window {

@@ -51,5 +51,24 @@ export { LAYER_ROLES, layersFor, type LayerSpec, type LayerRole } from './render
 /** The kit's version (also as `version`, the name script-tag users read from `window.Vib3`). */
 export { VERSION, VERSION as version } from './core/version.js';
 
+export {
+  registerThemePack,
+  listThemePacks,
+  getThemePack,
+  setupTheming,
+  ThemePackError,
+  TOKENS_VERSION,
+  TOKEN_PATHS,
+  TOKEN_VALUES,
+  Vib3Theme,
+  cssVarName,
+  type ThemePack,
+  type TokenPath,
+  type TokenProblem,
+  type RegisteredThemePack,
+} from './theme/index.js';
+
 import { define } from './element/define.js';
+import { setupTheming } from './theme/index.js';
+setupTheming();
 define();

@@ -14,7 +14,8 @@ export type Vib3ErrorCode =
   | 'INVALID_OPTION'
   | 'CONTEXT_LOST'
   | 'SNAPSHOT_FAILED'
-  | 'AUDIO_SOURCE_INVALID';
+  | 'AUDIO_SOURCE_INVALID'
+  | 'UNKNOWN_THEME';
 
 /** The shape of every error the kit reports, in events and in rejected promises. */
 export interface Vib3ErrorDetail {

@@ -14,6 +14,7 @@ import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from 
 import { AudioInput } from './audio-input.js';
 import { frameScheduler, type FrameClient } from './frame-scheduler.js';
 import { PointerTracker } from './pointer-tracker.js';
+import { getThemePack, listThemePacks } from '../theme/theme-registry.js';
 
 /** `motion`: `auto` follows `prefers-reduced-motion` live. */
 export type MotionPreference = 'auto' | 'reduce' | 'full';
@@ -58,6 +59,8 @@ const RENDERERS: readonly RendererPreference[] = ['auto', 'webgpu', 'webgl2'];
 const MOTIONS: readonly MotionPreference[] = ['auto', 'reduce', 'full'];
 const LOADINGS: readonly LoadingStrategy[] = ['lazy', 'eager'];
 const DEFAULT_ALT = 'Animated 4D geometry visual';
+/** How often the palette tokens are re-read while rendering. */
+const PALETTE_POLL_MS = 500;
 
 let rendererFactoryLoader: () => Promise<RendererFactory> = () =>
   import('../render/three/three-view.js').then((m) => m.createThreeView);
@@ -80,6 +83,8 @@ export function setRendererFactory(loader: () => Promise<RendererFactory>): void
  * @csspart canvas - The canvas the visual is drawn into.
  * @csspart fallback - The wrapper around the fallback slot.
  * @cssprop --vib3-background - Colour behind the visual before the first frame. Default `#000`.
+ * @cssprop --vib3-visual-hue - Palette hue (degrees) used when the page did not set `hue`.
+ * @cssprop --vib3-visual-faceted-saturation - Palette saturation of the faceted system (likewise -quantum-, -holographic-, and -intensity).
  * @event vib3-ready - The first frame is on screen. `detail: { backend: 'webgpu' | 'webgl2' }`.
  * @event vib3-params-change - Parameters changed. `detail: { changed: Partial<Vib3Params> }`.
  * @event vib3-error - Something went wrong. `detail: { code, message, suggestion }`.
@@ -146,7 +151,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   declare paused: boolean;
   /** Accessible name (the host has `role="img"`). */
   declare alt: string;
-  /** Theme pack name (applied by the theming layer). */
+  /** Theme pack name: its tokens (UI colours and the visual palette) apply to this element. */
   declare theme: string;
 
   private _params: Vib3Params = defaultParams();
@@ -170,6 +175,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private readonly _audio = new AudioInput();
   private _audioSource: AudioNode | null = null;
   private _frameCount = 0;
+  private readonly _explicit = new Set<Vib3ParamName>();
+  private _paletteCheckedAt = -Infinity;
   private _cssWidth = 0;
   private _cssHeight = 0;
 
@@ -296,9 +303,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     return { ...this._params };
   }
 
-  /** Restores every parameter to its default (one `vib3-params-change`). */
+  /** Restores every parameter to its default, then to the theme palette (one `vib3-params-change`). */
   reset(): void {
     this._applyParams(defaultParams());
+    this._explicit.clear();
+    this._syncPalette();
   }
 
   /**
@@ -401,6 +410,12 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   protected override updated(changed: PropertyValues): void {
     if (changed.has('alt')) this._syncLabel();
+    if (changed.has('theme')) {
+      this._paletteCheckedAt = -Infinity;
+      if (this.theme && !getThemePack(this.theme)) {
+        this._reportError(new Vib3Error('UNKNOWN_THEME', `No theme pack named "${this.theme}" is registered.`, `Use one of: ${listThemePacks().map((p) => p.pack.name).join(', ')}, or registerThemePack() your own first.`));
+      }
+    }
     if (changed.has('paused')) {
       this._dirty = true;
       this._lastNow = undefined;
@@ -414,6 +429,10 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     const dt = this._lastNow === undefined ? 0 : Math.min(now - this._lastNow, 250);
     this._lastNow = now;
     if (!this._ready || !this._view || !this._visible || document.hidden) return;
+    if (now - this._paletteCheckedAt > PALETTE_POLL_MS) {
+      this._paletteCheckedAt = now;
+      this._syncPalette();
+    }
     const animating = !this.paused && !this._reducedMotion;
     if (animating) this._clockMs += dt;
     // A paused frame depends only on params and time (posters, tests): interaction waits for play.
@@ -435,6 +454,32 @@ export class Vib3Canvas extends LitElement implements FrameClient {
       pointer: this.paused ? NEUTRAL_POINTER : this._pointer.step(dt),
       audio: this.paused ? SILENT_AUDIO : this._audio.read(),
     });
+  }
+
+  /**
+   * Reads the visual palette tokens (--vib3-visual-hue, --vib3-visual-<system>-saturation and
+   * -intensity) and applies them to parameters the page has not set. Theme changes and host
+   * overrides of these custom properties reach the shaders this way, without a reload.
+   */
+  private _syncPalette(): void {
+    if (!this.isConnected) return;
+    const style = getComputedStyle(this);
+    const read = (name: string) => {
+      const raw = style.getPropertyValue(name).trim();
+      return raw === '' ? undefined : Number(raw);
+    };
+    const system = this._params.system;
+    const palette: Record<string, number | undefined> = {
+      hue: read('--vib3-visual-hue'),
+      saturation: read(`--vib3-visual-${system}-saturation`),
+      intensity: read(`--vib3-visual-${system}-intensity`),
+    };
+    const partial: Partial<Vib3Params> = {};
+    for (const [name, value] of Object.entries(palette)) {
+      if (value === undefined || !Number.isFinite(value) || this._explicit.has(name as Vib3ParamName)) continue;
+      (partial as Record<string, number>)[name] = normalizeParam(name as Vib3ParamName, value) as number;
+    }
+    this._applyParams(partial, undefined, 'palette');
   }
 
   private get _reducedMotion(): boolean {
@@ -505,6 +550,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
         this._activeBackend = view.backend;
         this.removeAttribute('data-fallback');
         this._measure();
+        this._syncPalette();
         view.setActive(this._visible || this._loading === 'eager');
         if (view.render(this._frameState(canvas.width, canvas.height))) {
           this._dirty = false;
@@ -548,10 +594,16 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   // ---------------------------------------------------------------- params
 
-  private _applyParams(normalized: Partial<Vib3Params>, fromAttribute?: string): void {
+  /**
+   * Applies normalised values. `user` values (properties, attributes, setParams) become explicit
+   * and win over the theme palette; `palette` values only fill parameters the page never set.
+   */
+  private _applyParams(normalized: Partial<Vib3Params>, fromAttribute?: string, source: 'user' | 'palette' = 'user'): void {
     const changed: Partial<Vib3Params> = {};
     let any = false;
     for (const key of Object.keys(normalized) as Vib3ParamName[]) {
+      if (source === 'user') this._explicit.add(key);
+      else if (this._explicit.has(key)) continue;
       const value = normalized[key];
       if (value === undefined || this._params[key] === value) continue;
       (changed as Record<string, unknown>)[key] = value;
@@ -563,10 +615,13 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     }
     this._params = { ...this._params, ...changed };
     this._dirty = true;
-    for (const key of Object.keys(changed) as Vib3ParamName[]) {
-      const spec = PARAM_SPECS.find((s) => s.name === key)!;
-      this._reflect(spec.attribute, String(this._params[key]));
+    if (source === 'user') {
+      for (const key of Object.keys(changed) as Vib3ParamName[]) {
+        const spec = PARAM_SPECS.find((s) => s.name === key)!;
+        this._reflect(spec.attribute, String(this._params[key]));
+      }
     }
+    if ('system' in changed) this._paletteCheckedAt = -Infinity;
     this._emit<Vib3ParamsChangeDetail>('vib3-params-change', { changed });
   }
 

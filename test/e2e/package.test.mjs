@@ -13,12 +13,12 @@ test('package.json: ESM, node >= 20, exports map with types that resolve to buil
   assert.equal(pkg.engines.node, '>=20');
   const main = pkg.exports['.'];
   const sub = (k) => [pkg.exports[k].types, pkg.exports[k].import];
-  for (const target of [main.types, main.import, ...sub('./sdk'), ...sub('./sdk/testing'), ...sub('./extensions'), pkg.exports['./iife'], pkg.exports['./custom-elements.json'], pkg.bin.vib3]) {
+  for (const target of [main.types, main.import, ...sub('./components'), pkg.exports['./tokens.css'], pkg.exports['./tokens.json'], ...sub('./sdk'), ...sub('./sdk/testing'), ...sub('./extensions'), pkg.exports['./iife'], pkg.exports['./custom-elements.json'], pkg.bin.vib3]) {
     assert.ok(existsSync(new URL(target, root)), `${target} exists after build`);
   }
   const dts = read(main.types.replace('./', ''));
   for (const name of ['Vib3Canvas', 'Vib3Params', 'RendererContract', 'define', 'Vib3Error']) assert.match(dts, new RegExp(`\\b${name}\\b`));
-  const elementDts = read('dist/types/element/vib3-canvas.d.ts');
+  const elementDts = read('dist/types/src/element/vib3-canvas.d.ts');
   assert.match(elementDts, /'vib3-canvas': Vib3Canvas/, 'HTMLElementTagNameMap augmentation ships');
 });
 
