@@ -2,6 +2,21 @@
 //   VIB3_FLAGS=webgpu  -> WebGPU on SwiftShader, elements must pick webgpu
 //   VIB3_FLAGS=plain   -> no WebGPU adapter, elements must fall back to webgl2
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { build as esbuild } from 'esbuild';
+
+/**
+ * semver (theme packs, extension compatibility) ships CommonJS with circular requires. The real
+ * builds (vite, esbuild) convert it; the test server serves each semver entry pre-bundled as ESM.
+ */
+const semverAsEsm = {
+  name: 'vib3-semver-esm',
+  async serve(context) {
+    const m = /\/node_modules\/semver\/((?:functions|ranges|classes)\/[\w-]+\.js)$/.exec(context.path);
+    if (!m) return undefined;
+    const out = await esbuild({ entryPoints: [`node_modules/semver/${m[1]}`], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+    return { body: out.outputFiles[0].text, type: 'js' };
+  },
+};
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { defaultReporter } from '@web/test-runner';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -60,7 +75,7 @@ export default {
   concurrentBrowsers: 1,
   testsFinishTimeout: 600_000,
   browserStartTimeout: 60_000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin],
+  plugins: [semverAsEsm, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
   testFramework: { config: { timeout: 60_000, ui: 'bdd' } },
   browsers: [

@@ -75,3 +75,40 @@ test('the demo gallery renders through the script-tag build', async () => {
     await browser.close();
   }
 });
+
+test('the white-label demo shows the same widget in every shipped theme pack', async () => {
+  const browser = await launch('plain');
+  try {
+    const { page, errors } = await open(browser, `${server.url}/demo/white-label.html`);
+    await page.waitForFunction(() => document.querySelectorAll('vib3-theme .card').length === 4);
+    const cards = await page.evaluate(() =>
+      [...document.querySelectorAll('vib3-theme')].map((t) => ({ theme: t.getAttribute('theme'), surface: getComputedStyle(t.querySelector('.card')).backgroundColor })),
+    );
+    assert.deepEqual(cards.map((c) => c.theme).sort(), ['acme', 'default-dark', 'high-contrast', 'light']);
+    assert.equal(new Set(cards.map((c) => c.surface)).size, 4, `each pack has its own surface: ${JSON.stringify(cards)}`);
+    await page.waitForFunction(() => [...document.querySelectorAll('vib3-canvas')].every((c) => c.activeBackend === 'webgl2'), null, { timeout: 60_000 });
+    const hues = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('vib3-theme')].map((t) => [t.getAttribute('theme'), t.querySelector('vib3-canvas').hue])));
+    assert.deepEqual(hues, { acme: 320, 'default-dark': 200, 'high-contrast': 200, light: 215 }, 'each pack palette reaches its canvas');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the control-panel demo: the theme switcher and language select work through the script-tag build', async () => {
+  const browser = await launch('plain');
+  try {
+    const { page, errors } = await open(browser, `${server.url}/demo/panel.html`);
+    await readyState(page, '#visual');
+    await page.locator('vib3-theme-switcher select').selectOption('light');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.vib3Theme), 'light');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('vib3-control-panel')).backgroundColor), 'rgb(255, 255, 255)');
+    await page.selectOption('#locale', 'de');
+    assert.equal(await page.evaluate(() => document.querySelector('vib3-control-panel').shadowRoot.querySelector('h2').textContent), 'Visuelle Parameter');
+    await page.locator('vib3-control-panel').getByLabel('Farbton', { exact: true }).fill('42');
+    assert.equal(await page.evaluate(() => document.getElementById('visual').hue), 42);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
