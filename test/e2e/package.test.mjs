@@ -40,8 +40,14 @@ test('custom-elements.json describes every attribute, event, slot and part of <v
   for (const m of ['setParams', 'getParams', 'reset', 'snapshot']) assert.ok(methods.has(m), `method ${m}`);
 });
 
+test('custom-elements.json describes the theme wrapper and every UI component', () => {
+  const manifest = JSON.parse(read('custom-elements.json'));
+  const tags = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.tagName).map((d) => d.tagName).sort();
+  assert.deepEqual(tags, ['vib3-canvas', 'vib3-consent-dialog', 'vib3-control-panel', 'vib3-install-progress', 'vib3-stage', 'vib3-theme', 'vib3-theme-switcher', 'vib3-toolbar']);
+});
+
 test('the shipped browser code contains no eval or new Function (strict CSP)', () => {
-  for (const file of ['dist/vib3.iife.js', 'dist/vib3-embed.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
+  for (const file of ['dist/vib3.iife.js', 'dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
     const code = read(file);
     assert.doesNotMatch(code, /\beval\s*\(/, `${file}: eval`);
     assert.doesNotMatch(code, /new\s+Function\s*\(/, `${file}: new Function`);
