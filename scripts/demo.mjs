@@ -6,6 +6,11 @@ ensureNodeModules();
 const { execFileSync } = await import('node:child_process');
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const { serveStatic } = await import('./serve.mjs');
+const { demoHeaders } = await import('./csp.mjs');
 const port = Number(process.env.PORT || 5173);
-const { url } = await serveStatic({ port });
-console.log(`\nVIB3 demo gallery: ${url}/demo/\n(Ctrl+C to stop)`);
+const { url } = await serveStatic({ port, headers: demoHeaders });
+console.log(`\nVIB3 demo gallery: ${url}/demo/
+  white-label themes: ${url}/demo/white-label.html
+  control panel:      ${url}/demo/panel.html
+  strict CSP:         ${url}/demo/strict-csp.html
+(Ctrl+C to stop)`);

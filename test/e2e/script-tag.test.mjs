@@ -112,3 +112,28 @@ test('the control-panel demo: the theme switcher and language select work throug
     await browser.close();
   }
 });
+
+for (const flagSet of Object.keys(FLAG_SETS)) {
+  test(`[${flagSet}] the kit renders every system under the strict CSP (no unsafe-eval, no inline script or style)`, async () => {
+    const { STRICT_CSP, demoHeaders } = await import('../../scripts/csp.mjs');
+    const csp = await startServer(demoHeaders);
+    const browser = await launch(flagSet);
+    try {
+      const { page, errors } = await open(browser, `${csp.url}/demo/strict-csp.html`);
+      const response = await page.request.get(`${csp.url}/demo/strict-csp.html`);
+      assert.equal(response.headers()['content-security-policy'], STRICT_CSP);
+      for (const id of ['#f', '#q', '#h']) {
+        const state = await readyState(page, id);
+        assert.equal(state.backend, FLAG_SETS[flagSet].expectedBackend, id);
+        assert.ok(state.std > 4, `${id} renders: ${JSON.stringify(state)}`);
+      }
+      assert.equal(await page.evaluate(() => window.evalBlocked), true, 'the policy is really enforced on the page');
+      const violations = await page.evaluate(() => window.cspViolations.filter((v) => !v.startsWith('script-src eval')));
+      assert.deepEqual(violations, [], 'no CSP violation by the kit');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      csp.server.close();
+    }
+  });
+}
