@@ -1,4 +1,4 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { Vib3Error, toVib3Error, type Vib3ErrorDetail } from '../core/errors.js';
 import {
   PARAM_BY_ATTRIBUTE,
@@ -13,6 +13,7 @@ import type { BackendKind, RendererContract, RendererFactory, RendererPreference
 import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from '../render/frame-state.js';
 import { AudioInput } from './audio-input.js';
 import { frameScheduler, type FrameClient } from './frame-scheduler.js';
+import type { BudgetClient, RenderScaleReason } from './render-budget.js';
 import { PointerTracker } from './pointer-tracker.js';
 import { getThemePack, listThemePacks } from '../theme/theme-registry.js';
 
@@ -44,6 +45,12 @@ export interface Vib3ParamsChangeDetail {
 /** `detail` of `vib3-context-lost`. */
 export interface Vib3ContextLostDetail {
   reason: string;
+}
+/** `detail` of `vib3-render-scale`. */
+export interface Vib3RenderScaleDetail {
+  /** The new fraction of full resolution. */
+  scale: number;
+  reason: RenderScaleReason;
 }
 /** `detail` of `vib3-context-restored`. */
 export interface Vib3ContextRestoredDetail {
@@ -82,6 +89,8 @@ export function setRendererFactory(loader: () => Promise<RendererFactory>): void
  * @slot fallback - Shown when no backend can run (or the chosen one is unavailable).
  * @csspart canvas - The canvas the visual is drawn into.
  * @csspart fallback - The wrapper around the fallback slot.
+ * @csspart poster - The poster layer, faded out once the live frame is on screen.
+ * @slot poster - A still image shown until the first live frame (alternative to the `poster` attribute).
  * @cssprop --vib3-background - Colour behind the visual before the first frame. Default `#000`.
  * @cssprop --vib3-visual-hue - Palette hue (degrees) used when the page did not set `hue`.
  * @cssprop --vib3-visual-faceted-saturation - Palette saturation of the faceted system (likewise -quantum-, -holographic-, and -intensity).
@@ -90,6 +99,7 @@ export function setRendererFactory(loader: () => Promise<RendererFactory>): void
  * @event vib3-error - Something went wrong. `detail: { code, message, suggestion }`.
  * @event vib3-context-lost - The GPU device / GL context was lost; recovery starts. `detail: { reason }`.
  * @event vib3-context-restored - Rendering resumed on a new device / context. `detail: { backend }`.
+ * @event vib3-render-scale - Adaptive quality changed the render scale. `detail: { scale, reason: 'over-budget' | 'headroom' }`.
  */
 export class Vib3Canvas extends LitElement implements FrameClient {
   static override styles = css`
@@ -125,6 +135,26 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     :host([data-fallback]) .fallback {
       display: flex;
     }
+    .poster {
+      position: absolute;
+      inset: 0;
+      pointer-events: none;
+      opacity: 1;
+      transition: opacity var(--vib3-motion-duration-slow, 400ms) var(--vib3-motion-easing-standard, ease);
+    }
+    .poster img,
+    .poster ::slotted(*) {
+      display: block;
+      width: 100%;
+      height: 100%;
+      object-fit: cover;
+    }
+    :host([data-live]) .poster {
+      opacity: 0;
+    }
+    :host([data-reduced-motion]) .poster {
+      transition: none;
+    }
     :host([data-fallback]) canvas {
       visibility: hidden;
     }
@@ -138,6 +168,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     time: { noAccessor: true },
     alt: {},
     theme: {},
+    poster: {},
   };
 
   static override get observedAttributes(): string[] {
@@ -153,6 +184,12 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   declare alt: string;
   /** Theme pack name: its tokens (UI colours and the visual palette) apply to this element. */
   declare theme: string;
+  /**
+   * URL of a still image shown until the first live frame (before the renderer chunk has even
+   * loaded), then cross-faded away. A slotted `<img slot="poster">` works the same. Make one
+   * with `snapshot()`.
+   */
+  declare poster: string;
 
   private _params: Vib3Params = defaultParams();
   private _renderer: RendererPreference = 'auto';
@@ -175,6 +212,9 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private readonly _audio = new AudioInput();
   private _audioSource: AudioNode | null = null;
   private _frameCount = 0;
+  private _renderScale = 1;
+  private _visibleRatio = 0;
+  private _hovered = false;
   private readonly _explicit = new Set<Vib3ParamName>();
   private _paletteCheckedAt = -Infinity;
   private _cssWidth = 0;
@@ -185,6 +225,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this.paused = false;
     this.alt = DEFAULT_ALT;
     this.theme = '';
+    this.poster = '';
   }
 
   /** Values assigned before the element upgraded shadow the accessors; re-apply them through the accessors. */
@@ -225,6 +266,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this._motion = v;
     this.requestUpdate('motion', old);
     this._dirty = true;
+    if (this.isConnected) this._syncMotionAttribute();
   }
 
   /** `lazy` (default) starts rendering when scrolled into view; `eager` starts on connect. */
@@ -261,6 +303,33 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   get activeBackend(): BackendKind | 'none' {
     return this._activeBackend;
   }
+
+  /**
+   * Fraction of the full drawing-buffer resolution currently rendered (1 = full). Adaptive
+   * quality lowers it while the page is over its frame budget and raises it with headroom;
+   * every change fires `vib3-render-scale`.
+   */
+  get renderScale(): number {
+    return this._renderScale;
+  }
+
+  /** @internal How the page-wide frame budget sees this element (adaptive quality). */
+  readonly budget: BudgetClient = ((el: Vib3Canvas) => ({
+    get renderScale(): number {
+      return el._renderScale;
+    },
+    // Visible CSS area, doubled while focused, 1.5x while hovered; 0 when not rendering.
+    priority: (): number =>
+      el._ready && el._visible && !document.hidden
+        ? el._cssWidth * el._cssHeight * Math.max(el._visibleRatio, 0.01) * (el.matches(':focus-within') ? 2 : 1) * (el._hovered ? 1.5 : 1)
+        : 0,
+    setRenderScale: (scale: number, reason: RenderScaleReason): void => {
+      if (scale === el._renderScale) return;
+      el._renderScale = scale;
+      el._applySize();
+      el._emit<Vib3RenderScaleDetail>('vib3-render-scale', { scale, reason });
+    },
+  }))(this);
 
   /** Frames this element has drawn since it was created (diagnostics, benchmarks, tests). */
   get frameCount(): number {
@@ -322,8 +391,10 @@ export class Vib3Canvas extends LitElement implements FrameClient {
       throw new Vib3Error('SNAPSHOT_FAILED', 'The element has no running renderer.', 'Wait for vib3-ready; if the element shows its fallback, no backend is available.');
     }
     const canvas = this._canvas!;
-    const width = this._snapshotSize(options.width, canvas.width, 'width');
-    const height = this._snapshotSize(options.height, canvas.height, 'height');
+    // Snapshots default to full resolution, whatever the adaptive render scale is.
+    const dpr = Math.min(globalThis.devicePixelRatio || 1, MAX_DPR);
+    const width = this._snapshotSize(options.width, Math.max(1, Math.round(this._cssWidth * dpr)), 'width');
+    const height = this._snapshotSize(options.height, Math.max(1, Math.round(this._cssHeight * dpr)), 'height');
     let source: HTMLCanvasElement;
     if (view.renderOffscreen) {
       source = view.renderOffscreen(this._frameState(width, height), width, height);
@@ -350,24 +421,41 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this._pointer.attach(this);
     this._reducedMotionQuery = matchMedia('(prefers-reduced-motion: reduce)');
     this._reducedMotionQuery.addEventListener('change', this._onMotionChange);
+    this._syncMotionAttribute();
     this._resize = new ResizeObserver(() => this._measure());
     this._resize.observe(this);
-    this._intersection = new IntersectionObserver((entries) => {
-      const entry = entries[entries.length - 1];
-      this._visible = entry ? entry.isIntersecting : false;
-      this._view?.setActive(this._visible);
-      if (this._visible) {
-        this._dirty = true;
-        this._start();
-      }
-    });
+    this.addEventListener('pointerenter', this._onEnter);
+    this.addEventListener('pointerleave', this._onLeave);
+    // Thresholds let the frame budget see how much of the element is visible.
+    this._intersection = new IntersectionObserver(this._onIntersect, { threshold: [0, 0.25, 0.5, 0.75, 1] });
     this._intersection.observe(this);
     frameScheduler.add(this);
     if (this._loading === 'eager') this._start();
   }
 
+  private _onIntersect = (entries: IntersectionObserverEntry[]): void => {
+    const entry = entries[entries.length - 1];
+    this._visible = entry ? entry.isIntersecting : false;
+    this._visibleRatio = entry ? entry.intersectionRatio : 0;
+    this._view?.setActive(this._visible);
+    if (this._visible) {
+      this._dirty = true;
+      this._start();
+    }
+  };
+
+  private _onEnter = (): void => {
+    this._hovered = true;
+  };
+
+  private _onLeave = (): void => {
+    this._hovered = false;
+  };
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('pointerenter', this._onEnter);
+    this.removeEventListener('pointerleave', this._onLeave);
     frameScheduler.remove(this);
     this._pointer.detach();
     this._reducedMotionQuery?.removeEventListener('change', this._onMotionChange);
@@ -401,6 +489,9 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   protected override render() {
     return html`<canvas part="canvas" aria-hidden="true"></canvas>
+      <div part="poster" class="poster" aria-hidden="true">
+        <slot name="poster">${this.poster ? html`<img src=${this.poster} alt="" decoding="async" />` : nothing}</slot>
+      </div>
       <div part="fallback" class="fallback"><slot name="fallback">4D visual unavailable in this browser.</slot></div>`;
   }
 
@@ -490,7 +581,13 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   private _onMotionChange = (): void => {
     this._dirty = true;
+    this._syncMotionAttribute();
   };
+
+  /** Mirrors the effective motion preference as `data-reduced-motion` (the poster cross-fade uses it). */
+  private _syncMotionAttribute(): void {
+    this.toggleAttribute('data-reduced-motion', this._reducedMotion);
+  }
 
   private get _canvas(): HTMLCanvasElement | null {
     return this.renderRoot?.querySelector('canvas') ?? null;
@@ -506,7 +603,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private _applySize(): void {
     const canvas = this._canvas;
     if (!canvas) return;
-    const dpr = Math.min(globalThis.devicePixelRatio || 1, MAX_DPR);
+    const dpr = Math.min(globalThis.devicePixelRatio || 1, MAX_DPR) * this._renderScale;
     const w = Math.max(1, Math.round(this._cssWidth * dpr));
     const h = Math.max(1, Math.round(this._cssHeight * dpr));
     if (this._view) this._view.resize(w, h);
@@ -557,6 +654,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
           this._frameCount++;
         }
         this._ready = true;
+        this.setAttribute('data-live', '');
         this.dataset['startupMs'] = (performance.now() - connectedAt).toFixed(1);
         this._emit<Vib3ReadyDetail>('vib3-ready', { backend: view.backend as BackendKind });
       } catch (err) {
@@ -570,6 +668,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   }
 
   private _stop(): void {
+    this.removeAttribute('data-live');
     this._startToken++;
     this._starting = undefined;
     this._view?.dispose();
@@ -584,6 +683,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   }
 
   private _fail(error: Vib3Error): void {
+    this.removeAttribute('data-live');
     this._view?.dispose();
     this._view = undefined;
     this._ready = false;
@@ -696,5 +796,6 @@ declare global {
     'vib3-error': CustomEvent<Vib3ErrorDetail>;
     'vib3-context-lost': CustomEvent<Vib3ContextLostDetail>;
     'vib3-context-restored': CustomEvent<Vib3ContextRestoredDetail>;
+    'vib3-render-scale': CustomEvent<Vib3RenderScaleDetail>;
   }
 }

@@ -1,5 +1,13 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index.js';
+import { setFrameBudget } from '../../src/element/frame-scheduler.js';
+
+/**
+ * Tests compare pixels at exact sizes: adaptive quality stays out of the way (an unlimited frame
+ * budget) unless a test sets a budget itself (the adaptive-quality test does).
+ */
+export const TEST_FRAME_BUDGET_MS = 1e6;
+setFrameBudget(TEST_FRAME_BUDGET_MS);
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 import type { Vib3ErrorDetail } from '../../src/core/errors.js';
 

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { mount, cleanup, renderAt, nextDrawnFrame, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, frames, nextEvent } from './helpers.js';
+import { setFrameBudget } from '../../src/element/frame-scheduler.js';
+import { TEST_FRAME_BUDGET_MS, mount, cleanup, renderAt, nextDrawnFrame, canvasOf, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, frames, nextEvent } from './helpers.js';
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 
 const SYSTEMS = ['faceted', 'quantum', 'holographic'] as const;
@@ -192,5 +193,80 @@ describe(`rendering (${env.flagSet} flags)`, () => {
     expect(el.activeBackend).to.equal(env.expectedBackend);
     spacer.remove();
     window.scrollTo(0, 0);
+  });
+});
+
+describe(`poster (${env.flagSet} flags)`, () => {
+  afterEach(cleanup);
+  // A 2x2 red PNG.
+  const RED = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP8z8DAwMDAxMDAwAAAAA8AAQEAhQ8ZAAAAAElFTkSuQmCC';
+
+  it('shows the poster before the renderer starts (lazy, off screen) and cross-fades to the live frame', async () => {
+    const spacer = document.createElement('div');
+    spacer.style.height = '3000px';
+    document.body.append(spacer);
+    const el = document.createElement('vib3-canvas') as Vib3Canvas;
+    el.setAttribute('poster', RED);
+    el.style.cssText = 'width:64px;height:48px';
+    document.body.append(el);
+    await el.updateComplete;
+    const poster = el.shadowRoot!.querySelector('[part=poster]') as HTMLElement;
+    const img = poster.querySelector('img')!;
+    await img.decode();
+    expect(el.activeBackend).to.equal('none');
+    expect(getComputedStyle(poster).opacity).to.equal('1');
+    expect(getComputedStyle(poster).transitionDuration).to.not.equal('0s');
+    const ready = nextEvent(el, 'vib3-ready');
+    el.scrollIntoView();
+    await ready;
+    expect(el.hasAttribute('data-live')).to.equal(true);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(getComputedStyle(poster).opacity).to.equal('0');
+    spacer.remove();
+    window.scrollTo(0, 0);
+  });
+
+  it('a slotted poster works the same; motion="reduce" swaps without a fade', async () => {
+    const el = document.createElement('vib3-canvas') as Vib3Canvas;
+    el.setAttribute('motion', 'reduce');
+    el.setAttribute('loading', 'eager');
+    el.style.cssText = 'width:64px;height:48px';
+    el.innerHTML = `<img slot="poster" alt="" src="${RED}">`;
+    const ready = nextEvent(el, 'vib3-ready');
+    document.body.append(el);
+    await el.updateComplete;
+    const slot = el.shadowRoot!.querySelector('slot[name=poster]') as HTMLSlotElement;
+    expect(slot.assignedElements().length).to.equal(1);
+    const poster = el.shadowRoot!.querySelector('[part=poster]') as HTMLElement;
+    expect(getComputedStyle(poster).transitionDuration).to.equal('0s');
+    await ready;
+    expect(getComputedStyle(poster).opacity).to.equal('0');
+  });
+});
+
+describe(`adaptive quality (${env.flagSet} flags)`, () => {
+  afterEach(() => {
+    setFrameBudget(TEST_FRAME_BUDGET_MS);
+    cleanup();
+  });
+
+  it('over budget lowers the render scale of the smaller element first; headroom restores it (vib3-render-scale)', async () => {
+    const small = (await mount({ system: 'faceted' }, [48, 36])).el;
+    const big = (await mount({ system: 'faceted' }, [160, 120])).el;
+    const fullWidth = canvasOf(small).width;
+    const down = nextEvent<{ scale: number; reason: string }>(document, 'vib3-render-scale', 20_000);
+    setFrameBudget(0.001);
+    const first = await down;
+    expect(first.target).to.equal(small, 'the less important element pays first');
+    expect(first.detail).to.deep.equal({ scale: 0.8, reason: 'over-budget' });
+    expect(small.renderScale).to.equal(0.8);
+    expect(canvasOf(small).width).to.equal(Math.round(fullWidth * 0.8));
+    expect(big.renderScale).to.equal(1);
+    const blob = await small.snapshot();
+    expect((await createImageBitmap(blob)).width).to.equal(fullWidth, 'snapshots stay full resolution');
+    const up = nextEvent<{ scale: number; reason: string }>(small, 'vib3-render-scale', 30_000);
+    setFrameBudget(10_000);
+    expect((await up).detail).to.deep.equal({ scale: 1, reason: 'headroom' });
+    expect(canvasOf(small).width).to.equal(fullWidth);
   });
 });

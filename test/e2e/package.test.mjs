@@ -27,15 +27,15 @@ test('custom-elements.json describes every attribute, event, slot and part of <v
   const decl = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'vib3-canvas');
   assert.ok(decl, 'vib3-canvas declared');
   const attrs = new Set(decl.attributes.map((a) => a.name));
-  for (const a of ['system', 'geometry', 'rot4d-xy', 'rot4d-xz', 'rot4d-yz', 'rot4d-xw', 'rot4d-yw', 'rot4d-zw', 'dimension', 'grid-density', 'morph-factor', 'chaos', 'speed', 'hue', 'intensity', 'saturation', 'variation', 'renderer', 'motion', 'loading', 'paused', 'time', 'alt', 'theme']) {
+  for (const a of ['system', 'geometry', 'rot4d-xy', 'rot4d-xz', 'rot4d-yz', 'rot4d-xw', 'rot4d-yw', 'rot4d-zw', 'dimension', 'grid-density', 'morph-factor', 'chaos', 'speed', 'hue', 'intensity', 'saturation', 'variation', 'renderer', 'motion', 'loading', 'paused', 'time', 'alt', 'theme', 'poster']) {
     assert.ok(attrs.has(a), `attribute ${a}`);
   }
   assert.equal(decl.attributes.find((a) => a.name === 'rot4d-xw').fieldName, 'rot4dXW');
   assert.equal(decl.attributes.find((a) => a.name === 'system').type.text, "'faceted' | 'quantum' | 'holographic'");
-  assert.deepEqual(decl.events.map((e) => e.name).sort(), ['vib3-context-lost', 'vib3-context-restored', 'vib3-error', 'vib3-params-change', 'vib3-ready']);
+  assert.deepEqual(decl.events.map((e) => e.name).sort(), ['vib3-context-lost', 'vib3-context-restored', 'vib3-error', 'vib3-params-change', 'vib3-ready', 'vib3-render-scale']);
   for (const e of decl.events) assert.ok(e.description?.length > 10, `${e.name} documents its detail`);
-  assert.deepEqual(decl.slots.map((s) => s.name), ['fallback']);
-  assert.deepEqual(decl.cssParts.map((p) => p.name).sort(), ['canvas', 'fallback']);
+  assert.deepEqual(decl.slots.map((s) => s.name).sort(), ['fallback', 'poster']);
+  assert.deepEqual(decl.cssParts.map((p) => p.name).sort(), ['canvas', 'fallback', 'poster']);
   const methods = new Set(decl.members.filter((m) => m.kind === 'method' && m.privacy !== 'private').map((m) => m.name));
   for (const m of ['setParams', 'getParams', 'reset', 'snapshot']) assert.ok(methods.has(m), `method ${m}`);
 });
