@@ -25,6 +25,10 @@ await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'ma
 await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/vib3.js', packages: 'external' });
 chmodSync('dist/cli/vib3.js', 0o755);
 cpSync('src/cli/templates', 'dist/cli/templates', { recursive: true });
+await esbuild.build({ ...common, platform: 'neutral', entryPoints: { 'frameworks/react': 'src/frameworks/react.ts' }, outdir: 'dist' });
+
+// The React, Vue and Svelte host apps (framework demos, covered by the e2e suite).
+run(bin('vite'), ['build', '--config', 'demo/frameworks/vite.config.ts', '--logLevel', 'warn']);
 run(bin('cem'), ['analyze', '--quiet'], {});
 run(process.execPath, ['--import', 'tsx', 'scripts/cem-params.ts']);
 
