@@ -22,9 +22,14 @@ import { defaultReporter } from '@web/test-runner';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FLAG_SETS, CHROMIUM_PATH } from './test/chromium-flags.mjs';
+import { firefoxBidiLauncher } from './test/firefox-bidi-launcher.mjs';
 
-const flagSetName = process.env.VIB3_FLAGS === 'plain' ? 'plain' : 'webgpu';
-const flagSet = FLAG_SETS[flagSetName];
+// VIB3_FLAGS=firefox runs the WebGL2 path in Firefox ESR (see test/firefox-bidi-launcher.mjs).
+const flagSetName = process.env.VIB3_FLAGS === 'plain' ? 'plain' : process.env.VIB3_FLAGS === 'firefox' ? 'firefox' : 'webgpu';
+const firefox = flagSetName === 'firefox';
+const flagSet = firefox ? { expectedBackend: 'webgl2' } : FLAG_SETS[flagSetName];
+/** In Firefox: every suite that does not drive the keyboard through playwright (components.test.ts does). */
+const FIREFOX_FILES = ['test/browser/element.test.ts', 'test/browser/rendering.test.ts', 'test/browser/backends.test.ts', 'test/browser/shader-math.test.ts'];
 const updateGoldens = process.env.UPDATE_GOLDENS === '1';
 const resultsFile = process.env.VIB3_RESULTS ?? `.test-results/browser-${flagSetName}.json`;
 
@@ -69,7 +74,7 @@ function countingReporter() {
 }
 
 export default {
-  files: process.env.VIB3_FILES ? process.env.VIB3_FILES.split(',') : ['test/browser/**/*.test.ts'],
+  files: process.env.VIB3_FILES ? process.env.VIB3_FILES.split(',') : firefox ? FIREFOX_FILES : ['test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -78,12 +83,14 @@ export default {
   plugins: [semverAsEsm, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
   testFramework: { config: { timeout: 60_000, ui: 'bdd' } },
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: flagSet.args },
-    }),
-  ],
+  browsers: firefox
+    ? [firefoxBidiLauncher()]
+    : [
+        playwrightLauncher({
+          product: 'chromium',
+          launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: flagSet.args },
+        }),
+      ],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html><head><meta charset="utf-8"><style>body{margin:0}</style></head><body>
 <script>window.__VIB3_TEST__ = ${JSON.stringify({ flagSet: flagSetName, expectedBackend: flagSet.expectedBackend, updateGoldens })};</script>

@@ -27,3 +27,19 @@ export function ensureChromium() {
   }
   throw new Error(`Chromium not found at ${CHROMIUM}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
 }
+
+export const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+
+/**
+ * The second engine: Debian's Firefox ESR, run under Xvfb with Mesa's software OpenGL (for WebGL2).
+ * Installed when missing and we are root; returns false (suite not run, said loudly) otherwise.
+ */
+export function ensureFirefox() {
+  const ready = () => existsSync(FIREFOX) && existsSync('/usr/bin/xvfb-run') && existsSync('/usr/lib/x86_64-linux-gnu/dri') ;
+  if (ready()) return true;
+  if (process.getuid?.() === 0) {
+    console.log('Installing Firefox ESR, Xvfb and Mesa (apt-get install -y firefox-esr xvfb libgl1-mesa-dri)...');
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr xvfb libgl1-mesa-dri libegl1 libgl1', { stdio: 'inherit', shell: '/bin/bash' });
+  }
+  return ready();
+}

@@ -2,14 +2,15 @@
 // `npm test`: the whole suite, on a fresh machine too. Installs what is missing (npm packages;
 // Debian Chromium when root), builds the kit, then runs
 //   unit     node:test on the core math, params and frame state
-//   browser  web-test-runner in real Chromium, once with the WebGPU flag set and once without
+//   browser  web-test-runner in real Chromium, once with the WebGPU flag set and once without,
+//            and in Firefox ESR (WebGL2 path, over WebDriver BiDi under Xvfb)
 //   e2e      playwright against the built files (script-tag IIFE on a plain HTML page)
 // and ends with one line "N passed, N failed, N skipped" summed over every suite.
 //
 // Usage: node scripts/test.mjs [unit|browser|e2e|goldens]...
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, readdirSync } from 'node:fs';
-import { ensureNodeModules, ensureChromium } from './ensure-deps.mjs';
+import { ensureNodeModules, ensureChromium, ensureFirefox } from './ensure-deps.mjs';
 
 const requested = process.argv.slice(2);
 const updateGoldens = requested.includes('goldens');
@@ -68,9 +69,13 @@ if (want('unit')) {
 }
 
 if (want('browser')) {
-  for (const flags of ['webgpu', 'plain']) {
+  const engines = ['webgpu', 'plain'];
+  // Second engine: Firefox ESR (WebGL2 path). A missing Firefox is a failure, not a silent skip.
+  if (ensureFirefox()) engines.push('firefox');
+  else collect('browser/firefox (Firefox ESR or Xvfb missing: apt-get install -y firefox-esr xvfb libgl1-mesa-dri)', `${RESULTS}/none.json`, 1);
+  for (const flags of engines) {
     const file = `${RESULTS}/browser-${flags}.json`;
-    const status = run(`browser (Chromium, ${flags} flags)`, bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
+    const status = run(flags === 'firefox' ? 'browser (Firefox ESR, WebGL2)' : `browser (Chromium, ${flags} flags)`, bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
       VIB3_FLAGS: flags,
       VIB3_RESULTS: file,
       ...(updateGoldens ? { UPDATE_GOLDENS: '1' } : {}),

@@ -17,17 +17,13 @@ export function hasWebGPU(): Promise<boolean> {
   return webgpuProbe;
 }
 
-/** Whether this browser can create a WebGL2 context. */
+/**
+ * Whether this browser has the WebGL2 API. No throwaway context is created (that would count
+ * against the page's context limit and show up as a context loss); if creating the real
+ * context fails, renderer init reports WEBGL2_UNAVAILABLE.
+ */
 export function hasWebGL2(): boolean {
-  try {
-    const canvas = document.createElement('canvas');
-    const gl = canvas.getContext('webgl2');
-    const ok = gl !== null;
-    gl?.getExtension('WEBGL_lose_context')?.loseContext();
-    return ok;
-  } catch {
-    return false;
-  }
+  return typeof (globalThis as { WebGL2RenderingContext?: unknown }).WebGL2RenderingContext === 'function';
 }
 
 /**

@@ -12,7 +12,9 @@ import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 import type { Vib3ErrorDetail } from '../../src/core/errors.js';
 
 /** What the web-test-runner config tells the page about the flag set it runs under. */
-export const env = (window as unknown as { __VIB3_TEST__: { flagSet: 'webgpu' | 'plain'; expectedBackend: 'webgpu' | 'webgl2'; updateGoldens: boolean } }).__VIB3_TEST__;
+export const env = (window as unknown as { __VIB3_TEST__: { flagSet: 'webgpu' | 'plain' | 'firefox'; expectedBackend: 'webgpu' | 'webgl2'; updateGoldens: boolean } }).__VIB3_TEST__;
+/** Golden images are per engine and backend: Chromium/SwiftShader and Firefox/Mesa rasterise differently. */
+export const goldenPrefix = env.flagSet === 'firefox' ? 'firefox-webgl2' : env.expectedBackend;
 
 /** Resolves with the first of `types` fired on `target` (or rejects after `ms`). */
 export function nextEvent<T = unknown>(target: EventTarget, types: string | string[], ms = 30_000): Promise<CustomEvent<T>> {

@@ -74,6 +74,9 @@ export class SharedRenderer {
     try {
       await renderer.init();
     } catch (err) {
+      if (this.backend === 'webgl2') {
+        throw new Vib3Error('WEBGL2_UNAVAILABLE', `A WebGL2 context could not be created: ${err instanceof Error ? err.message : String(err)}`, 'Enable hardware acceleration or update the browser; the element shows its fallback content meanwhile.');
+      }
       throw toVib3Error(err, 'RENDERER_INIT_FAILED', 'Reload the page; if it persists, try renderer="webgl2".');
     }
     const isWebGPU = (renderer.backend as { isWebGPUBackend?: boolean }).isWebGPUBackend === true;
