@@ -63,7 +63,7 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
         return page.evaluate(({ before, windowMs, n }) => {
           const s = window.__bench;
           const presents = window.__benchPresentsPerCanvas();
-          const perCanvas = presents.map((p, i) => p - (before.presents[i] ?? 0)).sort((a, b) => b - a).slice(0, n);
+          const perCanvas = Object.entries(presents).map(([id, count]) => count - (before.presents[id] ?? 0)).sort((a, b) => b - a).slice(0, n);
           const work = s.frameWork.slice(before.work);
           const sorted = [...work].sort((a, b) => a - b);
           return {

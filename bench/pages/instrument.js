@@ -32,12 +32,9 @@
     };
   }
   const present = (canvas) => stats.presents.set(canvas, (stats.presents.get(canvas) ?? 0) + 1);
-  // Canvases copied *from* are internal render targets, not what the user sees.
-  stats.sources = new Set();
   const draw = CanvasRenderingContext2D.prototype.drawImage;
   CanvasRenderingContext2D.prototype.drawImage = function (...a) {
     present(this.canvas);
-    if (a[0] instanceof HTMLCanvasElement || (globalThis.OffscreenCanvas && a[0] instanceof OffscreenCanvas)) stats.sources.add(a[0]);
     return draw.apply(this, a);
   };
   if (globalThis.ImageBitmapRenderingContext) {
@@ -87,8 +84,15 @@
       }
     });
   // Frames shown per element canvas: copies into it, or (for canvases nobody copies into) frames with GL draws.
+  const ids = new WeakMap();
+  let nextId = 0;
+  const idOf = (c) => (ids.has(c) ? ids.get(c) : (ids.set(c, ++nextId), nextId));
+  /** Frames shown per visible canvas, keyed by a stable canvas id: { id: count }. */
   window.__benchPresentsPerCanvas = () =>
-    [...new Set([...stats.presents.keys(), ...stats.glFrames.keys()])]
-      .filter((c) => !stats.sources.has(c))
-      .map((c) => stats.presents.get(c) ?? stats.glFrames.get(c));
+    Object.fromEntries(
+      [...new Set([...stats.presents.keys(), ...stats.glFrames.keys()])]
+        // What the user sees: canvases in the document and rendered (internal render targets are detached or hidden).
+        .filter((c) => c instanceof HTMLCanvasElement && c.isConnected && c.checkVisibility())
+        .map((c) => [idOf(c), Math.max(stats.presents.get(c) ?? 0, stats.glFrames.get(c) ?? 0)]),
+    );
 })();
