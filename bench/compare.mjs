@@ -57,7 +57,7 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
     for (const n of COUNTS) {
       k.instances[n] = await withPage(flagSet, `${kit}.html?n=${n}`, async (page) => {
         await page.evaluate(() => window.benchFirstFrame);
-        await page.waitForTimeout(1000);
+        await page.waitForTimeout(3000); // warm-up: shaders compiled, adaptive quality settled
         const before = await page.evaluate(() => ({ presents: window.__benchPresentsPerCanvas(), work: window.__bench.frameWork.length }));
         await page.waitForTimeout(WINDOW_MS);
         return page.evaluate(({ before, windowMs, n }) => {
@@ -73,6 +73,11 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
             gpuContexts: s.contexts.webgl + s.contexts.webgl2 + s.devices,
             contextsByKind: { ...s.contexts, webgpuDevices: s.devices },
             contextLosses: s.lost,
+            // vib3 only: the adaptive render scale reached (1 = full resolution).
+            renderScaleMean: (() => {
+              const scales = [...document.querySelectorAll('vib3-canvas')].map((e) => e.renderScale);
+              return scales.length ? scales.reduce((a, b) => a + b, 0) / scales.length : undefined;
+            })(),
           };
         }, { before, windowMs: WINDOW_MS, n });
       });
@@ -123,6 +128,7 @@ for (const [flagSet, r] of Object.entries(results.flagSets)) {
     md += `| ${n} instances: frames/s per visible instance | ${f1(a.fpsPerInstance)} | ${f1(b.fpsPerInstance)} | ${ratio(a.fpsPerInstance, b.fpsPerInstance)} |\n`;
     md += `| ${n} instances: main-thread ms/frame p50 / p95 | ${f1(a.mainThreadMsPerFrameP50)} / ${f1(a.mainThreadMsPerFrameP95)} | ${f1(b.mainThreadMsPerFrameP50)} / ${f1(b.mainThreadMsPerFrameP95)} | ${ratio(a.mainThreadMsPerFrameP50, b.mainThreadMsPerFrameP50)} / ${ratio(a.mainThreadMsPerFrameP95, b.mainThreadMsPerFrameP95)} |\n`;
     md += `| ${n} instances: GPU contexts created / context losses | ${a.gpuContexts} / ${a.contextLosses} | ${b.gpuContexts} / ${b.contextLosses} | |\n`;
+    md += `| ${n} instances: adaptive render scale reached (mean) | ${a.renderScaleMean?.toFixed(2) ?? 'n/a'} | (fixed) | |\n`;
   }
   md += `| JS heap growth after ${CYCLES} connect/disconnect cycles | ${kb(v.heapAfterCycles.growthBytes)} | ${kb(m.heapAfterCycles.growthBytes)} | |\n\n`;
 }

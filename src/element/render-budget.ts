@@ -15,19 +15,23 @@ export interface BudgetClient {
 export const MIN_RENDER_SCALE = 0.35;
 /** Scale factor of one step. */
 export const SCALE_STEP = 0.8;
-/** Frames per decision window. */
+/** A decision window ends after this many frames... */
 export const WINDOW_FRAMES = 20;
+/** ...or this much time, whichever comes first (slow pages must adapt in seconds, not minutes). */
+export const WINDOW_MS = 500;
 
 /**
  * One page-wide frame budget shared by every element. Each frame the scheduler reports the
  * main-thread time spent drawing and the interval since the previous frame; once per window
- * the budget lowers the render scale of the least important element while over budget, and
- * raises the most important one while there is headroom. One step per window, and a longer
- * wait after stepping up, so it never oscillates frame to frame.
+ * (20 frames or 500 ms) the budget lowers the render scale of the least important elements while
+ * over budget, and raises the most important one while there is headroom, waiting longer after
+ * stepping up, so it never oscillates frame to frame.
  */
 export class RenderBudget {
   private samples: { work: number; interval: number }[] = [];
-  private cooldown = 0;
+  /** Time (sum of frame intervals) to wait after a change before the next decision. */
+  private cooldownMs = 0;
+  private cooldownFrames = 0;
 
   /** @param budgetMs Target time per frame (default: one 60 Hz frame). */
   constructor(public budgetMs = 1000 / 60) {}
@@ -36,41 +40,64 @@ export class RenderBudget {
   sample(workMs: number, intervalMs: number): void {
     this.samples.push({ work: workMs, interval: intervalMs });
     if (this.samples.length > WINDOW_FRAMES) this.samples.shift();
+    this.cooldownMs -= intervalMs;
+    this.cooldownFrames--;
   }
 
-  /** Average load of the window: the larger of drawing time and frame interval, in ms. */
+  /** Whether the samples span a full window (20 frames or 500 ms, at least 3 frames). */
+  private get windowFull(): boolean {
+    const span = this.samples.reduce((a, s) => a + s.interval, 0);
+    return this.samples.length >= WINDOW_FRAMES || (this.samples.length >= 3 && span >= WINDOW_MS);
+  }
+
+  private cool(windows: number): void {
+    this.cooldownMs = WINDOW_MS * windows;
+    this.cooldownFrames = WINDOW_FRAMES * windows;
+  }
+
+  /**
+   * Load of the window: the larger of the median drawing time and the median frame interval, in
+   * ms. Medians, so a one-off stall (a shader compiling, a tab switch) does not cost quality.
+   */
   get load(): number {
     if (this.samples.length === 0) return 0;
-    const work = this.samples.reduce((a, s) => a + s.work, 0) / this.samples.length;
-    const interval = this.samples.reduce((a, s) => a + s.interval, 0) / this.samples.length;
-    return Math.max(work, Math.min(interval, 250));
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const mid = Math.floor(s.length / 2);
+      return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+    };
+    return Math.max(median(this.samples.map((s) => s.work)), Math.min(median(this.samples.map((s) => s.interval)), 250));
   }
 
-  /** Decides (at most) one change after a full window; returns it for tests and diagnostics. */
-  adjust(clients: readonly BudgetClient[]): { client: BudgetClient; scale: number; reason: RenderScaleReason } | undefined {
-    if (this.cooldown > 0) {
-      this.cooldown--;
-      return undefined;
-    }
-    if (this.samples.length < WINDOW_FRAMES) return undefined;
+  /**
+   * After a full window, decides what to change and applies it; returns the changes (for tests
+   * and diagnostics). Over budget, the least important elements step down: one when slightly
+   * over, more the further over (all of them at 3x the budget). With headroom, the most
+   * important reduced element steps up, one at a time and after a longer wait.
+   */
+  adjust(clients: readonly BudgetClient[]): { client: BudgetClient; scale: number; reason: RenderScaleReason }[] | undefined {
+    if (this.cooldownMs > 0 && this.cooldownFrames > 0) return undefined;
+    if (!this.windowFull) return undefined;
     const active = clients.filter((c) => c.priority() > 0);
     if (active.length === 0) return undefined;
     const load = this.load;
     const byPriority = [...active].sort((a, b) => a.priority() - b.priority());
-    let change: { client: BudgetClient; scale: number; reason: RenderScaleReason } | undefined;
+    const changes: { client: BudgetClient; scale: number; reason: RenderScaleReason }[] = [];
     if (load > this.budgetMs * 1.15) {
-      const victim = byPriority.find((c) => c.renderScale > MIN_RENDER_SCALE + 1e-6);
-      if (victim) change = { client: victim, scale: Math.max(MIN_RENDER_SCALE, +(victim.renderScale * SCALE_STEP).toFixed(3)), reason: 'over-budget' };
-      this.cooldown = WINDOW_FRAMES;
+      const overload = Math.min(1, (load / this.budgetMs - 1.15) / 1.85);
+      const count = Math.max(1, Math.ceil(active.length * overload));
+      for (const c of byPriority.filter((x) => x.renderScale > MIN_RENDER_SCALE + 1e-6).slice(0, count)) {
+        changes.push({ client: c, scale: Math.max(MIN_RENDER_SCALE, +(c.renderScale * SCALE_STEP).toFixed(3)), reason: 'over-budget' });
+      }
+      this.cool(1);
     } else if (load < this.budgetMs * 0.6) {
       const favourite = [...byPriority].reverse().find((c) => c.renderScale < 1 - 1e-6);
-      if (favourite) change = { client: favourite, scale: Math.min(1, +(favourite.renderScale / SCALE_STEP).toFixed(3)), reason: 'headroom' };
-      this.cooldown = WINDOW_FRAMES * 2;
+      if (favourite) changes.push({ client: favourite, scale: Math.min(1, +(favourite.renderScale / SCALE_STEP).toFixed(3)), reason: 'headroom' });
+      this.cool(2);
     }
-    if (change) {
-      change.client.setRenderScale(change.scale, change.reason);
-      this.samples = [];
-    }
-    return change;
+    if (changes.length === 0) return undefined;
+    for (const ch of changes) ch.client.setRenderScale(ch.scale, ch.reason);
+    this.samples = [];
+    return changes;
   }
 }

@@ -606,12 +606,18 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     const dpr = Math.min(globalThis.devicePixelRatio || 1, MAX_DPR) * this._renderScale;
     const w = Math.max(1, Math.round(this._cssWidth * dpr));
     const h = Math.max(1, Math.round(this._cssHeight * dpr));
+    const changed = canvas.width !== w || canvas.height !== h;
     if (this._view) this._view.resize(w, h);
     else {
       canvas.width = w;
       canvas.height = h;
     }
     this._dirty = true;
+    // Resizing clears the canvas: draw again now, so no blank frame is ever shown.
+    if (changed && this._ready && this._view && this._visible && this._view.render(this._frameState(w, h))) {
+      this._dirty = false;
+      this._frameCount++;
+    }
   }
 
   // ---------------------------------------------------------------- renderer lifecycle

@@ -25,16 +25,38 @@ test('over budget: the least important visible element steps down first, one ste
   const small = client('small', 100);
   const big = client('big', 10_000);
   const hidden = client('hidden', 0);
-  frames(b, WINDOW_FRAMES - 1, 30, 33);
-  assert.equal(b.adjust([small, big, hidden]), undefined, 'no decision before a full window');
-  b.sample(30, 33);
+  frames(b, 10, 30, 33);
+  assert.equal(b.adjust([small, big, hidden]), undefined, 'no decision before a full window (10 frames, 330 ms)');
+  frames(b, 6, 30, 33);
   const change = b.adjust([small, big, hidden]);
-  assert.equal((change?.client as { name?: string }).name, 'small');
+  assert.deepEqual(change?.map((c) => (c.client as { name?: string }).name), ['small'], 'slightly over budget: one element');
   assert.deepEqual(small.log, [[0.8, 'over-budget']]);
   assert.deepEqual(big.log, []);
   assert.deepEqual(hidden.log, [], 'elements that are not rendering cost nothing and are left alone');
-  frames(b, WINDOW_FRAMES, 30, 33);
+  b.sample(30, 33);
   assert.equal(b.adjust([small, big]), undefined, 'cooling down after a step');
+});
+
+test('a window also ends after 500 ms, so slow pages adapt in seconds', () => {
+  const b = new RenderBudget(16.7);
+  const c = client('c', 1);
+  frames(b, 2, 300, 300);
+  assert.equal(b.adjust([c]), undefined, 'at least three frames');
+  b.sample(300, 300);
+  assert.deepEqual(b.adjust([c])?.map((x) => x.reason), ['over-budget'], '3 frames of 300 ms fill a window');
+});
+
+test('far over budget, many elements step down at once, least important first', () => {
+  const b = new RenderBudget(16.7);
+  const cs = Array.from({ length: 10 }, (_, i) => client(`c${i}`, i + 1));
+  frames(b, WINDOW_FRAMES, 100, 100); // 6x the budget
+  const changed = b.adjust(cs)!.map((x) => (x.client as { name?: string }).name);
+  assert.equal(changed.length, 10);
+  assert.equal(changed[0], 'c0');
+  const mild = new RenderBudget(16.7);
+  const ds = Array.from({ length: 10 }, (_, i) => client(`d${i}`, i + 1));
+  frames(mild, WINDOW_FRAMES, 25, 25); // 1.5x the budget
+  assert.deepEqual(mild.adjust(ds)!.map((x) => (x.client as { name?: string }).name), ['d0', 'd1']);
 });
 
 test('the scale never drops below the floor; then the next element takes its turn', () => {
@@ -66,4 +88,13 @@ test('a load between the thresholds changes nothing (no oscillation)', () => {
     b.sample(5, 16.7);
     assert.equal(b.adjust([c]), undefined);
   }
+});
+
+test('a one-off stall (shader compilation) does not lower quality', () => {
+  const b = new RenderBudget(16.7);
+  const c = client('c', 1);
+  b.sample(900, 900); // compiling
+  frames(b, WINDOW_FRAMES - 1, 4, 16.7);
+  assert.equal(b.adjust([c]), undefined);
+  assert.deepEqual(c.log, []);
 });
