@@ -44,10 +44,10 @@ export class RenderBudget {
     this.cooldownFrames--;
   }
 
-  /** Whether the samples span a full window (20 frames or 500 ms, at least 3 frames). */
+  /** Whether the samples span a full window (20 frames, or 500 ms of at least 5 frames so medians drop stalls). */
   private get windowFull(): boolean {
     const span = this.samples.reduce((a, s) => a + s.interval, 0);
-    return this.samples.length >= WINDOW_FRAMES || (this.samples.length >= 3 && span >= WINDOW_MS);
+    return this.samples.length >= WINDOW_FRAMES || (this.samples.length >= 5 && span >= WINDOW_MS);
   }
 
   private cool(windows: number): void {
@@ -60,13 +60,17 @@ export class RenderBudget {
    * ms. Medians, so a one-off stall (a shader compiling, a tab switch) does not cost quality.
    */
   get load(): number {
-    if (this.samples.length === 0) return 0;
-    const median = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b);
-      const mid = Math.floor(s.length / 2);
-      return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-    };
-    return Math.max(median(this.samples.map((s) => s.work)), Math.min(median(this.samples.map((s) => s.interval)), 250));
+    return Math.max(this.work, this.interval);
+  }
+
+  /** Median drawing time of the window, ms. */
+  get work(): number {
+    return median(this.samples.map((s) => s.work));
+  }
+
+  /** Median frame interval of the window (capped at 250 ms), ms. At 60 Hz it never drops below ~16.7. */
+  get interval(): number {
+    return Math.min(median(this.samples.map((s) => s.interval)), 250);
   }
 
   /**
@@ -90,7 +94,8 @@ export class RenderBudget {
         changes.push({ client: c, scale: Math.max(MIN_RENDER_SCALE, +(c.renderScale * SCALE_STEP).toFixed(3)), reason: 'over-budget' });
       }
       this.cool(1);
-    } else if (load < this.budgetMs * 0.6) {
+    } else if (this.work < this.budgetMs * 0.6 && this.interval < this.budgetMs * 1.15) {
+      // Headroom is judged on drawing time: the frame interval is pinned to the display's refresh.
       const favourite = [...byPriority].reverse().find((c) => c.renderScale < 1 - 1e-6);
       if (favourite) changes.push({ client: favourite, scale: Math.min(1, +(favourite.renderScale / SCALE_STEP).toFixed(3)), reason: 'headroom' });
       this.cool(2);
@@ -100,4 +105,11 @@ export class RenderBudget {
     this.samples = [];
     return changes;
   }
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
