@@ -15,7 +15,7 @@ export type {
   Vib3ContextRestoredDetail,
   Vib3RenderScaleDetail,
 } from './element/vib3-canvas.js';
-export { setFrameBudget } from './element/frame-scheduler.js';
+export { setFrameBudget, DEFAULT_DRAW_SHARE, type FrameBudgetOptions } from './element/frame-scheduler.js';
 export { RenderBudget, MIN_RENDER_SCALE, type RenderScaleReason, type BudgetClient } from './element/render-budget.js';
 export { define, TAG_NAME } from './element/define.js';
 export { Vib3Error, type Vib3ErrorCode, type Vib3ErrorDetail } from './core/errors.js';

@@ -1,4 +1,7 @@
-import { RenderBudget, type BudgetClient } from './render-budget.js';
+import { DEFAULT_DRAW_SHARE, RenderBudget, type BudgetClient } from './render-budget.js';
+import { flushFrame } from '../render/frame-flush.js';
+
+export { DEFAULT_DRAW_SHARE };
 
 /** Something that draws on animation frames. */
 export interface FrameClient {
@@ -11,11 +14,20 @@ export interface FrameClient {
 /**
  * One requestAnimationFrame loop for every element on the page. The loop stops when no
  * element is registered, and the browser stops it for hidden tabs.
+ *
+ * Each frame the elements draw in turn until the frame's drawing slice (a share of the page-wide
+ * frame budget) is used up; the ones left over go first in the next frame. A page with many
+ * elements therefore never holds the main thread longer than its slice plus one element's draw:
+ * each element's frame rate drops instead of the host's.
  */
 class FrameScheduler {
   private clients = new Set<FrameClient>();
   private handle = 0;
   private last: number | undefined;
+  /** Index (into the client list) of the element that draws first next frame. */
+  private cursor = 0;
+  /** How many elements were called in the last frame (diagnostics and tests). */
+  lastFrameDraws = 0;
   /** The page-wide frame budget shared by every element. */
   readonly budget = new RenderBudget();
 
@@ -36,9 +48,15 @@ class FrameScheduler {
   private tick = (now: number): void => {
     this.handle = 0;
     const start = performance.now();
-    for (const client of [...this.clients]) {
+    const clients = [...this.clients];
+    const slice = this.budget.sliceMs;
+    const first = clients.length ? this.cursor % clients.length : 0;
+    let called = 0;
+    for (; called < clients.length; called++) {
+      // At least one element draws every frame, however small the slice.
+      if (called > 0 && performance.now() - start >= slice) break;
       try {
-        client.frame(now);
+        clients[(first + called) % clients.length]!.frame(now);
       } catch (err) {
         // One element's failure must not stop the others.
         queueMicrotask(() => {
@@ -46,6 +64,10 @@ class FrameScheduler {
         });
       }
     }
+    // Copies batched by the renderer (one GPU wait for the whole frame) count as drawing.
+    flushFrame();
+    this.cursor = clients.length ? (first + called) % clients.length : 0;
+    this.lastFrameDraws = called;
     const work = performance.now() - start;
     if (this.last !== undefined) this.budget.sample(work, now - this.last);
     this.last = now;
@@ -58,12 +80,26 @@ class FrameScheduler {
 /** The page-wide scheduler. */
 export const frameScheduler = new FrameScheduler();
 
+/** Options of {@link setFrameBudget}. */
+export interface FrameBudgetOptions {
+  /**
+   * Fraction (0..1] of the budget the kit may spend drawing on the main thread in one frame
+   * (default {@link DEFAULT_DRAW_SHARE}, 1/3; every call sets it). When drawing every element
+   * would take longer, elements take turns.
+   */
+  drawShare?: number;
+}
+
 /**
  * Sets the page-wide frame budget in milliseconds (default 16.7, one 60 Hz frame). Elements
- * lower their render scale while drawing takes longer, least important first, and raise it again
- * when there is headroom, most important first.
+ * lower their render scale while frames take longer, least important first, and raise it again
+ * when there is headroom, most important first. Drawing takes at most `drawShare` of the budget
+ * per frame on the main thread; beyond that, elements take turns.
  */
-export function setFrameBudget(ms: number): void {
+export function setFrameBudget(ms: number, options: FrameBudgetOptions = {}): void {
   if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`frame budget must be a positive number of ms; got ${ms}`);
+  const share = options.drawShare ?? DEFAULT_DRAW_SHARE;
+  if (!Number.isFinite(share) || share <= 0 || share > 1) throw new RangeError(`drawShare must be in (0, 1]; got ${share}`);
   frameScheduler.budget.budgetMs = ms;
+  frameScheduler.budget.drawShare = share;
 }

@@ -20,14 +20,26 @@ export const WINDOW_FRAMES = 20;
 /** ...or this much time, whichever comes first (slow pages must adapt in seconds, not minutes). */
 export const WINDOW_MS = 500;
 
+/** Share of the frame budget the kit may spend drawing on the main thread in one frame. */
+export const DEFAULT_DRAW_SHARE = 1 / 3;
+/** A frame's drawing may end this far past its slice (the last element started inside it). */
+const SLICE_OVERRUN = 1.5;
+
 /**
  * One page-wide frame budget shared by every element. Each frame the scheduler reports the
  * main-thread time spent drawing and the interval since the previous frame; once per window
  * (20 frames or 500 ms) the budget lowers the render scale of the least important elements while
  * over budget, and raises the most important one while there is headroom, waiting longer after
  * stepping up, so it never oscillates frame to frame.
+ *
+ * Two signals show a GPU that cannot keep up: frames arriving later than the budget (the
+ * browser throttles animation frames), and drawing that blocks well past its slice (a backend
+ * that waits for the GPU on the main thread).
  */
 export class RenderBudget {
+  /** Fraction (0..1] of the budget that drawing may take on the main thread in one frame. */
+  drawShare = DEFAULT_DRAW_SHARE;
+
   private samples: { work: number; interval: number }[] = [];
   /** Time (sum of frame intervals) to wait after a change before the next decision. */
   private cooldownMs = 0;
@@ -55,12 +67,18 @@ export class RenderBudget {
     this.cooldownFrames = WINDOW_FRAMES * windows;
   }
 
+  /** Main-thread drawing time allowed per frame, ms. */
+  get sliceMs(): number {
+    return this.budgetMs * this.drawShare;
+  }
+
   /**
-   * Load of the window: the larger of the median drawing time and the median frame interval, in
-   * ms. Medians, so a one-off stall (a shader compiling, a tab switch) does not cost quality.
+   * Pressure of the window: 1 is exactly on budget. The larger of the median frame interval over
+   * the budget and the median drawing time over its (overrun-tolerant) slice. Medians, so a
+   * one-off stall (a shader compiling, a tab switch) does not cost quality.
    */
-  get load(): number {
-    return Math.max(this.work, this.interval);
+  get pressure(): number {
+    return Math.max(this.interval / this.budgetMs, this.work / (this.sliceMs * SLICE_OVERRUN));
   }
 
   /** Median drawing time of the window, ms. */
@@ -84,18 +102,19 @@ export class RenderBudget {
     if (!this.windowFull) return undefined;
     const active = clients.filter((c) => c.priority() > 0);
     if (active.length === 0) return undefined;
-    const load = this.load;
+    const pressure = this.pressure;
     const byPriority = [...active].sort((a, b) => a.priority() - b.priority());
     const changes: { client: BudgetClient; scale: number; reason: RenderScaleReason }[] = [];
-    if (load > this.budgetMs * 1.15) {
-      const overload = Math.min(1, (load / this.budgetMs - 1.15) / 1.85);
+    if (pressure > 1.15) {
+      const overload = Math.min(1, (pressure - 1.15) / 1.85);
       const count = Math.max(1, Math.ceil(active.length * overload));
       for (const c of byPriority.filter((x) => x.renderScale > MIN_RENDER_SCALE + 1e-6).slice(0, count)) {
         changes.push({ client: c, scale: Math.max(MIN_RENDER_SCALE, +(c.renderScale * SCALE_STEP).toFixed(3)), reason: 'over-budget' });
       }
       this.cool(1);
-    } else if (this.work < this.budgetMs * 0.6 && this.interval < this.budgetMs * 1.15) {
-      // Headroom is judged on drawing time: the frame interval is pinned to the display's refresh.
+    } else if (this.work < this.sliceMs * 1.2 && this.interval < this.budgetMs * 1.15) {
+      // Frames arrive on time and no draw blocked: the frame interval is pinned to the display's
+      // refresh, so this is as much headroom as can be seen.
       const favourite = [...byPriority].reverse().find((c) => c.renderScale < 1 - 1e-6);
       if (favourite) changes.push({ client: favourite, scale: Math.min(1, +(favourite.renderScale / SCALE_STEP).toFixed(3)), reason: 'headroom' });
       this.cool(2);

@@ -69,10 +69,18 @@ export function canvasOf(el: Vib3Canvas): HTMLCanvasElement {
   return c;
 }
 
-/** RGBA pixels of the element's canvas. */
+/**
+ * RGBA pixels of the element's canvas. The canvas may hold a `bitmaprenderer` or a `2d` context,
+ * so it is read through a copy, as a page would.
+ */
 export function pixels(el: Vib3Canvas): ImageData {
   const c = canvasOf(el);
-  return c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+  const copy = document.createElement('canvas');
+  copy.width = c.width;
+  copy.height = c.height;
+  const ctx = copy.getContext('2d')!;
+  ctx.drawImage(c, 0, 0);
+  return ctx.getImageData(0, 0, c.width, c.height);
 }
 
 /** Resolves once the element has drawn a frame after this call (and after any pending change). */

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { setFrameBudget } from '../../src/element/frame-scheduler.js';
+import { setFrameBudget, frameScheduler } from '../../src/element/frame-scheduler.js';
 import { TEST_FRAME_BUDGET_MS, mount, cleanup, renderAt, nextDrawnFrame, canvasOf, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, goldenPrefix, frames, nextEvent } from './helpers.js';
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 
@@ -284,5 +284,32 @@ describe(`adaptive quality (${env.flagSet} flags)`, () => {
     setFrameBudget(10_000);
     expect((await up).detail).to.deep.equal({ scale: 1, reason: 'headroom' });
     expect(canvasOf(small).width).to.equal(fullWidth);
+  });
+
+  it('when drawing would overrun its slice of the frame, elements take turns and every one advances', async () => {
+    const els = [];
+    for (let i = 0; i < 4; i++) els.push((await mount({ system: 'faceted' }, [48, 36])).el);
+    await frames(2);
+    expect(frameScheduler.lastFrameDraws).to.equal(4, 'a generous slice: everyone draws every frame');
+    // A slice of 1 µs: one element per frame, in rotation.
+    setFrameBudget(TEST_FRAME_BUDGET_MS, { drawShare: 1e-9 });
+    await frames(1);
+    const start = els.map((e) => e.frameCount);
+    const perFrame: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      await frames(1);
+      perFrame.push(frameScheduler.lastFrameDraws);
+    }
+    // Chromium's clock sees the slice run out after one element. Engines with a coarse
+    // performance.now() (Firefox: 1 ms) may let a few more through in some frames.
+    const sliced = perFrame.filter((n) => n < els.length).length;
+    expect(sliced, `elements called per frame: ${perFrame}`).to.be.at.least(env.flagSet === 'firefox' ? 6 : 12);
+    const advanced = els.map((e, i) => e.frameCount - start[i]!);
+    // 12 frames, elements in turn: each draws at least twice (about 3 times in Chromium).
+    for (const n of advanced) expect(n, `frames drawn per element: ${advanced}`).to.be.within(2, 12);
+    expect(() => setFrameBudget(16, { drawShare: 0 })).to.throw(RangeError);
+    setFrameBudget(TEST_FRAME_BUDGET_MS, { drawShare: 1 });
+    await frames(2);
+    expect(frameScheduler.lastFrameDraws).to.equal(4);
   });
 });

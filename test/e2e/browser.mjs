@@ -16,6 +16,17 @@ export async function launch(flagSet) {
 /** Opens a page and records page errors and requests. */
 export async function open(browser, url) {
   const page = await browser.newPage();
+  // Element canvases may hold a bitmaprenderer context: read them through a 2D copy, as a page would.
+  await page.addInitScript(() => {
+    window.__vib3Pixels = (c) => {
+      const copy = document.createElement('canvas');
+      copy.width = c.width;
+      copy.height = c.height;
+      const ctx = copy.getContext('2d');
+      ctx.drawImage(c, 0, 0);
+      return ctx.getImageData(0, 0, c.width, c.height);
+    };
+  });
   const errors = [];
   const requests = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -33,8 +44,7 @@ export async function readyState(page, selector = '#v') {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate((s) => {
     const el = document.querySelector(s);
-    const c = el.shadowRoot.querySelector('canvas');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const d = window.__vib3Pixels(el.shadowRoot.querySelector('canvas')).data;
     let sum = 0, sum2 = 0;
     for (let i = 0; i < d.length; i += 4) {
       const l = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];

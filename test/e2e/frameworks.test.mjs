@@ -24,7 +24,7 @@ for (const framework of ['react', 'vue', 'svelte']) {
         c.time = 1000;
         return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => {
           const canvas = c.shadowRoot.querySelector('canvas');
-          r(Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.filter((_, i) => i % 97 === 0)));
+          r(Array.from(window.__vib3Pixels(canvas).data.filter((_, i) => i % 97 === 0)));
         })));
       });
       const before = await snap();

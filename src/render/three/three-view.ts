@@ -2,7 +2,7 @@ import { Vib3Error } from '../../core/errors.js';
 import type { BackendKind, RendererContract, RendererFactory, RendererPreference, RendererViewEvents } from '../contract.js';
 import type { FrameState } from '../frame-state.js';
 import { resolveBackend } from '../backend-probe.js';
-import { acquireSharedRenderer, releaseSharedRenderer, type SharedRenderer, type SharedRendererListener } from './shared-renderer.js';
+import { acquireSharedRenderer, releaseSharedRenderer, type FrameTarget, type SharedRenderer, type SharedRendererListener } from './shared-renderer.js';
 
 /**
  * One element's window onto the page's shared three.js renderer. Implements the
@@ -10,13 +10,13 @@ import { acquireSharedRenderer, releaseSharedRenderer, type SharedRenderer, type
  */
 export class ThreeView implements RendererContract, SharedRendererListener {
   private shared: SharedRenderer | undefined;
-  private ctx: CanvasRenderingContext2D | null = null;
+  private ctx: FrameTarget | null = null;
   private active = true;
   private disposed = false;
   private resolved: BackendKind | 'none' = 'none';
 
   constructor(
-    private readonly target: HTMLCanvasElement,
+    private target: HTMLCanvasElement,
     private readonly preference: RendererPreference,
     private readonly events: RendererViewEvents,
   ) {}
@@ -47,7 +47,24 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     this.shared = shared;
     this.resolved = shared.backend;
     shared.attach(this);
-    this.ctx = this.target.getContext('2d', { alpha: false });
+    this.ctx = this.targetContext(shared.presentsBitmaps ? 'bitmaprenderer' : '2d');
+  }
+
+  /**
+   * The element canvas's context of `kind`. A canvas keeps the first kind of context it was given;
+   * when the backend changed since (e.g. `renderer` switched from webgpu to webgl2), the canvas is
+   * replaced by a fresh copy of itself (same attributes, part and size).
+   */
+  private targetContext(kind: 'bitmaprenderer' | '2d'): FrameTarget | null {
+    const get = (c: HTMLCanvasElement) => (kind === '2d' ? c.getContext('2d', { alpha: false }) : c.getContext('bitmaprenderer', { alpha: false }));
+    const ctx = get(this.target);
+    if (ctx) return ctx;
+    const fresh = this.target.cloneNode(false) as HTMLCanvasElement;
+    fresh.width = this.target.width;
+    fresh.height = this.target.height;
+    this.target.replaceWith(fresh);
+    this.target = fresh;
+    return get(fresh);
   }
 
   resize(width: number, height: number): void {
@@ -68,7 +85,7 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     canvas.width = width;
     canvas.height = height;
     const ctx = canvas.getContext('2d', { alpha: false });
-    if (!this.shared || !ctx || !this.shared.draw({ ...frame, width, height }, ctx)) {
+    if (!this.shared || !ctx || !this.shared.draw({ ...frame, width, height }, ctx, true)) {
       throw new Vib3Error('SNAPSHOT_FAILED', 'The renderer is not ready (starting or recovering from a lost context).', 'Wait for vib3-ready (or vib3-context-restored) and try again.');
     }
     return canvas;

@@ -31,8 +31,8 @@ export function createSystemMaterial(u: VisualUniforms, layers: readonly LayerSp
 
   const shade = Fn(() => {
     const res = u.resolution;
-    // Pixel centre relative to the element's viewport (top-left of the shared canvas), y up.
-    const centred = screenCoordinate.xy.sub(res.mul(0.5)).div(min(res.x, res.y));
+    // Pixel centre relative to the element's tile of the shared canvas, y up.
+    const centred = screenCoordinate.xy.sub(u.origin).sub(res.mul(0.5)).div(min(res.x, res.y));
     const uv = vec2(centred.x, centred.y.negate()).toVar();
     const acc = vec3(0).toVar();
     const click = u.pointer.z;

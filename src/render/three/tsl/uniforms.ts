@@ -11,6 +11,8 @@ export function createVisualUniforms() {
   return {
     /** Drawing size of the element in device pixels. */
     resolution: uniform(new Vector2(1, 1)),
+    /** Top-left corner of the element's tile in the shared canvas, device pixels. */
+    origin: uniform(new Vector2(0, 0)),
     timeMs: uniform(0),
     speed: uniform(1),
     /** (cos, sin) per plane, in DESIGN order XY, XZ, YZ, XW, YW, ZW. */
