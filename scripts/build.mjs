@@ -13,6 +13,7 @@ const run = (cmd, args, env = {}) => execFileSync(cmd, args, { stdio: 'inherit',
 
 rmSync('dist', { recursive: true, force: true });
 run(process.execPath, ['--import', 'tsx', 'tokens/build.ts']);
+run(process.execPath, ['scripts/build-wasm.mjs']);
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'es' });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'iife' });
 run(bin('tsc'), ['-p', 'tsconfig.json']);

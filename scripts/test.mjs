@@ -44,6 +44,8 @@ const bin = (name) => `node_modules/.bin/${name}`;
 
 // Design tokens are generated sources (src/theme/generated): every suite and the typecheck need them.
 if (run('tokens', process.execPath, ['--import', 'tsx', 'tokens/build.ts']) !== 0) collect('tokens', `${RESULTS}/none.json`, 1);
+// So are the WASM geometry kernels (src/geometry/generated), compiled from AssemblyScript.
+if (run('wasm', process.execPath, ['scripts/build-wasm.mjs']) !== 0) collect('wasm', `${RESULTS}/none.json`, 1);
 
 // Build first: the e2e suite loads the built files.
 if (want('e2e') || want('browser')) {
