@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { viteGeometryWorker } from './scripts/geometry-worker-plugin.mjs';
 import { readFileSync } from 'node:fs';
 
 /*
@@ -11,6 +12,7 @@ const target = process.env['BUILD_TARGET'] === 'iife' ? 'iife' : 'es';
 
 export default defineConfig({
   define: { __VIB3_VERSION__: JSON.stringify(pkg.version) },
+  plugins: [viteGeometryWorker()],
   build: {
     target: 'es2022',
     outDir: 'dist',

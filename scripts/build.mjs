@@ -7,6 +7,7 @@ import { rmSync, readFileSync, readdirSync, statSync, chmodSync, cpSync } from '
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { esbuildGeometryWorker } from './geometry-worker-plugin.mjs';
 
 const bin = (name) => join('node_modules', '.bin', name);
 const run = (cmd, args, env = {}) => execFileSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -14,19 +15,23 @@ const run = (cmd, args, env = {}) => execFileSync(cmd, args, { stdio: 'inherit',
 rmSync('dist', { recursive: true, force: true });
 run(process.execPath, ['--import', 'tsx', 'tokens/build.ts']);
 run(process.execPath, ['scripts/build-wasm.mjs']);
+// The geometry worker first: the library builds emit it next to their entry files.
+const esbuild = await import('esbuild');
+const common = { bundle: true, format: 'esm', target: 'es2022', legalComments: 'none', logLevel: 'warning', define: { __VIB3_VERSION__: JSON.stringify(pkg.version) } };
+await esbuild.build({ ...common, platform: 'browser', minify: true, entryPoints: { 'geometry-worker': 'workers/geometry-worker.ts' }, outdir: 'dist' });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'es' });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'iife' });
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 
 // SDK and extension library: self-contained ESM bundles that run in browsers, workers and Node.
 // The CLI: a Node bundle with its templates next to it.
-const esbuild = await import('esbuild');
-const common = { bundle: true, format: 'esm', target: 'es2022', legalComments: 'none', logLevel: 'warning', define: { __VIB3_VERSION__: JSON.stringify(pkg.version) } };
 await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: { 'sdk/index': 'src/sdk/index.ts', 'sdk/testing': 'src/sdk/testing.ts', 'extensions/index': 'src/extensions/index.ts' }, outdir: 'dist' });
 await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/vib3.js', packages: 'external' });
 chmodSync('dist/cli/vib3.js', 0o755);
 cpSync('src/cli/templates', 'dist/cli/templates', { recursive: true });
 await esbuild.build({ ...common, platform: 'neutral', entryPoints: { 'frameworks/react': 'src/frameworks/react.ts' }, outdir: 'dist' });
+// The standalone geometry library (next to dist/geometry-worker.js).
+await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: { geometry: 'src/geometry/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
 
 // The React, Vue and Svelte host apps (framework demos, covered by the e2e suite).
 run(bin('vite'), ['build', '--config', 'demo/frameworks/vite.config.ts', '--logLevel', 'warn']);

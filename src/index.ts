@@ -75,3 +75,8 @@ import { define } from './element/define.js';
 import { setupTheming } from './theme/index.js';
 setupTheming();
 define();
+
+// Mesh layer: names (the heavy geometry lives in the lazy renderer chunk and the worker).
+export { MESH_NAMES, MESH_MODES, type MeshName, type MeshMode } from './geometry/names.js';
+export { setGeometryWorkerUrl } from './geometry/worker-url.js';
+export type { MeshUpdateDetail } from './render/contract.js';

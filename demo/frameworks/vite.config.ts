@@ -4,6 +4,7 @@ import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
+import { viteGeometryWorker } from '../../scripts/geometry-worker-plugin.mjs';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -14,6 +15,7 @@ export default defineConfig({
   plugins: [
     vue({ template: { compilerOptions: { isCustomElement: (tag) => tag.startsWith('vib3-') } } }),
     svelte({ configFile: false }),
+    viteGeometryWorker({ fileName: 'assets/geometry-worker.js' }),
   ],
   esbuild: { jsx: 'automatic' },
   resolve: {

@@ -9,8 +9,9 @@ import {
   type Vib3ParamName,
   type Vib3Params,
 } from '../core/params.js';
-import type { BackendKind, RendererContract, RendererFactory, RendererPreference } from '../render/contract.js';
+import type { BackendKind, MeshUpdateDetail, RendererContract, RendererFactory, RendererPreference } from '../render/contract.js';
 import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from '../render/frame-state.js';
+import { MESH_NAMES, MESH_MODES, type MeshName, type MeshMode } from '../geometry/names.js';
 import { AudioInput } from './audio-input.js';
 import { frameScheduler, type FrameClient } from './frame-scheduler.js';
 import type { BudgetClient, RenderScaleReason } from './render-budget.js';
@@ -65,6 +66,9 @@ export const MAX_DPR = 2;
 const RENDERERS: readonly RendererPreference[] = ['auto', 'webgpu', 'webgl2'];
 const MOTIONS: readonly MotionPreference[] = ['auto', 'reduce', 'full'];
 const LOADINGS: readonly LoadingStrategy[] = ['lazy', 'eager'];
+const MESH_OPTIONS: readonly (MeshName | 'none')[] = ['none', ...MESH_NAMES];
+/** Range of `sliceW`. */
+export const SLICE_W_RANGE: readonly [number, number] = [-1.5, 1.5];
 const DEFAULT_ALT = 'Animated 4D geometry visual';
 /** How often the palette tokens are re-read while rendering. */
 const PALETTE_POLL_MS = 500;
@@ -100,6 +104,7 @@ export function setRendererFactory(loader: () => Promise<RendererFactory>): void
  * @event vib3-context-lost - The GPU device / GL context was lost; recovery starts. `detail: { reason }`.
  * @event vib3-context-restored - Rendering resumed on a new device / context. `detail: { backend }`.
  * @event vib3-render-scale - Adaptive quality changed the render scale. `detail: { scale, reason: 'over-budget' | 'headroom' }`.
+ * @event vib3-mesh-update - A new cross-section of the mesh layer is on screen (`mesh-mode="slice"`). `detail: { mesh, mode, sliceW, triangles, segments, kernels, computeMs }`.
  */
 export class Vib3Canvas extends LitElement implements FrameClient {
   static override styles = css`
@@ -166,6 +171,9 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     loading: { noAccessor: true },
     paused: { type: Boolean, reflect: true },
     time: { noAccessor: true },
+    mesh: { noAccessor: true },
+    meshMode: { noAccessor: true, attribute: 'mesh-mode' },
+    sliceW: { noAccessor: true, attribute: 'slice-w' },
     alt: {},
     theme: {},
     poster: {},
@@ -196,6 +204,9 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private _motion: MotionPreference = 'auto';
   private _loading: LoadingStrategy = 'lazy';
   private _clockMs = 0;
+  private _mesh: MeshName | 'none' = 'none';
+  private _meshMode: MeshMode = 'projection';
+  private _sliceW = 0;
   private _activeBackend: BackendKind | 'none' = 'none';
   private _view: RendererContract | undefined;
   private _starting: Promise<void> | undefined;
@@ -231,7 +242,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   /** Values assigned before the element upgraded shadow the accessors; re-apply them through the accessors. */
   private _upgradeProperties(): void {
     const self = this as unknown as Record<string, unknown>;
-    for (const name of [...PARAM_SPECS.map((s) => s.name), 'renderer', 'motion', 'loading', 'time', 'audioSource']) {
+    for (const name of [...PARAM_SPECS.map((s) => s.name), 'renderer', 'motion', 'loading', 'time', 'audioSource', 'mesh', 'meshMode', 'sliceW']) {
       if (Object.prototype.hasOwnProperty.call(this, name)) {
         const value = self[name];
         delete self[name];
@@ -280,6 +291,58 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this._loading = v;
     this.requestUpdate('loading', old);
     if (v === 'eager' && this.isConnected) this._start();
+  }
+
+  /**
+   * Mesh layer over the lattice: `none` (default), a regular polytope (`5-cell`, `tesseract`,
+   * `16-cell`, `24-cell`, `600-cell`) or a surface (`clifford-torus`, `hopf`, `klein`). It follows
+   * the element's hue and rotation and turns slowly through the fourth dimension while animating.
+   */
+  get mesh(): MeshName | 'none' {
+    return this._mesh;
+  }
+  set mesh(value: MeshName | 'none') {
+    const v = this._enumOption('mesh', value, MESH_OPTIONS, 'none');
+    if (v === undefined || v === this._mesh) return;
+    const old = this._mesh;
+    this._mesh = v;
+    this._dirty = true;
+    this.requestUpdate('mesh', old);
+  }
+
+  /**
+   * `projection` (default): the whole mesh, rotated in 4D and projected to 3D on the GPU.
+   * `slice`: its 3D cross-section with the hyperplane w = `sliceW`, computed in a worker each frame.
+   */
+  get meshMode(): MeshMode {
+    return this._meshMode;
+  }
+  set meshMode(value: MeshMode) {
+    const v = this._enumOption('mesh-mode', value, MESH_MODES, 'projection');
+    if (v === undefined || v === this._meshMode) return;
+    const old = this._meshMode;
+    this._meshMode = v;
+    this._dirty = true;
+    this.requestUpdate('meshMode', old);
+  }
+
+  /** Hyperplane offset of `mesh-mode="slice"`, -1.5..1.5 (clamped; meshes have radius <= 1). Animatable. */
+  get sliceW(): number {
+    return this._sliceW;
+  }
+  set sliceW(value: number) {
+    if (value === null || value === undefined) return;
+    const num = typeof value === 'string' ? Number(value) : value;
+    if (typeof num !== 'number' || !Number.isFinite(num)) {
+      this._reportError(new Vib3Error('INVALID_PARAM', `slice-w must be a finite number; got ${String(value)}.`, 'Use a value between -1.5 and 1.5, e.g. slice-w="0.3".'));
+      return;
+    }
+    const v = Math.min(SLICE_W_RANGE[1], Math.max(SLICE_W_RANGE[0], num));
+    if (v === this._sliceW) return;
+    const old = this._sliceW;
+    this._sliceW = v;
+    this._dirty = true;
+    this.requestUpdate('sliceW', old);
   }
 
   /** Element time in ms. Setting it jumps the clock; with `paused` that exact instant is rendered. */
@@ -537,7 +600,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   }
 
   private _frameState(width: number, height: number, dt = 0): FrameState {
-    return buildFrameState({
+    const frame = buildFrameState({
       params: this._params,
       timeMs: this._clockMs,
       width,
@@ -545,6 +608,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
       pointer: this.paused ? NEUTRAL_POINTER : this._pointer.step(dt),
       audio: this.paused ? SILENT_AUDIO : this._audio.read(),
     });
+    if (this._mesh !== 'none') frame.mesh = { name: this._mesh, mode: this._meshMode, sliceW: this._sliceW };
+    return frame;
   }
 
   /**
@@ -643,6 +708,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
             this._emit<Vib3ContextRestoredDetail>('vib3-context-restored', { backend });
           },
           onError: (error) => this._fail(toVib3Error(error, 'CONTEXT_LOST', 'Reload the page to start the renderer again.')),
+          onWarning: (error) => this._reportError(toVib3Error(error, 'GEOMETRY_WORKER_FAILED', 'Nothing to do if it happens once.')),
+          onInvalidate: () => {
+            this._dirty = true;
+          },
+          onMeshUpdate: (detail) => this._emit<MeshUpdateDetail>('vib3-mesh-update', detail),
         });
         await view.init();
         if (token !== this._startToken) {

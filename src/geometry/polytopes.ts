@@ -1,9 +1,7 @@
 import { edgesOfTriangles, type Mesh4 } from './mesh4.js';
+import { POLYTOPES, type PolytopeName } from './names.js';
 
-/** The regular convex 4-polytopes the mesh layer can show. */
-export const POLYTOPES = ['5-cell', 'tesseract', '16-cell', '24-cell', '600-cell'] as const;
-/** A regular convex 4-polytope name. */
-export type PolytopeName = (typeof POLYTOPES)[number];
+export { POLYTOPES, type PolytopeName };
 
 const PHI = (1 + Math.sqrt(5)) / 2;
 

@@ -1,9 +1,7 @@
-import { edgesOfTriangles, type Mesh4 } from './mesh4.js';
+import type { Mesh4 } from './mesh4.js';
+import { SURFACES, type SurfaceName } from './names.js';
 
-/** The parametric surfaces in 4D the mesh layer can show. */
-export const SURFACES = ['clifford-torus', 'hopf', 'klein'] as const;
-/** A parametric surface name. */
-export type SurfaceName = (typeof SURFACES)[number];
+export { SURFACES, type SurfaceName };
 
 /** Resolution of a parametric surface: samples around each of its two parameters. */
 export interface SurfaceResolution {
@@ -14,7 +12,7 @@ export interface SurfaceResolution {
 }
 
 /** Default resolution of each surface. */
-export const DEFAULT_SURFACE_RESOLUTION: SurfaceResolution = { u: 48, v: 24 };
+export const DEFAULT_SURFACE_RESOLUTION: SurfaceResolution = { u: 24, v: 12 };
 
 const TAU = Math.PI * 2;
 
@@ -31,6 +29,20 @@ function closedGrid(nu: number, nv: number, at: (i: number, j: number) => number
     }
   }
   return Uint32Array.from(tris);
+}
+
+/**
+ * The grid lines of a closed u x v grid (no triangle diagonals): 2·nu·nv edges, the wireframe
+ * the projection mode draws.
+ */
+function gridEdges(nu: number, nv: number, at: (i: number, j: number) => number, offset = 0): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < nu; i++) {
+    for (let j = 0; j < nv; j++) {
+      out.push(at(i, j) + offset, at(i + 1, j) + offset, at(i, j) + offset, at(i, j + 1) + offset);
+    }
+  }
+  return out;
 }
 
 /** Torus gluing: both seams wrap straight. */
@@ -57,7 +69,8 @@ function cliffordTorus({ u: nu, v: nv }: SurfaceResolution): Mesh4 {
     }
   }
   const triangles = closedGrid(nu, nv, torusAt(nu, nv));
-  return { name: 'clifford-torus', vertices, edges: edgesOfTriangles(triangles), triangles, tetrahedra: new Uint32Array(0) };
+  const edges = Uint32Array.from(gridEdges(nu, nv, torusAt(nu, nv)));
+  return { name: 'clifford-torus', vertices, edges, triangles, tetrahedra: new Uint32Array(0) };
 }
 
 /**
@@ -71,6 +84,7 @@ function hopf({ u: requested, v: nv }: SurfaceResolution): Mesh4 {
   const per = nu * nv;
   const vertices = new Float32Array(per * latitudes.length * 4);
   const tris: number[] = [];
+  const lines: number[] = [];
   latitudes.forEach((eta, l) => {
     // Base point (polar angle eta, longitude phi) -> fibre angle t: (cos((t+phi)/2)·cos(eta/2), sin((t+phi)/2)·cos(eta/2), cos((t-phi)/2)·sin(eta/2), sin((t-phi)/2)·sin(eta/2)).
     for (let i = 0; i < nu; i++) {
@@ -85,9 +99,10 @@ function hopf({ u: requested, v: nv }: SurfaceResolution): Mesh4 {
     }
     const at = (i: number, j: number) => (j === nv ? ((i + nu / 2) % nu) * nv : (i % nu) * nv + j);
     for (const idx of closedGrid(nu, nv, at)) tris.push(idx + l * per);
+    lines.push(...gridEdges(nu, nv, at, l * per));
   });
   const triangles = Uint32Array.from(tris);
-  return { name: 'hopf', vertices, edges: edgesOfTriangles(triangles), triangles, tetrahedra: new Uint32Array(0) };
+  return { name: 'hopf', vertices, edges: Uint32Array.from(lines), triangles, tetrahedra: new Uint32Array(0) };
 }
 
 /**
@@ -109,10 +124,13 @@ function klein({ u: nu, v: nv }: SurfaceResolution): Mesh4 {
   // Crossing u = 2π reflects v (the twist): (nu, j) is (0, -j).
   const at = (i: number, j: number) => (i === nu ? (nv - (j % nv)) % nv : i * nv + (j % nv));
   const triangles = closedGrid(nu, nv, at);
-  return { name: 'klein', vertices, edges: edgesOfTriangles(triangles), triangles, tetrahedra: new Uint32Array(0) };
+  return { name: 'klein', vertices, edges: Uint32Array.from(gridEdges(nu, nv, at)), triangles, tetrahedra: new Uint32Array(0) };
 }
 
-/** A parametric surface sampled at `resolution` (u x v vertices per sheet); closed, no seams. */
+/**
+ * A parametric surface sampled at `resolution` (u x v vertices per sheet; Hopf: three sheets, u
+ * rounded up to even): closed triangle mesh without seams, and its grid lines as edges.
+ */
 export function surface(name: SurfaceName, resolution: SurfaceResolution = DEFAULT_SURFACE_RESOLUTION): Mesh4 {
   check(resolution);
   if (name === 'clifford-torus') return cliffordTorus(resolution);

@@ -13,6 +13,26 @@ export interface RendererViewEvents {
   onContextRestored?(backend: BackendKind): void;
   /** Recovery failed. */
   onError?(error: Error): void;
+  /** A problem the view survives (e.g. a geometry worker restarted): reported, rendering goes on. */
+  onWarning?(error: Error): void;
+  /** Asynchronous input arrived (e.g. a mesh slice): draw again even if nothing else changed. */
+  onInvalidate?(): void;
+  /** A new mesh-layer result was drawn (slice mode): counts and timing. */
+  onMeshUpdate?(detail: MeshUpdateDetail): void;
+}
+
+/** `vib3-mesh-update` detail: a new cross-section of the mesh layer is on screen. */
+export interface MeshUpdateDetail {
+  mesh: string;
+  mode: 'projection' | 'slice';
+  /** The slice offset the result belongs to. */
+  sliceW: number;
+  triangles: number;
+  segments: number;
+  /** Kernels that computed it: `wasm-simd`, `wasm-scalar` or `js`. */
+  kernels: string;
+  /** Worker time spent in the kernels, ms. */
+  computeMs: number;
 }
 
 /**

@@ -20,6 +20,27 @@ export interface PointerState {
   click: number;
 }
 
+/** The mesh layer's state for a frame (absent when the element's `mesh` is `none`). */
+export interface MeshSpec {
+  /** Mesh name (a regular polytope or a parametric surface; see `MESH_NAMES`). */
+  name: string;
+  /** `projection`: the whole mesh rotated in 4D and projected; `slice`: its cross-section with w = sliceW. */
+  mode: 'projection' | 'slice';
+  /** Hyperplane offset of the slice. */
+  sliceW: number;
+}
+
+/** Turn of the mesh layer per second of element time (times `speed`), added to the rotation. */
+export const MESH_AUTO_ROTATION: Readonly<Partial<Record<keyof Rotation4D, number>>> = Object.freeze({ XW: 0.25, YW: 0.15, XY: 0.05 });
+
+/** The mesh layer's rotation at a frame: the element's effective rotation plus its slow turn. */
+export function meshRotation(frame: FrameState): Rotation4D {
+  const r = { ...frame.rotation };
+  const seconds = (frame.timeMs / 1000) * frame.params.speed;
+  for (const [plane, rate] of Object.entries(MESH_AUTO_ROTATION) as [keyof Rotation4D, number][]) r[plane] += rate * seconds;
+  return r;
+}
+
 /** What a renderer needs to draw one frame of one element. */
 export interface FrameState {
   params: Vib3Params;
@@ -40,6 +61,8 @@ export interface FrameState {
   brightness: number;
   /** Layers to composite, back to front. */
   layers: readonly LayerSpec[];
+  /** The mesh layer over the lattice, if any. */
+  mesh?: MeshSpec;
 }
 
 /** Breath = (1 - cos 2πφ)/2 with φ the phase of the 6 s cycle. */

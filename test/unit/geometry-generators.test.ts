@@ -74,7 +74,8 @@ test('surfaces: vertex and triangle counts follow the resolution; closed meshes 
   for (const name of SURFACES) {
     const m = surface(name, { u: 16, v: 10 });
     const sheets = name === 'hopf' ? 3 : 1;
-    assert.deepEqual(counts(m), [16 * 10 * sheets, 3 * 16 * 10 * sheets, 2 * 16 * 10 * sheets, 0], name);
+    // Edges are the grid lines (u and v), not the triangles' diagonals: the projection's wireframe.
+    assert.deepEqual(counts(m), [16 * 10 * sheets, 2 * 16 * 10 * sheets, 2 * 16 * 10 * sheets, 0], name);
     const uses = new Map<string, number>();
     for (let t = 0; t < m.triangles.length; t += 3) {
       for (const [a, b] of [[0, 1], [1, 2], [2, 0]] as const) {

@@ -5,6 +5,7 @@ import type { BackendKind } from '../contract.js';
 import type { FrameState } from '../frame-state.js';
 import { layersFor } from '../layers.js';
 import { requestFlush } from '../frame-flush.js';
+import { MeshLayer, type MeshOverlay } from './mesh-layer.js';
 import { applyFrame, createVisualUniforms, type VisualUniforms } from './tsl/uniforms.js';
 import { createSystemMaterial } from './tsl/system-material.js';
 
@@ -144,6 +145,12 @@ export class SharedRenderer {
       this.materials.set(system, material);
     }
     this.quad = new QuadMesh(this.materials.get('quantum')!);
+    try {
+      this.meshLayer?.dispose();
+    } catch {
+      /* its resources belonged to a lost device */
+    }
+    this.meshLayer = undefined;
     this.lost = false;
   }
 
@@ -197,7 +204,7 @@ export class SharedRenderer {
    *   microtask): every element of a frame then shares one GPU wait instead of one each.
    *   `immediate` copies at once (snapshots, which encode the canvas right away).
    */
-  draw(frame: FrameState, target: FrameTarget, immediate = false): boolean {
+  draw(frame: FrameState, target: FrameTarget, immediate = false, overlay?: MeshOverlay): boolean {
     const renderer = this.renderer;
     if (!renderer || this.lost || !this.quad || !this.uniforms) return false;
     const w = Math.max(1, Math.floor(frame.width));
@@ -207,19 +214,19 @@ export class SharedRenderer {
       if (!(canvas instanceof OffscreenCanvas)) return false;
       // The whole canvas becomes the element's frame, so it is exactly the frame's size.
       if (canvas.width !== w || canvas.height !== h) renderer.setSize(w, h, false);
-      this.render(renderer, frame, 0, 0, w, h);
+      this.render(renderer, frame, 0, 0, w, h, overlay);
       target.transferFromImageBitmap(canvas.transferToImageBitmap());
       return true;
     }
     if (immediate) {
       this.flush();
       this.fitCanvas(renderer, canvas, w, h);
-      this.render(renderer, frame, 0, 0, w, h);
+      this.render(renderer, frame, 0, 0, w, h, overlay);
       target.drawImage(canvas, 0, 0, w, h, 0, 0, w, h);
       return true;
     }
     const [x, y] = this.placeTile(renderer, canvas, w, h);
-    this.render(renderer, frame, x, y, w, h);
+    this.render(renderer, frame, x, y, w, h, overlay);
     this.copies.push({ target, x, y, w, h });
     requestFlush(this.flushCopies);
     return true;
@@ -243,13 +250,17 @@ export class SharedRenderer {
   private shelfY = 0;
   private shelfH = 0;
 
-  private render(renderer: WebGPURenderer, frame: FrameState, x: number, y: number, w: number, h: number): void {
+  private render(renderer: WebGPURenderer, frame: FrameState, x: number, y: number, w: number, h: number, overlay?: MeshOverlay): void {
     applyFrame(this.uniforms!, frame);
     this.uniforms!.origin.value.set(x, y);
     this.quad!.material = this.materials.get(frame.params.system)!;
     renderer.setViewport(x, y, w, h);
     this.quad!.render(renderer);
+    if (overlay) (this.meshLayer ??= new MeshLayer()).render(renderer, overlay, w, h);
   }
+
+  /** The mesh layer's objects, created when an element first shows a mesh. */
+  private meshLayer: MeshLayer | undefined;
 
   /**
    * Finds room for a w x h tile in the shared canvas, left to right on shelves. When the frame's
@@ -316,6 +327,8 @@ export class SharedRenderer {
     this.disposing = true;
     for (const m of this.materials.values()) m.dispose();
     this.materials.clear();
+    this.meshLayer?.dispose();
+    this.meshLayer = undefined;
     this.renderer?.dispose();
     this.renderer = undefined;
   }

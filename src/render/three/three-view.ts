@@ -2,6 +2,11 @@ import { Vib3Error } from '../../core/errors.js';
 import type { BackendKind, RendererContract, RendererFactory, RendererPreference, RendererViewEvents } from '../contract.js';
 import type { FrameState } from '../frame-state.js';
 import { resolveBackend } from '../backend-probe.js';
+import { meshRotation, type MeshSpec } from '../frame-state.js';
+import { meshByName, isMeshName } from '../../geometry/mesh-catalog.js';
+import { geometryPool } from '../../geometry/worker-pool.js';
+import type { SliceResult } from '../../geometry/service.js';
+import type { MeshOverlay } from './mesh-layer.js';
 import { acquireSharedRenderer, releaseSharedRenderer, type FrameTarget, type SharedRenderer, type SharedRendererListener } from './shared-renderer.js';
 
 /**
@@ -76,7 +81,56 @@ export class ThreeView implements RendererContract, SharedRendererListener {
 
   render(frame: FrameState): boolean {
     if (!this.active || this.disposed || !this.shared || !this.ctx) return false;
-    return this.shared.draw({ ...frame, width: this.target.width, height: this.target.height }, this.ctx);
+    const sized = { ...frame, width: this.target.width, height: this.target.height };
+    return this.shared.draw(sized, this.ctx, false, this.overlay(sized));
+  }
+
+  private static nextId = 0;
+  private readonly id = `view-${++ThreeView.nextId}`;
+  /** The newest cross-section received, and the request it answered. */
+  private slice: { result: SliceResult; key: string } | undefined;
+  /** The request last sent (so an unchanged frame sends none). */
+  private requested: string | undefined;
+  private announced: SliceResult | undefined;
+
+  /** The mesh layer's overlay for this frame, if the element shows a mesh. */
+  private overlay(frame: FrameState): MeshOverlay | undefined {
+    const spec = frame.mesh;
+    if (!spec || !isMeshName(spec.name)) return undefined;
+    const turned = { ...frame, rotation: meshRotation(frame) };
+    if (spec.mode === 'projection') return { mode: 'projection', mesh: meshByName(spec.name), frame: turned };
+    this.requestSlice(spec, turned);
+    const current = this.slice;
+    if (!current || !current.key.startsWith(`${spec.name}|`)) return undefined;
+    if (this.announced !== current.result) {
+      this.announced = current.result;
+      const r = current.result;
+      this.events.onMeshUpdate?.({ mesh: spec.name, mode: 'slice', sliceW: Number(current.key.split('|')[1]), triangles: r.triangleCount, segments: r.segmentCount, kernels: r.kernels, computeMs: r.computeMs });
+    }
+    return { mode: 'slice', slice: current.result, frame: turned };
+  }
+
+  /** Asks the page's geometry workers for this frame's cross-section (newer requests supersede older ones). */
+  private requestSlice(spec: MeshSpec, frame: FrameState): void {
+    const r = frame.rotation;
+    const key = `${spec.name}|${spec.sliceW}|${r.XY},${r.XZ},${r.YZ},${r.XW},${r.YW},${r.ZW}`;
+    if (key === this.requested) return;
+    this.requested = key;
+    geometryPool()
+      .slice({ mesh: spec.name as never, rotation: r, offset: spec.sliceW }, { key: this.id })
+      .then(
+        (result) => {
+          if (this.disposed) return;
+          this.slice = { result, key };
+          this.events.onInvalidate?.();
+        },
+        (err: unknown) => {
+          if (this.disposed || (err as { code?: string }).code === 'GEOMETRY_CANCELLED') return;
+          // Ask again on the next frame (the pool restarted the worker).
+          this.requested = undefined;
+          this.events.onWarning?.(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
   }
 
   /** Renders a frame at an arbitrary size into a fresh canvas (used for snapshots). */
