@@ -13,4 +13,5 @@ console.log(`\nVIB3 demo gallery: ${url}/demo/
   white-label themes: ${url}/demo/white-label.html
   control panel:      ${url}/demo/panel.html
   strict CSP:         ${url}/demo/strict-csp.html
+  4D meshes:          ${url}/demo/mesh.html
 (Ctrl+C to stop)`);

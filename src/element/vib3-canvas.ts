@@ -873,5 +873,6 @@ declare global {
     'vib3-context-lost': CustomEvent<Vib3ContextLostDetail>;
     'vib3-context-restored': CustomEvent<Vib3ContextRestoredDetail>;
     'vib3-render-scale': CustomEvent<Vib3RenderScaleDetail>;
+    'vib3-mesh-update': CustomEvent<MeshUpdateDetail>;
   }
 }

@@ -27,12 +27,12 @@ test('custom-elements.json describes every attribute, event, slot and part of <v
   const decl = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'vib3-canvas');
   assert.ok(decl, 'vib3-canvas declared');
   const attrs = new Set(decl.attributes.map((a) => a.name));
-  for (const a of ['system', 'geometry', 'rot4d-xy', 'rot4d-xz', 'rot4d-yz', 'rot4d-xw', 'rot4d-yw', 'rot4d-zw', 'dimension', 'grid-density', 'morph-factor', 'chaos', 'speed', 'hue', 'intensity', 'saturation', 'variation', 'renderer', 'motion', 'loading', 'paused', 'time', 'alt', 'theme', 'poster']) {
+  for (const a of ['system', 'geometry', 'rot4d-xy', 'rot4d-xz', 'rot4d-yz', 'rot4d-xw', 'rot4d-yw', 'rot4d-zw', 'dimension', 'grid-density', 'morph-factor', 'chaos', 'speed', 'hue', 'intensity', 'saturation', 'variation', 'renderer', 'motion', 'loading', 'paused', 'time', 'alt', 'theme', 'poster', 'mesh', 'mesh-mode', 'slice-w']) {
     assert.ok(attrs.has(a), `attribute ${a}`);
   }
   assert.equal(decl.attributes.find((a) => a.name === 'rot4d-xw').fieldName, 'rot4dXW');
   assert.equal(decl.attributes.find((a) => a.name === 'system').type.text, "'faceted' | 'quantum' | 'holographic'");
-  assert.deepEqual(decl.events.map((e) => e.name).sort(), ['vib3-context-lost', 'vib3-context-restored', 'vib3-error', 'vib3-params-change', 'vib3-ready', 'vib3-render-scale']);
+  assert.deepEqual(decl.events.map((e) => e.name).sort(), ['vib3-context-lost', 'vib3-context-restored', 'vib3-error', 'vib3-mesh-update', 'vib3-params-change', 'vib3-ready', 'vib3-render-scale']);
   for (const e of decl.events) assert.ok(e.description?.length > 10, `${e.name} documents its detail`);
   assert.deepEqual(decl.slots.map((s) => s.name).sort(), ['fallback', 'poster']);
   assert.deepEqual(decl.cssParts.map((p) => p.name).sort(), ['canvas', 'fallback', 'poster']);
@@ -47,11 +47,28 @@ test('custom-elements.json describes the theme wrapper and every UI component', 
 });
 
 test('the shipped browser code contains no eval or new Function (strict CSP)', () => {
-  for (const file of ['dist/vib3.iife.js', 'dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
+  for (const file of ['dist/vib3.iife.js', 'dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', 'dist/geometry.js', 'dist/geometry-worker.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
     const code = read(file);
     assert.doesNotMatch(code, /\beval\s*\(/, `${file}: eval`);
     assert.doesNotMatch(code, /new\s+Function\s*\(/, `${file}: new Function`);
   }
+});
+
+test('the geometry library runs in Node: polytopes, WASM SIMD kernels, a slice equal to the reference', async () => {
+  const geo = await import(new URL(pkg.exports['./geometry'].import, root).href);
+  assert.equal(geo.polytope('600-cell').edges.length / 2, 720);
+  const simd = await geo.loadKernels('auto');
+  assert.equal(simd.kind, 'wasm-simd');
+  const service = geo.createGeometryService();
+  assert.equal(await service.init('wasm-simd'), 'wasm-simd');
+  const rotation = { XY: 0.1, XZ: 0.2, YZ: 0.3, XW: 0.4, YW: 0.5, ZW: 0.6 };
+  const fast = await service.slice({ mesh: 'tesseract', rotation, offset: 0.1 });
+  const ref = geo.createGeometryService();
+  await ref.init('js');
+  const slow = await ref.slice({ mesh: 'tesseract', rotation, offset: 0.1 });
+  assert.equal(fast.triangleCount, slow.triangleCount);
+  assert.ok(fast.triangles.every((v, i) => Math.abs(v - slow.triangles[i]) < 1e-5));
+  assert.ok(existsSync(new URL('dist/geometry-worker.js', root)), 'the worker ships next to the entry files');
 });
 
 test('the SDK and the extension library load in Node without a DOM', async () => {

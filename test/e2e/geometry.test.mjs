@@ -1,0 +1,78 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, open, FLAG_SETS } from './browser.mjs';
+
+let server;
+before(async () => (server = await startServer()));
+after(() => server.server.close());
+
+/** Waits for the next vib3-mesh-update on the page (from any element) and returns its detail. */
+const nextMeshUpdate = (page) =>
+  page.evaluate(() => new Promise((resolve) => document.addEventListener('vib3-mesh-update', (e) => resolve(e.detail), { once: true })));
+
+for (const flagSet of Object.keys(FLAG_SETS)) {
+  test(`[${flagSet}] the 4D mesh demo slices in the worker next to the script-tag file, with WASM SIMD`, async () => {
+    const browser = await launch(flagSet);
+    try {
+      const { page, errors, requests } = await open(browser, `${server.url}/demo/mesh.html`);
+      const detail = await nextMeshUpdate(page);
+      assert.equal(detail.kernels, 'wasm-simd');
+      assert.equal(detail.mode, 'slice');
+      assert.ok(requests.includes('/dist/geometry-worker.js'), 'the worker script is resolved next to dist/vib3.iife.js');
+      assert.match(await page.textContent('#stats'), /wasm-simd kernels/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('cross-origin isolated page: slices arrive in double-buffered SharedArrayBuffers', async () => {
+  const isolated = await startServer(() => ({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }));
+  const browser = await launch('plain');
+  try {
+    const { page, errors } = await open(browser, `${isolated.url}/test/e2e/fixtures/geometry-pool.html`);
+    await page.waitForFunction(() => window.poolReport, null, { timeout: 30_000 });
+    const report = await page.evaluate(() => window.poolReport);
+    assert.equal(report.error, undefined);
+    assert.equal(report.crossOriginIsolated, true);
+    assert.deepEqual(report.inShared, [true, true, true]);
+    assert.deepEqual(report.shared, [true, true, true]);
+    assert.equal(report.alternates, true, 'front and back buffers alternate');
+    assert.ok(report.triangles.every((n) => n > 0));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    isolated.server.close();
+  }
+});
+
+test('without cross-origin isolation the same pool transfers fresh arrays', async () => {
+  const browser = await launch('plain');
+  try {
+    const { page } = await open(browser, `${server.url}/test/e2e/fixtures/geometry-pool.html`);
+    await page.waitForFunction(() => window.poolReport, null, { timeout: 30_000 });
+    const report = await page.evaluate(() => window.poolReport);
+    assert.equal(report.crossOriginIsolated, false);
+    assert.deepEqual(report.inShared, [false, false, false]);
+    assert.ok(report.triangles.every((n) => n > 0));
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a strict CSP on every response (the worker too, no wasm-unsafe-eval): the worker falls back to the TypeScript kernels', async () => {
+  const { STRICT_CSP } = await import('../../scripts/csp.mjs');
+  const strict = await startServer(() => ({ 'content-security-policy': STRICT_CSP }));
+  const browser = await launch('plain');
+  try {
+    const { page, errors } = await open(browser, `${strict.url}/demo/mesh.html`);
+    const detail = await nextMeshUpdate(page);
+    assert.equal(detail.kernels, 'js');
+    assert.ok(detail.triangles > 0 || detail.segments >= 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    strict.server.close();
+  }
+});
