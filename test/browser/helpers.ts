@@ -75,12 +75,17 @@ export function canvasOf(el: Vib3Canvas): HTMLCanvasElement {
  */
 export function pixels(el: Vib3Canvas): ImageData {
   const c = canvasOf(el);
+  return readPixels(c, c.width, c.height);
+}
+
+/** Draws an image source into a fresh 2D canvas and reads its RGBA pixels back. */
+function readPixels(source: CanvasImageSource, width: number, height: number): ImageData {
   const copy = document.createElement('canvas');
-  copy.width = c.width;
-  copy.height = c.height;
+  copy.width = width;
+  copy.height = height;
   const ctx = copy.getContext('2d')!;
-  ctx.drawImage(c, 0, 0);
-  return ctx.getImageData(0, 0, c.width, c.height);
+  ctx.drawImage(source, 0, 0);
+  return ctx.getImageData(0, 0, width, height);
 }
 
 /** Resolves once the element has drawn a frame after this call (and after any pending change). */
@@ -156,12 +161,7 @@ export async function loadPng(path: string): Promise<ImageData | undefined> {
   const res = await fetch(`/${path}?t=${Date.now()}`);
   if (!res.ok) return undefined;
   const bitmap = await createImageBitmap(await res.blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-  const c = document.createElement('canvas');
-  c.width = bitmap.width;
-  c.height = bitmap.height;
-  const ctx = c.getContext('2d')!;
-  ctx.drawImage(bitmap, 0, 0);
-  return ctx.getImageData(0, 0, c.width, c.height);
+  return readPixels(bitmap, bitmap.width, bitmap.height);
 }
 
 /** Writes a golden (only when missing or UPDATE_GOLDENS=1) or an `.actual.png` next to it. */

@@ -10,16 +10,20 @@ const EPS: f32 = 1e-3;
   return denom;
 }
 
+/** M·p with M given by its columns c0..c3 and p the xyzw vertex at `p`: c0·x + c1·y + c2·z + c3·w. */
+@inline function rotateSimd(c0: v128, c1: v128, c2: v128, c3: v128, p: usize): v128 {
+  let r = f32x4.mul(c0, v128.load32_splat(p));
+  r = f32x4.add(r, f32x4.mul(c1, v128.load32_splat(p, 4)));
+  r = f32x4.add(r, f32x4.mul(c2, v128.load32_splat(p, 8)));
+  return f32x4.add(r, f32x4.mul(c3, v128.load32_splat(p, 12)));
+}
+
 /** M·v (M column-major at mat) and perspective projection: xyz per vertex at out (+4 bytes slack). */
 export function transformProject(vin: usize, count: i32, mat: usize, d: f32, out: usize): void {
   if (ASC_FEATURE_SIMD) {
     const c0 = v128.load(mat), c1 = v128.load(mat, 16), c2 = v128.load(mat, 32), c3 = v128.load(mat, 48);
     for (let i = 0; i < count; i++) {
-      const p = vin + (<usize>i << 4);
-      let r = f32x4.mul(c0, v128.load32_splat(p));
-      r = f32x4.add(r, f32x4.mul(c1, v128.load32_splat(p, 4)));
-      r = f32x4.add(r, f32x4.mul(c2, v128.load32_splat(p, 8)));
-      r = f32x4.add(r, f32x4.mul(c3, v128.load32_splat(p, 12)));
+      const r = rotateSimd(c0, c1, c2, c3, vin + (<usize>i << 4));
       const k = d / guard(d + f32x4.extract_lane(r, 3));
       // Writes 4 lanes; the 4th is overwritten by the next vertex (the host leaves 4 bytes of slack).
       v128.store(out + <usize>i * 12, f32x4.mul(r, f32x4.splat(k)));
@@ -46,12 +50,7 @@ export function transform(vin: usize, count: i32, mat: usize, out: usize): void 
   if (ASC_FEATURE_SIMD) {
     const c0 = v128.load(mat), c1 = v128.load(mat, 16), c2 = v128.load(mat, 32), c3 = v128.load(mat, 48);
     for (let i = 0; i < count; i++) {
-      const p = vin + (<usize>i << 4);
-      let r = f32x4.mul(c0, v128.load32_splat(p));
-      r = f32x4.add(r, f32x4.mul(c1, v128.load32_splat(p, 4)));
-      r = f32x4.add(r, f32x4.mul(c2, v128.load32_splat(p, 8)));
-      r = f32x4.add(r, f32x4.mul(c3, v128.load32_splat(p, 12)));
-      v128.store(out + (<usize>i << 4), r);
+      v128.store(out + (<usize>i << 4), rotateSimd(c0, c1, c2, c3, vin + (<usize>i << 4)));
     }
   } else {
     for (let i = 0; i < count; i++) {
