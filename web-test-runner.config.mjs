@@ -2,6 +2,7 @@
 //   VIB3_FLAGS=webgpu  -> WebGPU on SwiftShader, elements must pick webgpu
 //   VIB3_FLAGS=plain   -> no WebGPU adapter, elements must fall back to webgl2
 import { wtrGeometryWorker } from './scripts/geometry-worker-plugin.mjs';
+import { networkLogPlugin } from './test/network-log-plugin.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { build as esbuild } from 'esbuild';
 
@@ -81,7 +82,7 @@ export default {
   concurrentBrowsers: 1,
   testsFinishTimeout: 600_000,
   browserStartTimeout: 60_000,
-  plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin],
+  plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin, networkLogPlugin],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
   testFramework: { config: { timeout: 60_000, ui: 'bdd' } },
   browsers: firefox

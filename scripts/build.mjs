@@ -30,6 +30,11 @@ await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/bin.ts
 chmodSync('dist/cli/vib3.js', 0o755);
 cpSync('src/cli/templates', 'dist/cli/templates', { recursive: true });
 await esbuild.build({ ...common, platform: 'neutral', entryPoints: { 'frameworks/react': 'src/frameworks/react.ts' }, outdir: 'dist' });
+// The extension runtime (host side) and its sandbox: the frame's bootstrap and the worker shim.
+await esbuild.build({ ...common, platform: 'browser', entryPoints: { 'extensions/runtime': 'src/extensions/runtime/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
+await esbuild.build({ ...common, platform: 'browser', minify: true, format: 'iife', entryPoints: { 'sandbox/frame': 'workers/sandbox/frame.ts' }, outdir: 'dist' });
+await esbuild.build({ ...common, platform: 'browser', minify: true, format: 'iife', entryPoints: { 'sandbox/extension-worker': 'workers/sandbox/extension-worker.ts' }, outdir: 'dist' });
+cpSync('workers/sandbox/frame.html', 'dist/sandbox/frame.html');
 // The standalone geometry library (next to dist/geometry-worker.js).
 await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: { geometry: 'src/geometry/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
 

@@ -25,12 +25,21 @@ export function viteGeometryWorker({ fileName = 'geometry-worker.js' } = {}) {
   };
 }
 
-/** esbuild (dist/geometry.js, next to dist/geometry-worker.js). */
+/** Virtual module of the extension sandbox frame's URL (src/extensions/runtime/host.ts). */
+export const SANDBOX_ID = 'virtual:vib3-sandbox-frame-url';
+
+/**
+ * esbuild: bundles in dist/ (dist/geometry.js next to dist/geometry-worker.js;
+ * dist/extensions/runtime.js one folder below dist/sandbox/).
+ */
 export const esbuildGeometryWorker = {
-  name: 'vib3-geometry-worker',
+  name: 'vib3-asset-urls',
   setup(build) {
-    build.onResolve({ filter: /^virtual:vib3-geometry-worker-url$/ }, () => ({ path: VIRTUAL_ID, namespace: 'vib3-virtual' }));
-    build.onLoad({ filter: /.*/, namespace: 'vib3-virtual' }, () => ({ contents: "export default new URL('./geometry-worker.js', import.meta.url).href;", loader: 'js' }));
+    build.onResolve({ filter: /^virtual:vib3-(geometry-worker|sandbox-frame)-url$/ }, (args) => ({ path: args.path, namespace: 'vib3-virtual' }));
+    build.onLoad({ filter: /.*/, namespace: 'vib3-virtual' }, (args) => ({
+      contents: args.path === VIRTUAL_ID ? "export default new URL('./geometry-worker.js', import.meta.url).href;" : "export default new URL('../sandbox/frame.html', import.meta.url).href;",
+      loader: 'js',
+    }));
   },
 };
 
@@ -38,10 +47,13 @@ export const esbuildGeometryWorker = {
 export const wtrGeometryWorker = {
   name: 'vib3-geometry-worker',
   resolveImport({ source }) {
-    return source === VIRTUAL_ID ? '/__vib3/geometry-worker-url.js' : undefined;
+    if (source === VIRTUAL_ID) return '/__vib3/geometry-worker-url.js';
+    if (source === SANDBOX_ID) return '/__vib3/sandbox-frame-url.js';
+    return undefined;
   },
   serve(context) {
     if (context.path === '/__vib3/geometry-worker-url.js') return { body: `export default new URL('/${WORKER_FILE}', location.href).href;`, type: 'js' };
+    if (context.path === '/__vib3/sandbox-frame-url.js') return { body: "export default new URL('/dist/sandbox/frame.html', location.href).href;", type: 'js' };
     return undefined;
   },
 };

@@ -3,3 +3,9 @@ declare module 'virtual:vib3-geometry-worker-url' {
   const url: string;
   export default url;
 }
+
+/** URL of the extension sandbox frame (dist/sandbox/frame.html), resolved by the bundlers. */
+declare module 'virtual:vib3-sandbox-frame-url' {
+  const url: string;
+  export default url;
+}

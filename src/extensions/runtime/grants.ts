@@ -1,0 +1,53 @@
+/** What the user granted one extension. */
+export interface Grant {
+  capabilities: string[];
+  /** Granted network origins (exact). */
+  origins: string[];
+}
+
+/** Where grants are kept. The default is the page origin's localStorage. */
+export interface GrantStore {
+  get(id: string): Grant | undefined;
+  set(id: string, grant: Grant): void;
+  delete(id: string): void;
+}
+
+/** Grants persisted per page origin in localStorage (falls back to memory where storage is blocked). */
+export function localGrantStore(key = 'vib3.extension-grants.v1'): GrantStore {
+  const memory = new Map<string, Grant>();
+  const read = (): Record<string, Grant> => {
+    try {
+      const raw = globalThis.localStorage?.getItem(key);
+      const parsed = raw ? (JSON.parse(raw) as unknown) : {};
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, Grant>) : {};
+    } catch {
+      return Object.fromEntries(memory);
+    }
+  };
+  const write = (all: Record<string, Grant>) => {
+    try {
+      globalThis.localStorage?.setItem(key, JSON.stringify(all));
+    } catch {
+      memory.clear();
+      for (const [k, v] of Object.entries(all)) memory.set(k, v);
+    }
+  };
+  return {
+    get: (id) => {
+      const g = Object.prototype.hasOwnProperty.call(read(), id) ? read()[id] : undefined;
+      return g && Array.isArray(g.capabilities) && Array.isArray(g.origins) ? { capabilities: [...g.capabilities], origins: [...g.origins] } : undefined;
+    },
+    set: (id, grant) => write({ ...read(), [id]: grant }),
+    delete: (id) => {
+      const all = read();
+      delete all[id];
+      write(all);
+    },
+  };
+}
+
+/** A grant store in memory (tests, or hosts that persist elsewhere). */
+export function memoryGrantStore(): GrantStore {
+  const m = new Map<string, Grant>();
+  return { get: (id) => m.get(id), set: (id, g) => void m.set(id, g), delete: (id) => void m.delete(id) };
+}

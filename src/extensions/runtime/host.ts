@@ -1,0 +1,448 @@
+import type { Vib3ExtensionManifest } from '../manifest/manifest.generated.js';
+import { checkCompatibility } from '../manifest/compatibility.js';
+import { verifyPackage, type TrustedKeys } from '../signing/package.js';
+import { ExtensionError, toExtensionError } from './errors.js';
+import type { DispatchLimits } from './dispatcher.js';
+import { localGrantStore, type Grant, type GrantStore } from './grants.js';
+import type { HostFacade, ToolDescription } from './protocol.js';
+import { Sandbox } from './sandbox.js';
+import sandboxFrameUrl from 'virtual:vib3-sandbox-frame-url';
+
+/** Lifecycle state of an installed extension. */
+export type ExtensionState = 'inactive' | 'active' | 'restarting' | 'quarantined';
+
+/** What the consent step is asked. */
+export interface ConsentQuestion {
+  id: string;
+  name: string;
+  publisher: string;
+  version: string;
+  /** Capabilities requested with their reasons (and exact origins for network). */
+  capabilities: { name: string; reason: string; origins?: string[] }[];
+  /** For updates: the capabilities that are new compared to what is granted. */
+  added?: string[];
+}
+
+/** Decides what to grant: all requested capabilities, or nothing (deny). */
+export type ConsentPolicy = (question: ConsentQuestion) => Promise<boolean> | boolean;
+
+/** One installed extension as `list()` reports it. */
+export interface ExtensionInfo {
+  id: string;
+  version: string;
+  name: string;
+  state: ExtensionState;
+  granted: Grant;
+  /** A newer version waiting for consent to new capabilities. */
+  pendingUpdate?: string;
+  health: { restarts: number; failures: number; lastError?: { code: string; message: string }; lastHeartbeatMs?: number };
+  tools: string[];
+}
+
+/** Options of an {@link ExtensionHost}. */
+export interface ExtensionHostOptions {
+  /** Publisher keys to trust, by keyId. */
+  trustedKeys: TrustedKeys;
+  /** Consent (default: `<vib3-consent-dialog>` when defined on the page, else deny). */
+  consent?: ConsentPolicy;
+  /** Where grants persist (default: localStorage of the page origin). */
+  grants?: GrantStore;
+  /** The canvas extensions with `rendering` read and change (a `<vib3-canvas>`). */
+  canvas?: { getParams(): object; setParams(partial: object): void };
+  /** Receives meshes published by geometry extensions. */
+  onMesh?(extensionId: string, mesh: { vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }): void;
+  /** Receives log lines and telemetry. */
+  onLog?(extensionId: string, args: unknown[]): void;
+  onTelemetry?(extensionId: string, event: string, data?: Record<string, unknown>): void;
+  /** Sandbox frame URL (default: dist/sandbox/frame.html next to the kit). */
+  frameUrl?: string | URL;
+  /** Deadline of every call into an extension, ms (default 5000). */
+  callTimeoutMs?: number;
+  /** Heartbeat interval and deadline, ms (default 1000 / 1000). */
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  /** Failures (crash, hang) before quarantine (default 3); restarts back off 250 ms x 2^n. */
+  maxFailures?: number;
+  /** Per-extension message size and rate limits. */
+  limits?: Partial<DispatchLimits>;
+}
+
+interface Entry {
+  manifest: Vib3ExtensionManifest;
+  code: string;
+  state: ExtensionState;
+  sandbox?: Sandbox;
+  heartbeat?: ReturnType<typeof setInterval>;
+  lastBeat?: number;
+  restarts: number;
+  failures: number;
+  lastError?: ExtensionError;
+  tools: ToolDescription[];
+  pending: Set<(e: ExtensionError) => void>;
+  pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string };
+  restartTimer?: ReturnType<typeof setTimeout>;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The extension host: installs signed packages (signature, integrity, compatibility, consent),
+ * runs each extension in its own sandbox (opaque-origin iframe + worker, CSP per grant), keeps
+ * it healthy (heartbeat, deadlines, restart with backoff, quarantine) and connects it to the
+ * page: the canvas parameters, the mesh layer and the agent tool registry (tools named
+ * `<extension id>/<tool>`). Fires `vib3-extension-error` (detail: code, message, suggestion,
+ * extensionId) and `vib3-extension-state` (detail: id, state).
+ */
+export class ExtensionHost extends EventTarget {
+  private readonly entries = new Map<string, Entry>();
+  private readonly grants: GrantStore;
+  private shim: Promise<string> | undefined;
+  private readonly frameUrl: URL;
+
+  constructor(private readonly options: ExtensionHostOptions) {
+    super();
+    this.grants = options.grants ?? localGrantStore();
+    this.frameUrl = new URL(options.frameUrl ?? sandboxFrameUrl, globalThis.location?.href);
+  }
+
+  // ------------------------------------------------------------------ install / update / remove
+
+  /** Verifies, checks compatibility, asks consent and installs (inactive). Rejects with an ExtensionError. */
+  async install(pkg: Uint8Array): Promise<ExtensionInfo> {
+    const { manifest, code } = await this.open(pkg);
+    if (this.entries.has(manifest.id)) throw new ExtensionError('ALREADY_INSTALLED', `${manifest.id} is already installed.`, 'Use update() for a new version, or uninstall() first.', manifest.id);
+    const grant = this.grants.get(manifest.id);
+    const wanted = requested(manifest);
+    if (!grant || !covers(grant, wanted)) {
+      if (!(await this.ask(manifest))) throw new ExtensionError('CONSENT_DENIED', `The user did not grant what ${manifest.name} asks for.`, 'Install again to be asked again.', manifest.id);
+      this.grants.set(manifest.id, wanted);
+    }
+    this.entries.set(manifest.id, { manifest, code, state: 'inactive', restarts: 0, failures: 0, tools: [], pending: new Set() });
+    return this.info(manifest.id);
+  }
+
+  /**
+   * Installs a newer version. If it asks for capabilities or origins not granted yet, it is held
+   * (the running version stays) until the consent policy grants them; returns whether it applied.
+   */
+  async update(pkg: Uint8Array): Promise<{ applied: boolean; info: ExtensionInfo }> {
+    const { manifest, code } = await this.open(pkg);
+    const entry = this.entry(manifest.id);
+    const grant = this.grants.get(manifest.id) ?? { capabilities: [], origins: [] };
+    const wanted = requested(manifest);
+    if (!covers(grant, wanted)) {
+      const added = [...wanted.capabilities.filter((c) => !grant.capabilities.includes(c)), ...wanted.origins.filter((o) => !grant.origins.includes(o))];
+      if (!(await this.ask(manifest, added))) {
+        entry.pendingUpdate = { manifest, code };
+        return { applied: false, info: this.info(manifest.id) };
+      }
+      this.grants.set(manifest.id, wanted);
+    }
+    const wasActive = entry.state === 'active';
+    if (wasActive) await this.deactivate(manifest.id);
+    entry.manifest = manifest;
+    entry.code = code;
+    delete entry.pendingUpdate;
+    if (wasActive) await this.activate(manifest.id);
+    return { applied: true, info: this.info(manifest.id) };
+  }
+
+  /** Deactivates, forgets the extension and its grant. */
+  async uninstall(id: string): Promise<void> {
+    await this.deactivate(id).catch(() => undefined);
+    this.entries.delete(id);
+    this.grants.delete(id);
+  }
+
+  private async open(pkg: Uint8Array): Promise<{ manifest: Vib3ExtensionManifest; code: string }> {
+    const verified = await verifyPackage(pkg, this.options.trustedKeys);
+    if (!verified.ok) throw new ExtensionError('VERIFY_FAILED', `${verified.code}: ${verified.message}`, verified.suggestion);
+    const manifest = verified.manifest;
+    const issues = checkCompatibility(manifest);
+    if (issues.length) throw new ExtensionError('INCOMPATIBLE', issues.map((i) => i.message).join(' '), issues[0]!.suggestion, manifest.id);
+    const entry = manifest.entrypoints.worker;
+    const bytes = entry ? verified.files.get(entry) : undefined;
+    if (!bytes) throw new ExtensionError('VERIFY_FAILED', `${manifest.id} has no worker entrypoint in its package.`, 'Set entrypoints.worker in extension.json and pack the built file.', manifest.id);
+    return { manifest, code: decoder.decode(bytes) };
+  }
+
+  private async ask(manifest: Vib3ExtensionManifest, added?: string[]): Promise<boolean> {
+    const question: ConsentQuestion = {
+      id: manifest.id,
+      name: manifest.name,
+      publisher: manifest.publisher.name,
+      version: manifest.version,
+      capabilities: Object.entries(manifest.capabilities).map(([name, c]) => ({ name, reason: String((c as { reason?: string }).reason ?? ''), ...((c as { origins?: string[] }).origins ? { origins: [...(c as { origins: string[] }).origins] } : {}) })),
+      ...(added ? { added } : {}),
+    };
+    const policy = this.options.consent ?? dialogConsent;
+    try {
+      return (await policy(question)) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Starts the extension's sandbox and calls its `activate`. */
+  async activate(id: string): Promise<ExtensionInfo> {
+    const entry = this.entry(id);
+    if (entry.state === 'quarantined') throw new ExtensionError('QUARANTINED', `${id} failed ${entry.failures} times and is quarantined.`, 'Call enable(id) after checking with its publisher.', id);
+    if (entry.state === 'active') return this.info(id);
+    try {
+      await this.start(id, entry);
+      this.setState(id, entry, 'active');
+    } catch (err) {
+      this.stop(entry);
+      this.setState(id, entry, 'inactive');
+      const error = toExtensionError(err, id);
+      throw error.code === 'EXTENSION_ERROR' ? new ExtensionError('ACTIVATE_FAILED', `${id} failed to activate: ${error.message}`, 'Check the extension with `vib3 ext test`.', id) : error;
+    }
+    return this.info(id);
+  }
+
+  /** Calls its `deactivate` (with a deadline) and destroys the sandbox; its resources go with it. */
+  async deactivate(id: string): Promise<void> {
+    const entry = this.entry(id);
+    clearTimeout(entry.restartTimer);
+    if (entry.sandbox) await this.call(id, entry, (r) => r.deactivate()).catch(() => undefined);
+    this.stop(entry);
+    if (entry.state !== 'quarantined') this.setState(id, entry, 'inactive');
+  }
+
+  /** Lifts a quarantine (the user re-enabled the extension) and activates it. */
+  async enable(id: string): Promise<ExtensionInfo> {
+    const entry = this.entry(id);
+    entry.failures = 0;
+    if (entry.state === 'quarantined') this.setState(id, entry, 'inactive');
+    return this.activate(id);
+  }
+
+  /** Revokes a capability (or one network origin) at once: the sandbox restarts without it. */
+  async revoke(id: string, capability: string, origin?: string): Promise<ExtensionInfo> {
+    const entry = this.entry(id);
+    const grant = this.grants.get(id) ?? { capabilities: [], origins: [] };
+    const next: Grant = origin
+      ? { capabilities: grant.capabilities, origins: grant.origins.filter((o) => o !== origin) }
+      : { capabilities: grant.capabilities.filter((c) => c !== capability), origins: capability === 'network' ? [] : grant.origins };
+    this.grants.set(id, next);
+    if (entry.state === 'active') {
+      this.stop(entry);
+      await this.start(id, entry);
+    }
+    return this.info(id);
+  }
+
+  /** Every installed extension with its state and health. */
+  list(): ExtensionInfo[] {
+    return [...this.entries.keys()].map((id) => this.info(id));
+  }
+
+  /** Agent tools of the active extensions, namespaced `<extension id>/<tool>`. */
+  tools(): ToolDescription[] {
+    return [...this.entries.entries()].flatMap(([id, e]) => (e.state === 'active' && this.granted(id).has('agent-tools') ? e.tools.map((t) => ({ ...t, name: `${id}/${t.name}` })) : []));
+  }
+
+  /** Calls a namespaced tool (`<extension id>/<tool>`), with the call deadline. */
+  async callTool(qualified: string, input: Record<string, unknown> = {}): Promise<Awaited<ReturnType<import('./protocol.js').ExtensionRuntime['callTool']>>> {
+    const slash = qualified.lastIndexOf('/');
+    const id = qualified.slice(0, slash);
+    const name = qualified.slice(slash + 1);
+    const entry = this.entry(id);
+    if (!this.granted(id).has('agent-tools')) throw new ExtensionError('CAPABILITY_DENIED', `${id} has no granted agent-tools capability.`, 'Grant agent-tools to use its tools.', id);
+    return this.call(id, entry, (r) => r.callTool(name, input));
+  }
+
+  /** Asks a geometry extension for a mesh (with the call deadline). */
+  async generate(id: string, request: { shape: string; options?: Record<string, unknown> }) {
+    const entry = this.entry(id);
+    if (!this.granted(id).has('geometry')) throw new ExtensionError('CAPABILITY_DENIED', `${id} has no granted geometry capability.`, 'Grant geometry to use its shapes.', id);
+    return this.call(id, entry, (r) => r.generate(request));
+  }
+
+  /** Tells every active extension with `rendering` that the canvas parameters changed. */
+  notifyParams(params: Record<string, unknown>): void {
+    for (const [id, entry] of this.entries) {
+      if (entry.state === 'active' && this.granted(id).has('rendering')) void this.call(id, entry, (r) => r.onParams(params)).catch(() => undefined);
+    }
+  }
+
+  /** Stops every extension. */
+  dispose(): void {
+    for (const entry of this.entries.values()) {
+      clearTimeout(entry.restartTimer);
+      this.stop(entry);
+    }
+  }
+
+  // ------------------------------------------------------------------ sandbox and health
+
+  private granted(id: string): ReadonlySet<string> {
+    return new Set(this.grants.get(id)?.capabilities ?? []);
+  }
+
+  private async start(id: string, entry: Entry): Promise<void> {
+    this.shim ??= fetch(new URL('extension-worker.js', this.frameUrl)).then((r) => {
+      if (!r.ok) throw new ExtensionError('ACTIVATE_FAILED', `The sandbox worker script could not be loaded (${r.status}).`, 'Serve dist/sandbox/ next to the kit.');
+      return r.text();
+    });
+    this.shim.catch(() => (this.shim = undefined));
+    const grant = this.grants.get(id) ?? { capabilities: [], origins: [] };
+    const sandbox = new Sandbox({
+      frameUrl: this.frameUrl,
+      shimSource: await this.shim,
+      code: entry.code,
+      connectOrigins: grant.capabilities.includes('network') ? grant.origins : [],
+      facade: this.facade(id),
+      granted: () => this.granted(id),
+      ...(this.options.limits ? { limits: this.options.limits } : {}),
+      onRefused: (error) => this.report(id, new ExtensionError(error.code, error.message, error.suggestion, id)),
+    });
+    entry.sandbox = sandbox;
+    await sandbox.start();
+    const description = await this.call(id, entry, (r) => r.describe());
+    entry.tools = description.tools;
+    await this.call(id, entry, (r) => r.activate({ id, version: entry.manifest.version, granted: grant.capabilities }));
+    entry.lastBeat = performance.now();
+    this.startHeartbeat(id, entry);
+  }
+
+  private stop(entry: Entry): void {
+    clearInterval(entry.heartbeat);
+    entry.heartbeat = undefined;
+    const dead = new ExtensionError('SANDBOX_DIED', 'The extension was stopped while the call was pending.', 'Call again once it is active.', entry.manifest.id);
+    for (const reject of [...entry.pending]) reject(dead);
+    entry.pending.clear();
+    entry.sandbox?.terminate();
+    entry.sandbox = undefined;
+  }
+
+  /** One call into the sandbox with a deadline; rejected at once if the sandbox dies meanwhile. */
+  private call<T>(id: string, entry: Entry, fn: (runtime: Sandbox['runtime']) => Promise<T> | T, timeoutMs = this.options.callTimeoutMs ?? 5000): Promise<T> {
+    if (!entry.sandbox) return Promise.reject(new ExtensionError('NOT_ACTIVE', `${id} is not active.`, 'Activate it first.', id));
+    const runtime = entry.sandbox.runtime;
+    return new Promise<T>((resolve, reject) => {
+      const done = (f: () => void) => {
+        clearTimeout(timer);
+        entry.pending.delete(rejectDead);
+        f();
+      };
+      const rejectDead = (e: ExtensionError) => done(() => reject(e));
+      const timer = setTimeout(() => done(() => reject(new ExtensionError('TIMEOUT', `${id} did not answer within ${timeoutMs} ms.`, 'The extension may be busy or hung; the host restarts hung extensions.', id))), timeoutMs);
+      entry.pending.add(rejectDead);
+      Promise.resolve()
+        .then(() => fn(runtime))
+        .then(
+          (v) => done(() => resolve(v)),
+          (e) => done(() => reject(toExtensionError(e, id))),
+        );
+    });
+  }
+
+  private startHeartbeat(id: string, entry: Entry): void {
+    const every = this.options.heartbeatMs ?? 1000;
+    const deadline = this.options.heartbeatTimeoutMs ?? 1000;
+    let inFlight = false;
+    entry.heartbeat = setInterval(() => {
+      if (inFlight || !entry.sandbox) return;
+      inFlight = true;
+      this.call(id, entry, (r) => r.ping(), deadline).then(
+        () => {
+          inFlight = false;
+          entry.lastBeat = performance.now();
+        },
+        (err: ExtensionError) => {
+          inFlight = false;
+          if (err.code === 'SANDBOX_DIED' || entry.state !== 'active') return;
+          this.failed(id, entry, new ExtensionError('HUNG', `${id} missed its heartbeat (${deadline} ms); it was terminated.`, 'An extension must not block its worker; it is restarted with backoff and quarantined after repeated failures.', id));
+        },
+      );
+    }, every);
+  }
+
+  /** A crash or hang: terminate, report, restart with backoff, or quarantine. */
+  private failed(id: string, entry: Entry, error: ExtensionError): void {
+    this.stop(entry);
+    entry.failures++;
+    this.report(id, error);
+    if (entry.failures >= (this.options.maxFailures ?? 3)) {
+      this.setState(id, entry, 'quarantined');
+      this.report(id, new ExtensionError('QUARANTINED', `${id} failed ${entry.failures} times and is quarantined.`, 'Re-enable it from the extension manager once the publisher has fixed it.', id));
+      return;
+    }
+    this.setState(id, entry, 'restarting');
+    const delay = 250 * 2 ** (entry.failures - 1);
+    entry.restartTimer = setTimeout(() => {
+      if (entry.state !== 'restarting') return;
+      entry.restarts++;
+      this.start(id, entry).then(
+        () => this.setState(id, entry, 'active'),
+        (err) => this.failed(id, entry, toExtensionError(err, id)),
+      );
+    }, delay);
+  }
+
+  private facade(id: string): HostFacade {
+    const o = this.options;
+    return {
+      log: (...args) => o.onLog?.(id, args),
+      rendering: {
+        getParams: () => ({ ...(o.canvas?.getParams() ?? {}) }) as Record<string, unknown>,
+        setParams: (partial) => o.canvas?.setParams({ ...partial }),
+      },
+      geometry: { publish: (mesh) => o.onMesh?.(id, mesh) },
+      telemetry: { track: (event, data) => o.onTelemetry?.(id, event, data) },
+    };
+  }
+
+  private report(id: string, error: ExtensionError): void {
+    const entry = this.entries.get(id);
+    if (entry) entry.lastError = error;
+    this.dispatchEvent(new CustomEvent('vib3-extension-error', { detail: { ...error.toJSON(), extensionId: id } }));
+  }
+
+  private setState(id: string, entry: Entry, state: ExtensionState): void {
+    if (entry.state === state) return;
+    entry.state = state;
+    this.dispatchEvent(new CustomEvent('vib3-extension-state', { detail: { id, state } }));
+  }
+
+  private entry(id: string): Entry {
+    const e = this.entries.get(id);
+    if (!e) throw new ExtensionError('NOT_INSTALLED', `No extension ${id} is installed.`, 'Install its package first.', id);
+    return e;
+  }
+
+  private info(id: string): ExtensionInfo {
+    const e = this.entry(id);
+    return {
+      id,
+      version: e.manifest.version,
+      name: e.manifest.name,
+      state: e.state,
+      granted: this.grants.get(id) ?? { capabilities: [], origins: [] },
+      ...(e.pendingUpdate ? { pendingUpdate: e.pendingUpdate.manifest.version } : {}),
+      health: { restarts: e.restarts, failures: e.failures, ...(e.lastError ? { lastError: { code: e.lastError.code, message: e.lastError.message } } : {}), ...(e.lastBeat !== undefined ? { lastHeartbeatMs: e.lastBeat } : {}) },
+      tools: e.tools.map((t) => `${id}/${t.name}`),
+    };
+  }
+}
+
+/** Capabilities and origins a manifest asks for. */
+function requested(manifest: Vib3ExtensionManifest): Grant {
+  const caps = manifest.capabilities as Record<string, { origins?: string[] } | undefined>;
+  return { capabilities: Object.keys(caps), origins: [...(caps['network']?.origins ?? [])] };
+}
+
+function covers(grant: Grant, wanted: Grant): boolean {
+  return wanted.capabilities.every((c) => grant.capabilities.includes(c)) && wanted.origins.every((o) => grant.origins.includes(o));
+}
+
+/** Default consent: the page's `<vib3-consent-dialog>` if there is one; otherwise deny. */
+const dialogConsent: ConsentPolicy = async (q) => {
+  const dialog = globalThis.document?.querySelector('vib3-consent-dialog') as { ask?(r: unknown): Promise<{ granted: boolean }> } | null;
+  if (!dialog?.ask) return false;
+  const result = await dialog.ask({ extensionName: q.name, publisher: q.publisher, capabilities: q.capabilities });
+  return result.granted;
+};

@@ -1,0 +1,12 @@
+/**
+ * `vib3-embed/extensions/runtime`: the extension host — installs signed extension packages and
+ * runs each in its own sandbox (opaque-origin iframe + worker, CSP per grant) behind a guarded
+ * comlink dispatcher, with consent, lifecycle, health checks and crash isolation.
+ * @packageDocumentation
+ */
+export { ExtensionHost, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState, type ConsentPolicy, type ConsentQuestion } from './host.js';
+export { ExtensionError, toExtensionError, type ExtensionErrorCode } from './errors.js';
+export { HOST_METHODS, FORBIDDEN_KEYS, DEFAULT_LIMITS, checkCall, estimateBytes, findForbiddenKey, type DispatchLimits, type HostMethod } from './dispatcher.js';
+export { sandboxCsp, Sandbox, type SandboxOptions } from './sandbox.js';
+export { localGrantStore, memoryGrantStore, type Grant, type GrantStore } from './grants.js';
+export type { ExtensionRuntime, HostFacade, RuntimeInfo, ToolDescription } from './protocol.js';

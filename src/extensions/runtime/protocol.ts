@@ -1,0 +1,33 @@
+/** What the host tells the sandbox when it activates an extension. */
+export interface RuntimeInfo {
+  id: string;
+  version: string;
+  /** Granted capability names. */
+  granted: string[];
+}
+
+/** A tool as the extension describes it (namespaced by the host). */
+export interface ToolDescription {
+  name: string;
+  description: string;
+  inputSchema: unknown;
+}
+
+/** What the sandbox worker exposes to the host (over comlink). */
+export interface ExtensionRuntime {
+  ping(): string;
+  describe(): { kind: string; tools: ToolDescription[]; shapes: string[] };
+  activate(info: RuntimeInfo): Promise<void>;
+  deactivate(): Promise<void>;
+  onParams(params: Record<string, unknown>): void;
+  callTool(name: string, input: Record<string, unknown>): Promise<{ content: { type: 'text'; text: string }[]; isError?: boolean; structuredContent?: Record<string, unknown> }>;
+  generate(request: { shape: string; options?: Record<string, unknown> }): Promise<{ vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }>;
+}
+
+/** The host API an extension can call (each method checked by the dispatcher first). */
+export interface HostFacade {
+  log(...args: (string | number | boolean)[]): void;
+  rendering: { getParams(): Record<string, unknown>; setParams(partial: Record<string, unknown>): void };
+  geometry: { publish(mesh: { vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }): void };
+  telemetry: { track(event: string, data?: Record<string, string | number | boolean>): void };
+}

@@ -1,0 +1,124 @@
+import { expose, wrap, releaseProxy, type Remote } from 'comlink';
+import { ExtensionError } from './errors.js';
+import { guardedEndpoint, type DispatchLimits } from './dispatcher.js';
+import type { ExtensionRuntime, HostFacade } from './protocol.js';
+import { installErrorWire } from './wire.js';
+
+/** The Content-Security-Policy of a sandbox frame (and, inherited, of its worker). */
+export function sandboxCsp(grantedOrigins: readonly string[]): string {
+  const connect = grantedOrigins.length ? grantedOrigins.join(' ') : "'none'";
+  return `default-src 'none'; script-src blob:; worker-src blob:; connect-src ${connect}; img-src 'none'; style-src 'none'; font-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'`;
+}
+
+/** How to start one sandbox. */
+export interface SandboxOptions {
+  /** URL of the sandbox frame document (dist/sandbox/frame.html). */
+  frameUrl: URL;
+  /** Source of the worker shim (dist/sandbox/extension-worker.js). */
+  shimSource: string;
+  /** The extension's worker code (an ES module with a default export). */
+  code: string;
+  /** Origins the frame may connect to (the granted network origins). */
+  connectOrigins: readonly string[];
+  /** The host API this extension may call (behind the dispatcher). */
+  facade: HostFacade;
+  /** Capabilities granted right now (read on every call: revocation is immediate). */
+  granted(): ReadonlySet<string>;
+  limits?: Partial<DispatchLimits>;
+  onRefused?(error: ExtensionError): void;
+  /** Where the frame goes (UI widgets: a slot; others: hidden in document.body). */
+  container?: HTMLElement;
+  /** Visible size for UI widgets; omitted = invisible. */
+  size?: { width: number; height: number };
+  /** How long the frame and worker may take to start, ms. */
+  startTimeoutMs?: number;
+}
+
+/**
+ * One extension's sandbox: an opaque-origin iframe (sandbox="allow-scripts") whose bootstrap
+ * starts the extension in a Worker under a CSP that begins default-src 'none'. The host talks
+ * to the worker over two MessageChannels: its calls into the extension (comlink `wrap`) and the
+ * extension's calls into the host (comlink `expose` behind the guarded dispatcher).
+ */
+export class Sandbox {
+  readonly iframe: HTMLIFrameElement;
+  private runtimeProxy: Remote<ExtensionRuntime> | undefined;
+  private ports: MessagePort[] = [];
+  private dead = false;
+
+  constructor(private readonly options: SandboxOptions) {
+    installErrorWire();
+    const f = document.createElement('iframe');
+    f.setAttribute('sandbox', 'allow-scripts');
+    f.setAttribute('referrerpolicy', 'no-referrer');
+    f.setAttribute('allow', '');
+    f.setAttribute('aria-hidden', options.size ? 'false' : 'true');
+    f.title = 'vib3 extension sandbox';
+    if (options.size) {
+      f.style.cssText = `border:0;width:${options.size.width}px;height:${options.size.height}px;display:block`;
+    } else {
+      f.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
+      f.tabIndex = -1;
+    }
+    this.iframe = f;
+  }
+
+  /** The extension's runtime (available after start). */
+  get runtime(): Remote<ExtensionRuntime> {
+    if (!this.runtimeProxy || this.dead) throw new ExtensionError('SANDBOX_DIED', 'The sandbox is not running.', 'Activate the extension again.');
+    return this.runtimeProxy;
+  }
+
+  /** Loads the frame, starts the worker, connects the ports. */
+  start(): Promise<void> {
+    const { frameUrl, startTimeoutMs = 10_000 } = this.options;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new ExtensionError('TIMEOUT', `The sandbox did not start within ${startTimeoutMs} ms.`, 'Check that dist/sandbox/frame.html is served next to the kit.'));
+      }, startTimeoutMs);
+      const onMessage = (e: MessageEvent) => {
+        if (e.source !== this.iframe.contentWindow) return;
+        const type = (e.data as { type?: string } | undefined)?.type;
+        if (type === 'vib3-sandbox-loaded') this.init();
+        else if (type === 'vib3-sandbox-ready') {
+          cleanup();
+          resolve();
+        } else if (type === 'vib3-sandbox-error') {
+          cleanup();
+          reject(new ExtensionError('ACTIVATE_FAILED', `The sandbox failed: ${String((e.data as { message?: string }).message)}`, 'Check the extension bundle (an ES module with a default export).'));
+        }
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        window.removeEventListener('message', onMessage);
+      };
+      window.addEventListener('message', onMessage);
+      this.iframe.src = frameUrl.href;
+      (this.options.container ?? document.body).append(this.iframe);
+    });
+  }
+
+  private init(): void {
+    const toHost = new MessageChannel();
+    const toExtension = new MessageChannel();
+    this.ports = [toHost.port1, toExtension.port1];
+    expose(this.options.facade, guardedEndpoint(toHost.port1, { granted: this.options.granted, ...(this.options.limits ? { limits: this.options.limits } : {}), ...(this.options.onRefused ? { onRefused: this.options.onRefused } : {}) }));
+    this.runtimeProxy = wrap<ExtensionRuntime>(toExtension.port1);
+    // An opaque origin cannot be named: '*' is the only target origin that reaches it.
+    this.iframe.contentWindow?.postMessage({ type: 'vib3-sandbox-init', csp: sandboxCsp(this.options.connectOrigins), shim: this.options.shimSource, code: this.options.code }, '*', [toHost.port2, toExtension.port2]);
+  }
+
+  /** Destroys the frame (and with it the worker), closes the ports. */
+  terminate(): void {
+    if (this.dead) return;
+    this.dead = true;
+    try {
+      this.runtimeProxy?.[releaseProxy]();
+    } catch {
+      /* already gone */
+    }
+    for (const p of this.ports) p.close();
+    this.iframe.remove();
+  }
+}

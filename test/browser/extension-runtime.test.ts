@@ -1,0 +1,293 @@
+import { expect } from '@esm-bundle/chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { mount, cleanup, env, frames } from './helpers.js';
+import { generateEd25519, keyIdOf, packFiles, signPackage, type Ed25519Jwk } from '../../src/extensions/index.js';
+import { ExtensionHost, memoryGrantStore, type ConsentQuestion } from '../../src/extensions/runtime/index.js';
+import { guardedEndpoint } from '../../src/extensions/runtime/dispatcher.js';
+import { expose, proxy, wrap } from 'comlink';
+
+/**
+ * Hostile and well-behaved extensions, each its own signed package, run in real sandboxes.
+ * Network checks read the loopback servers' request log, never what the extension reports.
+ */
+const utf8 = (s: string) => new TextEncoder().encode(s);
+let keys: { publicJwk: Ed25519Jwk; privateJwk: Ed25519Jwk; keyId: string };
+let origins: { granted: string; forbidden: string };
+type Net = { server: string; method: string; url: string }[];
+const netlog = async () => ((await executeServerCommand('vib3-netlog-read')) as Net | undefined) ?? [];
+
+const REASON = 'Needed by this sandbox test extension.';
+/** Capability map with valid reasons: pass names, or [name, extra] for network origins. */
+const caps = (...list: (string | [string, Record<string, unknown>])[]) =>
+  Object.fromEntries(list.map((c) => (Array.isArray(c) ? [c[0], { reason: REASON, ...c[1] }] : [c, { reason: REASON }])));
+
+async function pkg(name: string, code: string, capabilities: Record<string, unknown> = caps('agent-tools'), version = '1.0.0'): Promise<Uint8Array> {
+  const manifest = {
+    manifestVersion: 2,
+    id: `dev.test.${name}`,
+    version,
+    name,
+    description: 'A test extension for the sandbox runtime suite.',
+    publisher: { name: 'Test Publisher', keyId: keys.keyId },
+    capabilities,
+    entrypoints: { worker: 'dist/worker.js', ...('agent-tools' in capabilities ? { toolPack: 'dist/tools.json' } : {}) },
+    compatibility: { core: '>=0.0.0-0', rendererContract: 1 },
+  };
+  const files = new Map([
+    ['extension.json', utf8(JSON.stringify(manifest))],
+    ['dist/worker.js', utf8(code)],
+    ...('agent-tools' in capabilities ? ([['dist/tools.json', utf8('{"tools":[]}')]] as [string, Uint8Array][]) : []),
+  ]);
+  return signPackage(packFiles(files), keys.privateJwk);
+}
+
+/** A tool pack whose `run` tool executes `body` (async, with ctx) and returns its result as text. */
+const toolPack = (body: string, extra = '') => `${extra}
+export default {
+  kind: 'toolpack',
+  capabilities: ['agent-tools'],
+  tools: {
+    run: { description: 'runs the probe', inputSchema: { type: 'object' }, async handler(input, ctx) {
+      const result = await (async () => { ${body} })();
+      return { content: [{ type: 'text', text: JSON.stringify(result) }] };
+    } },
+    echo: { description: 'echo', inputSchema: { type: 'object' }, handler(input) { return { content: [{ type: 'text', text: 'echo:' + input.v }] }; } },
+  },
+};`;
+
+const text = (r: { content: { text: string }[] }) => JSON.parse(r.content[0]!.text) as unknown;
+const allow = async () => true;
+
+describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagSet} flags)`, function () {
+  this.timeout(60_000);
+  let host: ExtensionHost;
+  const errors: { code: string; extensionId: string }[] = [];
+
+  before(async () => {
+    const k = await generateEd25519();
+    keys = { ...k, keyId: await keyIdOf(k.publicJwk) };
+    origins = (await executeServerCommand('vib3-netlog-start')) as { granted: string; forbidden: string };
+  });
+  beforeEach(() => {
+    errors.length = 0;
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), callTimeoutMs: 1500, heartbeatMs: 200, heartbeatTimeoutMs: 400 });
+    host.addEventListener('vib3-extension-error', (e) => errors.push((e as CustomEvent).detail));
+  });
+  afterEach(() => {
+    host.dispose();
+    cleanup();
+  });
+
+  async function installActive(name: string, code: string, capabilities?: Record<string, unknown>) {
+    await host.install(await pkg(name, code, capabilities));
+    await host.activate(`dev.test.${name}`);
+  }
+
+  it('a well-behaved tool pack installs, activates, answers through namespaced tools, deactivates', async () => {
+    await installActive('good', toolPack('return 1 + 1;'));
+    expect(host.tools().map((t) => t.name).sort()).to.deep.equal(['dev.test.good/echo', 'dev.test.good/run']);
+    expect(text(await host.callTool('dev.test.good/run'))).to.equal(2);
+    expect((await host.callTool('dev.test.good/echo', { v: 7 })).content[0]!.text).to.equal('echo:7');
+    expect(host.list()[0]).to.include({ id: 'dev.test.good', state: 'active' });
+    const frame = document.querySelector('iframe[sandbox]') as HTMLIFrameElement;
+    expect(frame.getAttribute('sandbox')).to.equal('allow-scripts');
+    await host.deactivate('dev.test.good');
+    expect(document.querySelector('iframe[sandbox]')).to.equal(null, 'its frame and worker are gone');
+    expect(host.tools()).to.deep.equal([]);
+  });
+
+  it('network: fetch, WebSocket, EventSource and importScripts to a non-granted origin reach nothing; the granted origin works exactly', async () => {
+    const before = (await netlog()).length;
+    await installActive(
+      'net',
+      toolPack(`
+        const f = ${JSON.stringify(origins.forbidden)}, g = ${JSON.stringify(origins.granted)};
+        const out = {};
+        out.granted = await ctx.network.fetch(g + '/ok').then((r) => r.text(), (e) => 'blocked ' + e);
+        out.fetch = await fetch(f + '/fetch').then(() => 'reached', () => 'blocked');
+        out.ws = await new Promise((res) => { try { const ws = new WebSocket(f.replace('http', 'ws') + '/ws'); ws.onerror = () => res('blocked'); ws.onopen = () => res('reached'); } catch { res('blocked'); } });
+        out.es = await new Promise((res) => { try { const es = new EventSource(f + '/events'); es.onerror = () => { es.close(); res('blocked'); }; es.onmessage = () => res('reached'); } catch { res('blocked'); } });
+        try { importScripts(f + '/x.js'); out.importScripts = 'reached'; } catch { out.importScripts = 'blocked'; }
+        out.beacon = typeof navigator.sendBeacon;
+        out.image = typeof Image;
+        out.otherPort = await fetch(g.replace(/:\\d+$/, ':1') + '/x').then(() => 'reached', () => 'blocked');
+        return out;`),
+      caps('agent-tools', ['network', { origins: [origins.granted] }]),
+    );
+    const r = text(await host.callTool('dev.test.net/run')) as Record<string, string>;
+    expect(r).to.deep.equal({ granted: 'hello from granted', fetch: 'blocked', ws: 'blocked', es: 'blocked', importScripts: 'blocked', beacon: 'undefined', image: 'undefined', otherPort: 'blocked' });
+    await frames(5);
+    const log = (await netlog()).slice(before);
+    expect(log.filter((l) => l.server === 'forbidden'), 'the forbidden server saw nothing').to.deep.equal([]);
+    expect(log.filter((l) => l.server === 'granted').map((l) => l.url)).to.deep.equal(['/ok']);
+  });
+
+  it('no page access: no parent, top, DOM, cookies or storage; the frame cannot be navigated from the extension', async () => {
+    await installActive(
+      'snoop',
+      toolPack(`
+        const probe = (f) => { try { const v = f(); return v === undefined ? 'undefined' : 'reached'; } catch { return 'blocked'; } };
+        return {
+          parent: probe(() => self.parent), top: probe(() => self.top), document: probe(() => self.document),
+          cookie: probe(() => self.document.cookie), localStorage: probe(() => self.localStorage.getItem('x')),
+          indexedDB: await new Promise((res) => { try { const q = indexedDB.open('x'); q.onsuccess = () => res('reached'); q.onerror = () => res('blocked'); } catch { res('blocked'); } }),
+          caches: await (async () => { try { await caches.open('x'); return 'reached'; } catch { return 'blocked'; } })(),
+          origin: self.origin,
+          navigate: probe(() => { self.location.href = 'https://example.com/'; return self.location.href.startsWith('blob:') ? undefined : 1; }),
+        };`),
+    );
+    localStorage.setItem('host-secret', 's3cret');
+    const r = text(await host.callTool('dev.test.snoop/run')) as Record<string, string>;
+    expect(r).to.deep.equal({ parent: 'undefined', top: 'undefined', document: 'undefined', cookie: 'blocked', localStorage: 'blocked', indexedDB: 'blocked', caches: 'blocked', origin: 'null', navigate: 'blocked' });
+    localStorage.removeItem('host-secret');
+  });
+
+  it('while(true): the host keeps >= 90% of its timer ticks, the watchdog terminates and restarts it, others keep answering, the canvas keeps rendering', async () => {
+    const { el } = await mount({ system: 'faceted' }, [64, 48]);
+    await installActive('other', toolPack('return "alive";'));
+    await installActive('spin', toolPack('while (true) {}'));
+    const frames0 = el.frameCount;
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    const t0 = performance.now();
+    const hung = host.callTool('dev.test.spin/run').then(() => 'answered', (e: { code: string }) => e.code);
+    const errorSeen = new Promise<void>((resolve) => host.addEventListener('vib3-extension-error', (e) => (e as CustomEvent).detail.code === 'HUNG' && resolve()));
+    await errorSeen;
+    const detectedMs = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 1000 - Math.min(1000, performance.now() - t0)));
+    clearInterval(timer);
+    const elapsed = performance.now() - t0;
+    expect(ticks / (elapsed / 20), `timer ticks ${ticks} in ${elapsed.toFixed(0)} ms`).to.be.at.least(0.9);
+    expect(detectedMs, 'heartbeat deadline (200 ms interval + 400 ms) plus slack').to.be.below(1500);
+    expect(await hung).to.be.oneOf(['SANDBOX_DIED', 'TIMEOUT']);
+    expect(text(await host.callTool('dev.test.other/run'))).to.equal('alive');
+    expect(el.frameCount, 'the canvas kept rendering').to.be.greaterThan(frames0);
+    // Restarted with backoff.
+    await new Promise<void>((resolve) => {
+      const check = () => (host.list().find((x) => x.id === 'dev.test.spin')?.state === 'active' ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    expect(host.list().find((x) => x.id === 'dev.test.spin')!.health.restarts).to.equal(1);
+  });
+
+  it('repeated hangs quarantine the extension until the user re-enables it', async () => {
+    await installActive('flaky', toolPack('while (true) {}'));
+    for (let i = 0; i < 3; i++) {
+      await host.callTool('dev.test.flaky/run').catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        const check = () => (['active', 'quarantined'].includes(host.list()[0]!.state) ? resolve() : setTimeout(check, 50));
+        check();
+      });
+    }
+    expect(host.list()[0]!.state).to.equal('quarantined');
+    expect(errors.map((e) => e.code)).to.include('QUARANTINED');
+    const err = await host.activate('dev.test.flaky').catch((e: { code: string }) => e);
+    expect((err as { code: string }).code).to.equal('QUARANTINED');
+    await host.enable('dev.test.flaky');
+    expect(host.list()[0]!.state).to.equal('active');
+  });
+
+  it('a never-resolving call times out with TIMEOUT; throwing in activate fails with a code and leaves nothing running', async () => {
+    await installActive('never', toolPack('return new Promise(() => {});'));
+    const t0 = performance.now();
+    const err = (await host.callTool('dev.test.never/run').catch((e) => e)) as { code: string; suggestion: string };
+    expect(err.code).to.equal('TIMEOUT');
+    expect(err.suggestion).to.be.a('string');
+    expect(performance.now() - t0).to.be.within(1400, 4000);
+    await host.install(await pkg('throws', `export default { kind: 'toolpack', capabilities: [], tools: {}, activate() { throw Object.assign(new Error('nope'), { code: 'MY_CODE' }); } };`));
+    const e2 = (await host.activate('dev.test.throws').catch((e) => e)) as { code: string; message: string };
+    expect(e2.code, 'codes cross the boundary').to.equal('MY_CODE');
+    expect(e2.message).to.contain('nope');
+    expect(host.list().find((x) => x.id === 'dev.test.throws')!.state).to.equal('inactive');
+    expect(document.querySelectorAll('iframe[sandbox]').length, 'only test.never is running').to.equal(1);
+  });
+
+  it('prototype-pollution payloads are refused by the dispatcher; the host Object.prototype is unchanged', async () => {
+    const { el } = await mount({ system: 'faceted', hue: 10 }, [64, 48]);
+    const canvas = { getParams: () => el.getParams(), setParams: (p: object) => el.setParams(p) };
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), canvas, callTimeoutMs: 1500 });
+    host.addEventListener('vib3-extension-error', (e) => errors.push((e as CustomEvent).detail));
+    await installActive(
+      'pollute',
+      toolPack(`
+        const codes = {};
+        const attempt = async (name, f) => { try { await f(); codes[name] = 'ok'; } catch (e) { codes[name] = e.code || String(e); } };
+        await attempt('protoKey', () => ctx.rendering.setParams(JSON.parse('{"__proto__": {"polluted": true}, "hue": 20}')));
+        await attempt('constructorKey', () => ctx.rendering.setParams({ constructor: { prototype: { polluted: true } } }));
+        await attempt('valid', () => ctx.rendering.setParams({ hue: 33 }));
+        await attempt('badArgs', () => ctx.rendering.setParams('hue=1'));
+        await attempt('tooBig', () => ctx.rendering.setParams({ hue: 'x'.repeat(2000000) }));
+        return codes;`),
+      caps('agent-tools', 'rendering'),
+    );
+    const r = text(await host.callTool('dev.test.pollute/run')) as Record<string, string>;
+    expect(r).to.deep.equal({ protoKey: 'FORBIDDEN_PATH', constructorKey: 'FORBIDDEN_PATH', valid: 'ok', badArgs: 'INVALID_ARGUMENTS', tooBig: 'MESSAGE_TOO_LARGE' });
+    expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
+    expect(Object.prototype).to.not.have.property('polluted');
+    expect(el.hue, 'only the valid call changed the canvas').to.equal(33);
+    expect(errors.map((e) => e.code)).to.include.members(['FORBIDDEN_PATH', 'INVALID_ARGUMENTS', 'MESSAGE_TOO_LARGE']);
+  });
+
+  it('a raw comlink caller (what a compromised worker could send) cannot walk __proto__ / constructor paths or call ungranted methods', async () => {
+    const channel = new MessageChannel();
+    const published: unknown[] = [];
+    const facade = { log: () => undefined, rendering: { getParams: () => ({ hue: 1 }), setParams: () => undefined }, geometry: { publish: (m: unknown) => published.push(m) }, telemetry: { track: () => undefined } };
+    expose(facade, guardedEndpoint(channel.port1, { granted: () => new Set(['rendering']) }));
+    const raw = wrap<Record<string, any>>(channel.port2); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+    expect(await code(raw['__proto__'].toString())).to.equal('FORBIDDEN_PATH');
+    expect(await code(raw['constructor'].constructor('return 1'))).to.equal('FORBIDDEN_PATH');
+    expect(await code(raw['rendering']['prototype'].x())).to.equal('FORBIDDEN_PATH');
+    expect(await code(raw['geometry'].publish({ vertices: new Float32Array(4), edges: new Uint32Array(0) }))).to.equal('CAPABILITY_DENIED');
+    expect(await code(raw['rendering'].getParams())).to.equal('ok');
+    expect(await code(raw['rendering'])).to.equal('UNKNOWN_METHOD');
+    expect(await code(raw['somethingElse']())).to.equal('UNKNOWN_METHOD');
+    // A proxied callback would hand the host a live object of the caller: refused.
+    expect(await code(raw['rendering'].setParams(proxy(() => 1)))).to.equal('INVALID_ARGUMENTS');
+    expect(published).to.deep.equal([]);
+    expect(Object.prototype).to.not.have.property('polluted');
+  });
+
+  it('an update that adds a capability is held until consent; a revoked capability is refused at once', async () => {
+    const asked: ConsentQuestion[] = [];
+    let grantNext = false;
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), grants: memoryGrantStore(), callTimeoutMs: 1500, consent: (q) => (asked.push(q), asked.length === 1 || grantNext) });
+    await host.install(await pkg('upd', toolPack('return "v1";')));
+    await host.activate('dev.test.upd');
+    const v2 = await pkg('upd', toolPack('return "v2";'), caps('agent-tools', 'telemetry'), '1.1.0');
+    const held = await host.update(v2);
+    expect(held.applied).to.equal(false);
+    expect(held.info.pendingUpdate).to.equal('1.1.0');
+    expect(asked[1]!.added).to.deep.equal(['telemetry']);
+    expect(text(await host.callTool('dev.test.upd/run')), 'the old version keeps running').to.equal('v1');
+    grantNext = true;
+    const applied = await host.update(v2);
+    expect(applied.applied).to.equal(true);
+    expect(text(await host.callTool('dev.test.upd/run'))).to.equal('v2');
+    await host.revoke('dev.test.upd', 'agent-tools');
+    const e = (await host.callTool('dev.test.upd/run').catch((x) => x)) as { code: string };
+    expect(e.code).to.equal('CAPABILITY_DENIED');
+  });
+
+  it('a message flood is rate-limited; a tampered package is refused before anything runs', async () => {
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), callTimeoutMs: 3000, limits: { maxCallsPerSecond: 50 } });
+    await installActive('flood', toolPack(`
+      const results = await Promise.allSettled(Array.from({ length: 300 }, () => ctx.telemetry.track('x')));
+      let limited = 0; for (const r of results) if (r.status === 'rejected') limited++;
+      return limited;`, ''), caps('agent-tools', 'telemetry'));
+    // track() is fire-and-forget in the SDK: count refusals at the host instead.
+    const refusals: string[] = [];
+    host.addEventListener('vib3-extension-error', (e) => refusals.push((e as CustomEvent).detail.code));
+    await host.callTool('dev.test.flood/run');
+    await frames(5);
+    expect(refusals.filter((c) => c === 'RATE_LIMITED').length).to.be.at.least(200);
+    const bytes = await pkg('tamper', toolPack('return 1;'));
+    bytes[bytes.length - 700]! ^= 1;
+    const err = (await host.install(bytes).catch((x) => x)) as { code: string };
+    expect(err.code).to.equal('VERIFY_FAILED');
+    expect(host.list().map((x) => x.id)).to.deep.equal(['dev.test.flood']);
+  });
+});

@@ -1,0 +1,89 @@
+// Runs inside the sandbox worker, around the extension's code: builds the extension's context
+// from the granted capabilities (host calls go over comlink to the host's guarded dispatcher)
+// and exposes the lifecycle hooks, tools and generators to the host.
+import { expose, wrap } from 'comlink';
+import { installErrorWire } from '../../src/extensions/runtime/wire.js';
+import type { ExtensionRuntime, HostFacade, RuntimeInfo } from '../../src/extensions/runtime/protocol.js';
+
+installErrorWire();
+
+interface Definition {
+  kind?: string;
+  capabilities?: string[];
+  activate?(ctx: unknown): unknown;
+  deactivate?(): unknown;
+  onParams?(params: unknown, ctx: unknown): unknown;
+  tools?: Record<string, { description?: string; inputSchema?: unknown; handler(input: unknown, ctx: unknown): unknown }>;
+  shapes?: Record<string, string>;
+  generate?(request: unknown, ctx: unknown): unknown;
+  render?(frame: unknown, ctx: unknown): unknown;
+}
+
+type Promisify<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : Promisify<T[K]> };
+type AsyncFacade = Promisify<HostFacade>;
+
+const fail = (code: string, message: string, suggestion: string) => Object.assign(new Error(message), { code, suggestion });
+
+self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
+  self.onmessage = null;
+  const [hostPort, runtimePort] = event.ports as [MessagePort, MessagePort];
+  // comlink proxies nested paths (host.rendering.getParams() is one call); its types see data there.
+  const host = wrap<HostFacade>(hostPort) as unknown as AsyncFacade;
+  let def: Definition | undefined;
+  let loadError: unknown;
+  try {
+    def = ((await import(/* @vite-ignore */ event.data.codeUrl)) as { default?: Definition }).default;
+    if (!def || typeof def !== 'object') throw fail('ACTIVATE_FAILED', 'The extension module has no default export.', 'Export the definition: export default defineExtension({...}).');
+  } catch (err) {
+    loadError = err;
+  }
+  let controller = new AbortController();
+  let ctx: Record<string, unknown> = {};
+  const definition = (): Definition => {
+    if (loadError) throw loadError;
+    return def!;
+  };
+  const runtime: ExtensionRuntime = {
+    ping: () => 'pong',
+    describe() {
+      const d = definition();
+      return { kind: String(d.kind ?? ''), tools: Object.entries(d.tools ?? {}).map(([name, t]) => ({ name, description: String(t.description ?? ''), inputSchema: t.inputSchema ?? { type: 'object' } })), shapes: Object.keys(d.shapes ?? {}) };
+    },
+    async activate(info: RuntimeInfo) {
+      const d = definition();
+      controller = new AbortController();
+      const granted = new Set(info.granted);
+      ctx = {
+        extensionId: info.id,
+        version: info.version,
+        signal: controller.signal,
+        log: (...args: unknown[]) => void host.log(...args.map((a) => (typeof a === 'number' || typeof a === 'boolean' ? a : String(a)))),
+        ...(granted.has('rendering') ? { rendering: { getParams: () => host.rendering.getParams(), setParams: (p: Record<string, unknown>) => host.rendering.setParams(p) } } : {}),
+        ...(granted.has('geometry') ? { geometry: { publish: (m: unknown) => void host.geometry.publish(m as never) } } : {}),
+        ...(granted.has('telemetry') ? { telemetry: { track: (e: string, data?: Record<string, string | number | boolean>) => void host.telemetry.track(e, data) } } : {}),
+        // The frame's CSP (connect-src) limits fetch to the granted origins; the host checks nothing else here.
+        ...(granted.has('network') ? { network: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? controller.signal }) } } : {}),
+        ...(granted.has('agent-tools') ? { tools: { names: Object.keys(d.tools ?? {}) } } : {}),
+      };
+      await d.activate?.(ctx);
+    },
+    async deactivate() {
+      controller.abort();
+      await definition().deactivate?.();
+    },
+    onParams(params) {
+      definition().onParams?.(params, ctx);
+    },
+    async callTool(name, input) {
+      const tool = Object.prototype.hasOwnProperty.call(definition().tools ?? {}, name) ? definition().tools![name] : undefined;
+      if (!tool) throw fail('UNKNOWN_TOOL', `No tool "${name}" in this extension.`, 'List the tools with host.tools().');
+      return (await tool.handler(input, ctx)) as never;
+    },
+    async generate(request) {
+      const d = definition();
+      if (typeof d.generate !== 'function') throw fail('UNKNOWN_METHOD', 'This extension has no generate().', 'Only geometry extensions generate meshes.');
+      return (await d.generate(request, ctx)) as never;
+    },
+  };
+  expose(runtime, runtimePort);
+};
