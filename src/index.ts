@@ -77,6 +77,8 @@ setupTheming();
 define();
 
 // Mesh layer: names (the heavy geometry lives in the lazy renderer chunk and the worker).
-export { MESH_NAMES, MESH_MODES, type MeshName, type MeshMode } from './geometry/names.js';
+export { MESH_NAMES, MESH_MODES, type MeshName, type MeshMode, type CustomMeshName } from './geometry/names.js';
 export { setGeometryWorkerUrl } from './geometry/worker-url.js';
+export { registerMesh, unregisterMesh } from './geometry/custom-meshes.js';
+export type { Mesh4 } from './geometry/mesh4.js';
 export type { MeshUpdateDetail } from './render/contract.js';

@@ -12,5 +12,6 @@ const api: GeometryService = {
     return result.inShared ? result : transfer(result, [result.triangles.buffer, result.normals.buffer, result.segments.buffer] as ArrayBuffer[]);
   },
   spin: (ms) => service.spin(ms),
+  defineMesh: (mesh) => service.defineMesh(mesh),
 };
 expose(api);

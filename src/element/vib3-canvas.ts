@@ -11,7 +11,7 @@ import {
 } from '../core/params.js';
 import type { BackendKind, MeshUpdateDetail, RendererContract, RendererFactory, RendererPreference } from '../render/contract.js';
 import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from '../render/frame-state.js';
-import { MESH_NAMES, MESH_MODES, type MeshName, type MeshMode } from '../geometry/names.js';
+import { MESH_NAMES, MESH_MODES, isMeshName, type MeshName, type MeshMode, type CustomMeshName } from '../geometry/names.js';
 import { AudioInput } from './audio-input.js';
 import { frameScheduler, type FrameClient } from './frame-scheduler.js';
 import type { BudgetClient, RenderScaleReason } from './render-budget.js';
@@ -204,7 +204,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private _motion: MotionPreference = 'auto';
   private _loading: LoadingStrategy = 'lazy';
   private _clockMs = 0;
-  private _mesh: MeshName | 'none' = 'none';
+  private _mesh: MeshName | CustomMeshName | 'none' = 'none';
   private _meshMode: MeshMode = 'projection';
   private _sliceW = 0;
   private _activeBackend: BackendKind | 'none' = 'none';
@@ -295,14 +295,16 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   /**
    * Mesh layer over the lattice: `none` (default), a regular polytope (`5-cell`, `tesseract`,
-   * `16-cell`, `24-cell`, `600-cell`) or a surface (`clifford-torus`, `hopf`, `klein`). It follows
+   * `16-cell`, `24-cell`, `600-cell`), a surface (`clifford-torus`, `hopf`, `klein`) or a mesh
+   * registered with `registerMesh` (`owner/shape`, e.g. from a geometry extension). It follows
    * the element's hue and rotation and turns slowly through the fourth dimension while animating.
    */
-  get mesh(): MeshName | 'none' {
+  get mesh(): MeshName | CustomMeshName | 'none' {
     return this._mesh;
   }
-  set mesh(value: MeshName | 'none') {
-    const v = this._enumOption('mesh', value, MESH_OPTIONS, 'none');
+  set mesh(value: MeshName | CustomMeshName | 'none') {
+    // Registered meshes (registerMesh, geometry extensions) are named "<owner>/<shape>".
+    const v = isMeshName(value) ? (value as MeshName | CustomMeshName) : this._enumOption('mesh', value, MESH_OPTIONS, 'none');
     if (v === undefined || v === this._mesh) return;
     const old = this._mesh;
     this._mesh = v;

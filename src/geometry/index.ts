@@ -9,6 +9,7 @@ export { POLYTOPES, SURFACES, MESH_NAMES, MESH_MODES, isMeshName, type PolytopeN
 export { polytope } from './polytopes.js';
 export { surface, DEFAULT_SURFACE_RESOLUTION, type SurfaceResolution } from './surfaces.js';
 export { meshByName } from './mesh-catalog.js';
+export { registerMesh, unregisterMesh, customMeshes, CUSTOM_MESH_NAME } from './custom-meshes.js';
 export { referenceKernels, kernelMatrix, type GeometryKernels } from './kernels.js';
 export { loadKernels, wasmSimdSupported, type KernelPreference } from './wasm-kernels.js';
 export { createGeometryService, type GeometryService, type SliceRequest, type SliceResult } from './service.js';

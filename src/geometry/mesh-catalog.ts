@@ -1,4 +1,5 @@
 import type { Mesh4 } from './mesh4.js';
+import { customMeshes } from './custom-meshes.js';
 import { polytope } from './polytopes.js';
 import { surface, DEFAULT_SURFACE_RESOLUTION, type SurfaceResolution } from './surfaces.js';
 import { POLYTOPES, MESH_NAMES, isMeshName, type MeshName, type PolytopeName, type SurfaceName } from './names.js';
@@ -12,6 +13,8 @@ const cache = new Map<string, Mesh4>();
  * name and resolution, then cached.
  */
 export function meshByName(name: MeshName, resolution: SurfaceResolution = DEFAULT_SURFACE_RESOLUTION): Mesh4 {
+  const custom = customMeshes().get(name);
+  if (custom) return custom;
   if ((POLYTOPES as readonly string[]).includes(name)) return polytope(name as PolytopeName);
   if (!isMeshName(name)) throw new RangeError(`unknown mesh "${String(name)}"; use one of ${MESH_NAMES.join(', ')}`);
   const key = `${name}:${resolution.u}x${resolution.v}`;

@@ -1,3 +1,5 @@
+import { customMeshes } from './custom-meshes.js';
+
 /** The regular convex 4-polytopes the mesh layer can show. */
 export const POLYTOPES = ['5-cell', 'tesseract', '16-cell', '24-cell', '600-cell'] as const;
 /** A regular convex 4-polytope name. */
@@ -13,9 +15,12 @@ export const MESH_NAMES = [...POLYTOPES, ...SURFACES] as const;
 /** A mesh name. */
 export type MeshName = PolytopeName | SurfaceName;
 
-/** True for a known mesh name. */
+/** Name of a mesh registered at run time: `<owner>/<shape>`. */
+export type CustomMeshName = `${string}/${string}`;
+
+/** True for a built-in mesh name or one registered with `registerMesh`. */
 export function isMeshName(name: unknown): name is MeshName {
-  return typeof name === 'string' && (MESH_NAMES as readonly string[]).includes(name);
+  return typeof name === 'string' && ((MESH_NAMES as readonly string[]).includes(name) || customMeshes().has(name));
 }
 
 /** How the mesh layer shows its mesh. */

@@ -3,6 +3,8 @@ import { kernelMatrix, type GeometryKernels } from './kernels.js';
 import { loadKernels, type KernelPreference } from './wasm-kernels.js';
 import { meshByName, isMeshName, type MeshName } from './mesh-catalog.js';
 import type { SurfaceResolution } from './surfaces.js';
+import type { Mesh4 } from './mesh4.js';
+import { registerMesh } from './custom-meshes.js';
 
 /** One frame's cross-section request. */
 export interface SliceRequest {
@@ -46,6 +48,8 @@ export interface GeometryService {
   slice(request: SliceRequest): Promise<SliceResult>;
   /** Busy-waits `ms` (tests: a long request to cancel or to kill the worker under). */
   spin(ms: number): Promise<void>;
+  /** Registers a custom mesh in this worker (the pool sends each one before its first slice). */
+  defineMesh(mesh: Mesh4): Promise<void>;
 }
 
 /** The service implementation (runs in the worker; also usable directly, e.g. in Node). */
@@ -115,6 +119,9 @@ export function createGeometryService(): GeometryService {
         computeMs,
         inShared: false,
       };
+    },
+    async defineMesh(mesh) {
+      registerMesh(mesh.name, mesh);
     },
     async spin(ms) {
       const end = performance.now() + ms;

@@ -2,6 +2,7 @@ import { wrap, releaseProxy, type Remote } from 'comlink';
 import { Vib3Error } from '../core/errors.js';
 import type { GeometryService, SliceRequest, SliceResult } from './service.js';
 import { meshByName } from './mesh-catalog.js';
+import { customMeshes } from './custom-meshes.js';
 import type { KernelPreference } from './wasm-kernels.js';
 import { geometryWorkerUrl } from './worker-url.js';
 
@@ -43,6 +44,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   api: Remote<GeometryService>;
+  /** Custom meshes this worker has received (by object, so a re-registered mesh is sent again). */
+  meshes: Map<string, unknown>;
   job?: Job;
   timer?: ReturnType<typeof setTimeout>;
 }
@@ -100,7 +103,7 @@ export class GeometryWorkerPool {
   private spawn(): Slot {
     const worker = new Worker(this.url, { type: 'module', name: 'vib3-geometry' });
     const api = wrap<GeometryService>(worker);
-    const slot: Slot = { worker, api };
+    const slot: Slot = { worker, api, meshes: new Map() };
     worker.addEventListener('error', (e) => {
       e.preventDefault();
       this.fail(slot, `the worker failed to load or threw: ${e.message || 'script error'}`);
@@ -155,7 +158,9 @@ export class GeometryWorkerPool {
   private run(slot: Slot, job: Job): void {
     slot.job = job;
     slot.timer = setTimeout(() => this.fail(slot, `a request ran longer than ${this.timeoutMs} ms`), this.timeoutMs);
-    slot.api.slice(job.request).then(
+    const custom = customMeshes().get(job.request.mesh);
+    const ready = custom && slot.meshes.get(custom.name) !== custom ? slot.api.defineMesh(custom).then(() => void slot.meshes.set(custom.name, custom)) : Promise.resolve();
+    ready.then(() => slot.api.slice(job.request)).then(
       (result) => {
         if (slot.job !== job) return; // the worker was replaced meanwhile
         this.release(slot);

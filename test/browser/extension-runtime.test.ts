@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { mount, cleanup, env, frames } from './helpers.js';
+import { mount, cleanup, env, frames, pixels, compare, nextDrawnFrame } from './helpers.js';
 import { generateEd25519, keyIdOf, packFiles, signPackage, type Ed25519Jwk } from '../../src/extensions/index.js';
 import { ExtensionHost, memoryGrantStore, type ConsentQuestion } from '../../src/extensions/runtime/index.js';
 import { guardedEndpoint } from '../../src/extensions/runtime/dispatcher.js';
@@ -269,6 +269,44 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     await host.revoke('dev.test.upd', 'agent-tools');
     const e = (await host.callTool('dev.test.upd/run').catch((x) => x)) as { code: string };
     expect(e.code).to.equal('CAPABILITY_DENIED');
+  });
+
+  it('a geometry extension feeds the mesh layer (projection and slice); its mesh goes away when it is deactivated', async () => {
+    const { el } = await mount({ system: 'faceted', intensity: 0.2, paused: '', time: 300 }, [128, 96]);
+    const plain = pixels(el);
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), canvas: el, callTimeoutMs: 3000 });
+    // A 16-cell built by the extension: 8 vertices, 24 edges, 16 tetrahedral cells.
+    const code = `
+      const v = [], e = [], c = [];
+      for (let i = 0; i < 4; i++) for (const s of [1, -1]) { const p = [0, 0, 0, 0]; p[i] = s * 0.9; v.push(...p); }
+      for (let a = 0; a < 8; a++) for (let b = a + 1; b < 8; b++) if ((a >> 1) !== (b >> 1)) e.push(a, b);
+      for (let m = 0; m < 16; m++) c.push(...[0, 1, 2, 3].map((axis) => axis * 2 + ((m >> axis) & 1)));
+      export default { kind: 'geometry', capabilities: ['geometry'], shapes: { orthoplex: 'the 16-cell' },
+        generate() { return { vertices: new Float32Array(v), edges: new Uint32Array(e), cells: new Uint32Array(c) }; } };`;
+    await host.install(await pkg('shapes', code, caps('geometry')));
+    await host.activate('dev.test.shapes');
+    const name = await host.loadMesh('dev.test.shapes', 'orthoplex');
+    expect(name).to.equal('dev.test.shapes/orthoplex');
+    el.mesh = name;
+    await nextDrawnFrame(el);
+    await frames(2);
+    const projected = pixels(el);
+    expect(el.mesh).to.equal(name);
+    expect(compare(plain, projected).differing, 'the extension mesh is drawn').to.be.greaterThan(0.005);
+    el.meshMode = 'slice';
+    const sliced = new Promise<{ triangles: number }>((resolve) => el.addEventListener('vib3-mesh-update', (e) => resolve((e as CustomEvent).detail), { once: true }));
+    el.sliceW = 0.1;
+    expect((await sliced).triangles, 'its cells are sliced in the geometry workers').to.be.greaterThan(0);
+    await host.deactivate('dev.test.shapes');
+    el.meshMode = 'projection';
+    el.time = 301;
+    await nextDrawnFrame(el);
+    await frames(2);
+    el.time = 300;
+    await nextDrawnFrame(el);
+    await frames(2);
+    expect(compare(plain, pixels(el), 2).differing, 'released with the extension').to.equal(0);
   });
 
   it('a message flood is rate-limited; a tampered package is refused before anything runs', async () => {

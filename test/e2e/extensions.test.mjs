@@ -102,10 +102,11 @@ test('usage errors exit 2 with an explanation', () => {
   assert.equal(readdirSync(work).includes('ok-name'), false, 'nothing was written for a bad template');
 });
 
-test('validation, signature verification and the SDK harness run in Chromium under a CSP without unsafe-eval', async () => {
+test('validation, signature verification, the SDK harness and the sandboxed runtime run in Chromium under a CSP without unsafe-eval', async () => {
   assert.equal(vib3(['ext', 'build', join(repo, 'extensions/duoprism')]).status, 0);
   const csp = "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'";
-  const server = await startServer((path) => (path.endsWith('.html') ? { 'content-security-policy': csp } : {}));
+  // The page's policy; the sandbox frame (dist/sandbox/frame.html) brings its own, stricter one.
+  const server = await startServer((path) => (path.endsWith('strict-csp-extensions.html') ? { 'content-security-policy': csp } : {}));
   const browser = await launch('plain');
   try {
     const page = await browser.newPage();
@@ -119,6 +120,7 @@ test('validation, signature verification and the SDK harness run in Chromium und
     assert.equal(results.verified, 'dev.vib3.duoprism@1.0.0');
     assert.notEqual(results.rejected, 'ok');
     assert.deepEqual(results.harness, { vertices: 20, edges: 40, cells: 9, badInput: 'INVALID_TOOL_INPUT' });
+    assert.deepEqual(results.sandbox, { tools: ['dev.vib3.duoprism/duoprism_facts', 'dev.vib3.duoprism/show_duoprism'], cells: 9, vertices: 12 });
     assert.deepEqual(results.violations.filter((v) => !v.includes('eval')), [], 'no other CSP violation');
     assert.deepEqual(errors, []);
   } finally {

@@ -7,6 +7,7 @@ import { localGrantStore, type Grant, type GrantStore } from './grants.js';
 import type { HostFacade, ToolDescription } from './protocol.js';
 import { Sandbox } from './sandbox.js';
 import sandboxFrameUrl from 'virtual:vib3-sandbox-frame-url';
+import { registerMesh, unregisterMesh } from '../../geometry/custom-meshes.js';
 
 /** Lifecycle state of an installed extension. */
 export type ExtensionState = 'inactive' | 'active' | 'restarting' | 'quarantined';
@@ -47,9 +48,15 @@ export interface ExtensionHostOptions {
   consent?: ConsentPolicy;
   /** Where grants persist (default: localStorage of the page origin). */
   grants?: GrantStore;
-  /** The canvas extensions with `rendering` read and change (a `<vib3-canvas>`). */
-  canvas?: { getParams(): object; setParams(partial: object): void };
-  /** Receives meshes published by geometry extensions. */
+  /**
+   * The canvas extensions work with (a `<vib3-canvas>`): `rendering` reads and changes its
+   * parameters; meshes a geometry extension publishes are shown in its mesh layer.
+   */
+  canvas?: { getParams(): object; setParams(partial: object): void; mesh?: string };
+  /**
+   * Receives meshes published by geometry extensions (`ctx.geometry.publish`). By default they are
+   * registered as `<extension id>/published` and shown on `canvas`.
+   */
   onMesh?(extensionId: string, mesh: { vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }): void;
   /** Receives log lines and telemetry. */
   onLog?(extensionId: string, args: unknown[]): void;
@@ -80,6 +87,8 @@ interface Entry {
   tools: ToolDescription[];
   pending: Set<(e: ExtensionError) => void>;
   pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string };
+  /** Meshes it registered (released when it is deactivated). */
+  meshes: Set<string>;
   restartTimer?: ReturnType<typeof setTimeout>;
 }
 
@@ -117,7 +126,7 @@ export class ExtensionHost extends EventTarget {
       if (!(await this.ask(manifest))) throw new ExtensionError('CONSENT_DENIED', `The user did not grant what ${manifest.name} asks for.`, 'Install again to be asked again.', manifest.id);
       this.grants.set(manifest.id, wanted);
     }
-    this.entries.set(manifest.id, { manifest, code, state: 'inactive', restarts: 0, failures: 0, tools: [], pending: new Set() });
+    this.entries.set(manifest.id, { manifest, code, state: 'inactive', restarts: 0, failures: 0, tools: [], pending: new Set(), meshes: new Set() });
     return this.info(manifest.id);
   }
 
@@ -208,6 +217,9 @@ export class ExtensionHost extends EventTarget {
     clearTimeout(entry.restartTimer);
     if (entry.sandbox) await this.call(id, entry, (r) => r.deactivate()).catch(() => undefined);
     this.stop(entry);
+    // Resources it created go with it.
+    for (const name of entry.meshes) unregisterMesh(name);
+    entry.meshes.clear();
     if (entry.state !== 'quarantined') this.setState(id, entry, 'inactive');
   }
 
@@ -259,6 +271,28 @@ export class ExtensionHost extends EventTarget {
     const entry = this.entry(id);
     if (!this.granted(id).has('geometry')) throw new ExtensionError('CAPABILITY_DENIED', `${id} has no granted geometry capability.`, 'Grant geometry to use its shapes.', id);
     return this.call(id, entry, (r) => r.generate(request));
+  }
+
+  /**
+   * Asks a geometry extension for a shape and registers it for the mesh layer as
+   * `<extension id>/<shape>`; returns that name (set it as a `<vib3-canvas>`'s `mesh`). The
+   * extension's cells (tetrahedra) make it sliceable. Removed again when the extension is
+   * deactivated or uninstalled.
+   */
+  async loadMesh(id: string, shape: string, options?: Record<string, unknown>): Promise<`${string}/${string}`> {
+    const mesh = await this.generate(id, { shape, ...(options ? { options } : {}) });
+    return this.registerExtensionMesh(id, shape, mesh);
+  }
+
+  private registerExtensionMesh(id: string, shape: string, mesh: { vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }): `${string}/${string}` {
+    const name = `${id}/${shape}` as const;
+    try {
+      registerMesh(name, { vertices: mesh.vertices, edges: mesh.edges, triangles: new Uint32Array(0), tetrahedra: mesh.cells ?? new Uint32Array(0) });
+    } catch (err) {
+      throw new ExtensionError('INVALID_ARGUMENTS', `${id} produced an invalid mesh: ${(err as Error).message}`, 'Report it to the extension publisher.', id);
+    }
+    this.entry(id).meshes.add(name);
+    return name;
   }
 
   /** Tells every active extension with `rendering` that the canvas parameters changed. */
@@ -391,7 +425,13 @@ export class ExtensionHost extends EventTarget {
         getParams: () => ({ ...(o.canvas?.getParams() ?? {}) }) as Record<string, unknown>,
         setParams: (partial) => o.canvas?.setParams({ ...partial }),
       },
-      geometry: { publish: (mesh) => o.onMesh?.(id, mesh) },
+      geometry: {
+        publish: (mesh) => {
+          if (o.onMesh) return o.onMesh(id, mesh);
+          const name = this.registerExtensionMesh(id, 'published', mesh);
+          if (o.canvas && 'mesh' in o.canvas) (o.canvas as { mesh: string }).mesh = name;
+        },
+      },
       telemetry: { track: (event, data) => o.onTelemetry?.(id, event, data) },
     };
   }

@@ -40,7 +40,8 @@ export class MeshLayer {
   private readonly camera = new PerspectiveCamera(FOV, 1, 0.1, 20);
   /** Uniforms of the mesh layer (its rotation includes the mesh's slow turn). */
   private readonly u: VisualUniforms = createVisualUniforms();
-  private readonly edges = new Map<string, BufferGeometry>();
+  private readonly edges = new WeakMap<Mesh4, BufferGeometry>();
+  private readonly built = new Set<BufferGeometry>();
   private readonly projected: LineSegments;
   private readonly cut: Mesh;
   private readonly outline: LineSegments;
@@ -102,7 +103,7 @@ export class MeshLayer {
 
   /** The mesh's edges as line-segment endpoints: xyz in `position`, w in `w` (built once per mesh). */
   private edgeGeometry(mesh: Mesh4): BufferGeometry {
-    let g = this.edges.get(mesh.name + ':' + mesh.vertices.length);
+    let g = this.edges.get(mesh);
     if (!g) {
       const n = mesh.edges.length;
       const xyz = new Float32Array(n * 3);
@@ -117,13 +118,14 @@ export class MeshLayer {
       g = new BufferGeometry();
       g.setAttribute('position', new BufferAttribute(xyz, 3));
       g.setAttribute('w', new BufferAttribute(w, 1));
-      this.edges.set(mesh.name + ':' + mesh.vertices.length, g);
+      this.edges.set(mesh, g);
+      this.built.add(g);
     }
     return g;
   }
 
   dispose(): void {
-    for (const g of this.edges.values()) g.dispose();
+    for (const g of this.built) g.dispose();
     this.cut.geometry.dispose();
     this.outline.geometry.dispose();
     (this.projected.material as LineBasicNodeMaterial).dispose();
