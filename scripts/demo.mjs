@@ -14,4 +14,5 @@ console.log(`\nVIB3 demo gallery: ${url}/demo/
   control panel:      ${url}/demo/panel.html
   strict CSP:         ${url}/demo/strict-csp.html
   4D meshes:          ${url}/demo/mesh.html
+  extension manager:  ${url}/demo/extensions.html
 (Ctrl+C to stop)`);

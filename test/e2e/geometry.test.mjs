@@ -76,3 +76,34 @@ test('a strict CSP on every response (the worker too, no wasm-unsafe-eval): the 
     strict.server.close();
   }
 });
+
+test('the extension manager demo: consent, the reference extension on the canvas, a hung and a snooping extension contained', async () => {
+  const browser = await launch('plain');
+  try {
+    const { page, errors } = await open(browser, `${server.url}/demo/extensions.html`);
+    const allow = () => page.locator('vib3-consent-dialog').locator('[part="allow"]').click();
+    const logText = () => page.textContent('#log');
+    await page.click('#install-duoprism');
+    await allow();
+    await page.waitForFunction(() => window.extensionHost?.list().some((r) => r.id === 'dev.vib3.duoprism' && r.state === 'active'), null, { timeout: 30_000 });
+    await page.click('#show-duoprism');
+    await page.waitForFunction(() => document.getElementById('canvas').mesh === 'dev.vib3.duoprism/published', null, { timeout: 10_000 });
+    await page.click('#install-snoop');
+    await allow();
+    await page.waitForFunction(() => !document.getElementById('snoop').disabled, null, { timeout: 30_000 });
+    await page.click('#snoop');
+    await page.waitForFunction(() => /phone: blocked/.test(document.getElementById('log').textContent), null, { timeout: 10_000 });
+    await page.click('#install-spinner');
+    await allow();
+    await page.waitForFunction(() => !document.getElementById('spin').disabled, null, { timeout: 30_000 });
+    const framesBefore = await page.evaluate(() => document.getElementById('canvas').frameCount);
+    await page.click('#spin');
+    await page.waitForFunction(() => /dev\.demo\.spinner: HUNG/.test(document.getElementById('log').textContent), null, { timeout: 10_000 });
+    await page.waitForFunction(() => window.extensionHost.list().find((r) => r.id === 'dev.demo.spinner')?.health.restarts === 1, null, { timeout: 10_000 });
+    assert.ok((await page.evaluate(() => document.getElementById('canvas').frameCount)) > framesBefore, 'the canvas kept rendering');
+    assert.match(await logText(), /show_duoprism: Showing the 6,5-duoprism/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
