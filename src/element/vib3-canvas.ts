@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { Vib3Error, toVib3Error, type Vib3ErrorDetail } from '../core/errors.js';
+import { Vib3Error, type Vib3ErrorCode, toVib3Error, type Vib3ErrorDetail } from '../core/errors.js';
 import {
   PARAM_BY_ATTRIBUTE,
   PARAM_SPECS,
@@ -9,7 +9,7 @@ import {
   type Vib3ParamName,
   type Vib3Params,
 } from '../core/params.js';
-import type { BackendKind, MeshUpdateDetail, RendererContract, RendererFactory, RendererPreference } from '../render/contract.js';
+import type { ActiveBackend, BackendKind, MeshUpdateDetail, RendererContract, RendererFactory, RendererPreference } from '../render/contract.js';
 import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from '../render/frame-state.js';
 import { MESH_NAMES, MESH_MODES, isMeshName, type MeshName, type MeshMode, type CustomMeshName } from '../geometry/names.js';
 import { AudioInput } from './audio-input.js';
@@ -37,7 +37,8 @@ export interface SnapshotOptions {
 
 /** `detail` of `vib3-ready`. */
 export interface Vib3ReadyDetail {
-  backend: BackendKind;
+  /** `webgpu` or `webgl2`; `extension` when an extension renderer draws the element. */
+  backend: ActiveBackend;
 }
 /** `detail` of `vib3-params-change`: the parameters that changed, with their new values. */
 export interface Vib3ParamsChangeDetail {
@@ -207,7 +208,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private _mesh: MeshName | CustomMeshName | 'none' = 'none';
   private _meshMode: MeshMode = 'projection';
   private _sliceW = 0;
-  private _activeBackend: BackendKind | 'none' = 'none';
+  private _activeBackend: ActiveBackend | 'none' = 'none';
   private _view: RendererContract | undefined;
   private _starting: Promise<void> | undefined;
   private _startToken = 0;
@@ -365,7 +366,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   }
 
   /** The backend in use: `webgpu`, `webgl2`, or `none` (not started, or unavailable). */
-  get activeBackend(): BackendKind | 'none' {
+  get activeBackend(): ActiveBackend | 'none' {
     return this._activeBackend;
   }
 
@@ -710,13 +711,23 @@ export class Vib3Canvas extends LitElement implements FrameClient {
             this._emit<Vib3ContextRestoredDetail>('vib3-context-restored', { backend });
           },
           onError: (error) => this._fail(toVib3Error(error, 'CONTEXT_LOST', 'Reload the page to start the renderer again.')),
-          onWarning: (error) => this._reportError(toVib3Error(error, 'GEOMETRY_WORKER_FAILED', 'Nothing to do if it happens once.')),
+          // Problems the view survives: a geometry worker restarted, an extension renderer's
+          // frame refused (extension errors keep their code and suggestion).
+          onWarning: (error) => {
+            const e = error as { code?: unknown; suggestion?: unknown };
+            this._reportError(
+              typeof e.code === 'string' && typeof e.suggestion === 'string'
+                ? new Vib3Error(e.code as Vib3ErrorCode, error.message, e.suggestion)
+                : toVib3Error(error, 'GEOMETRY_WORKER_FAILED', 'Nothing to do if it happens once.'),
+            );
+          },
           onInvalidate: () => {
             this._dirty = true;
           },
           onMeshUpdate: (detail) => this._emit<MeshUpdateDetail>('vib3-mesh-update', detail),
         });
         await view.init();
+        if (view.prepare && token === this._startToken) await view.prepare(this._frameState(canvas.width, canvas.height));
         if (token !== this._startToken) {
           view.dispose();
           return;
@@ -734,7 +745,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
         this._ready = true;
         this.setAttribute('data-live', '');
         this.dataset['startupMs'] = (performance.now() - connectedAt).toFixed(1);
-        this._emit<Vib3ReadyDetail>('vib3-ready', { backend: view.backend as BackendKind });
+        this._emit<Vib3ReadyDetail>('vib3-ready', { backend: view.backend as ActiveBackend });
       } catch (err) {
         view?.dispose();
         if (token !== this._startToken) return;

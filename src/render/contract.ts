@@ -2,6 +2,8 @@ import type { FrameState } from './frame-state.js';
 
 /** Backends a renderer can run on. */
 export type BackendKind = 'webgpu' | 'webgl2';
+/** What draws an element: a GPU backend, or an extension renderer (pixels from its sandbox). */
+export type ActiveBackend = BackendKind | 'extension';
 /** What the element asks for: `auto` prefers WebGPU and falls back to WebGL2. */
 export type RendererPreference = 'auto' | BackendKind;
 
@@ -41,10 +43,15 @@ export interface MeshUpdateDetail {
  * extension renderers implement the same interface.
  */
 export interface RendererContract {
-  /** The backend actually in use once {@link init} resolved. */
-  readonly backend: BackendKind | 'none';
+  /** The backend actually in use once {@link init} resolved (`extension` for extension renderers). */
+  readonly backend: ActiveBackend | 'none';
   /** Acquires GPU resources. Rejects with a Vib3Error (`WEBGPU_UNAVAILABLE`, `WEBGL2_UNAVAILABLE`, `NO_BACKEND`, ...). */
   init(): Promise<void>;
+  /**
+   * Optional: renderers that draw asynchronously (extension renderers) fetch the first frame here,
+   * so that `vib3-ready` still means a frame is on screen. Called once after {@link init}.
+   */
+  prepare?(frame: FrameState): Promise<void>;
   /** Sets the drawing-buffer size of the view in device pixels. */
   resize(width: number, height: number): void;
   /** Draws one frame into the view's canvas. Returns false when nothing was drawn (inactive, or device lost). */

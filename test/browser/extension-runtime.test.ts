@@ -1,6 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { mount, cleanup, env, frames, pixels, compare, nextDrawnFrame } from './helpers.js';
+import { mount, cleanup, env, frames, pixels, compare, nextDrawnFrame, nextEvent } from './helpers.js';
+import { setRendererFactory } from '../../src/element/vib3-canvas.js';
+import { createThreeView } from '../../src/render/three/three-view.js';
 import { generateEd25519, keyIdOf, packFiles, signPackage, type Ed25519Jwk } from '../../src/extensions/index.js';
 import { ExtensionHost, memoryGrantStore, type ConsentQuestion } from '../../src/extensions/runtime/index.js';
 import { guardedEndpoint } from '../../src/extensions/runtime/dispatcher.js';
@@ -307,6 +309,38 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     await nextDrawnFrame(el);
     await frames(2);
     expect(compare(plain, pixels(el), 2).differing, 'released with the extension').to.equal(0);
+  });
+
+  it('a renderer extension draws the element through the RendererContract (pixels from its worker); a bad frame is refused and reported', async () => {
+    const code = `export default { kind: 'renderer', capabilities: ['rendering'], contractVersion: 1,
+      render(frame) {
+        if (frame.params.hue === 99) return { width: 1, height: 1, pixels: new Uint8ClampedArray(3) };
+        const px = new Uint8ClampedArray(frame.width * frame.height * 4);
+        for (let i = 0; i < px.length; i += 4) { px[i] = frame.params.hue % 256; px[i + 1] = 100; px[i + 2] = 200; px[i + 3] = 255; }
+        return { width: frame.width, height: frame.height, pixels: px };
+      } };`;
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), callTimeoutMs: 3000 });
+    await host.install(await pkg('painter', code, caps('rendering')));
+    setRendererFactory(async () => host.rendererFactory('dev.test.painter'));
+    try {
+      const { el, event } = await mount({ hue: 40, paused: '' }, [32, 24]);
+      expect(el.activeBackend).to.equal('extension');
+      expect((event.detail as { backend: string }).backend).to.equal('extension');
+      const at = (img: ImageData) => Array.from(img.data.slice(0, 4));
+      expect(at(pixels(el))).to.deep.equal([40, 100, 200, 255]);
+      el.hue = 70;
+      await new Promise<void>((resolve) => {
+        const check = () => (at(pixels(el))[0] === 70 ? resolve() : requestAnimationFrame(check));
+        check();
+      });
+      const bad = nextEvent<{ code: string }>(el, 'vib3-error');
+      el.hue = 99;
+      expect((await bad).detail.code).to.equal('INVALID_ARGUMENTS');
+      expect(at(pixels(el)), 'the last good frame stays').to.deep.equal([70, 100, 200, 255]);
+    } finally {
+      setRendererFactory(async () => createThreeView);
+    }
   });
 
   it('a message flood is rate-limited; a tampered package is refused before anything runs', async () => {

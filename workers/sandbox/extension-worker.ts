@@ -1,7 +1,7 @@
 // Runs inside the sandbox worker, around the extension's code: builds the extension's context
 // from the granted capabilities (host calls go over comlink to the host's guarded dispatcher)
 // and exposes the lifecycle hooks, tools and generators to the host.
-import { expose, wrap } from 'comlink';
+import { expose, transfer, wrap } from 'comlink';
 import { installErrorWire } from '../../src/extensions/runtime/wire.js';
 import type { ExtensionRuntime, HostFacade, RuntimeInfo } from '../../src/extensions/runtime/protocol.js';
 
@@ -78,6 +78,13 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
       const tool = Object.prototype.hasOwnProperty.call(definition().tools ?? {}, name) ? definition().tools![name] : undefined;
       if (!tool) throw fail('UNKNOWN_TOOL', `No tool "${name}" in this extension.`, 'List the tools with host.tools().');
       return (await tool.handler(input, ctx)) as never;
+    },
+    async render(frame) {
+      const d = definition();
+      if (typeof d.render !== 'function') throw fail('UNKNOWN_METHOD', 'This extension has no render().', 'Only renderer extensions draw frames.');
+      const out = (await d.render(frame, ctx)) as { width: number; height: number; pixels: Uint8ClampedArray };
+      // The pixels are handed over, not copied.
+      return out?.pixels instanceof Uint8ClampedArray ? transfer(out, [out.pixels.buffer as ArrayBuffer]) : out;
     },
     async generate(request) {
       const d = definition();

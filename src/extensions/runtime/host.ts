@@ -4,7 +4,9 @@ import { verifyPackage, type TrustedKeys } from '../signing/package.js';
 import { ExtensionError, toExtensionError } from './errors.js';
 import type { DispatchLimits } from './dispatcher.js';
 import { localGrantStore, type Grant, type GrantStore } from './grants.js';
-import type { HostFacade, ToolDescription } from './protocol.js';
+import type { ExtensionFrameRequest, HostFacade, ToolDescription } from './protocol.js';
+import type { RendererFactory } from '../../render/contract.js';
+import { ExtensionRendererView } from './renderer-view.js';
 import { Sandbox } from './sandbox.js';
 import sandboxFrameUrl from 'virtual:vib3-sandbox-frame-url';
 import { registerMesh, unregisterMesh } from '../../geometry/custom-meshes.js';
@@ -293,6 +295,28 @@ export class ExtensionHost extends EventTarget {
     }
     this.entry(id).meshes.add(name);
     return name;
+  }
+
+  /**
+   * Asks a renderer extension for one frame (RGBA pixels), with the call deadline. The output is
+   * checked (size <= 4096², pixel count matching) before it is handed out.
+   */
+  async renderFrame(id: string, frame: ExtensionFrameRequest): Promise<ImageData> {
+    const entry = this.entry(id);
+    if (!this.granted(id).has('rendering')) throw new ExtensionError('CAPABILITY_DENIED', `${id} has no granted rendering capability.`, 'Grant rendering to let it draw.', id);
+    const out = await this.call(id, entry, (r) => r.render(frame));
+    const ok = out && Number.isInteger(out.width) && Number.isInteger(out.height) && out.width > 0 && out.height > 0 && out.width <= 4096 && out.height <= 4096 && out.pixels instanceof Uint8ClampedArray && out.pixels.length === out.width * out.height * 4;
+    if (!ok) throw new ExtensionError('INVALID_ARGUMENTS', `${id} returned an invalid frame.`, 'render() must return { width, height, pixels: Uint8ClampedArray(width * height * 4) }.', id);
+    return new ImageData(out.pixels as Uint8ClampedArray<ArrayBuffer>, out.width, out.height);
+  }
+
+  /**
+   * A renderer factory that draws elements with a renderer extension: pass it to
+   * `setRendererFactory(async () => host.rendererFactory(id))`. Frames are rendered in the
+   * extension's worker and handed to the page as pixels (see docs/EXTENSIONS.md for why).
+   */
+  rendererFactory(id: string): RendererFactory {
+    return (target, _preference, events) => new ExtensionRendererView(this, id, target, events);
   }
 
   /** Tells every active extension with `rendering` that the canvas parameters changed. */

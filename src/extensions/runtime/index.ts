@@ -9,4 +9,5 @@ export { ExtensionError, toExtensionError, type ExtensionErrorCode } from './err
 export { HOST_METHODS, FORBIDDEN_KEYS, DEFAULT_LIMITS, checkCall, estimateBytes, findForbiddenKey, type DispatchLimits, type HostMethod } from './dispatcher.js';
 export { sandboxCsp, Sandbox, type SandboxOptions } from './sandbox.js';
 export { localGrantStore, memoryGrantStore, type Grant, type GrantStore } from './grants.js';
-export type { ExtensionRuntime, HostFacade, RuntimeInfo, ToolDescription } from './protocol.js';
+export type { ExtensionRuntime, HostFacade, RuntimeInfo, ToolDescription, ExtensionFrameRequest } from './protocol.js';
+export { ExtensionRendererView } from './renderer-view.js';

@@ -22,6 +22,16 @@ export interface ExtensionRuntime {
   onParams(params: Record<string, unknown>): void;
   callTool(name: string, input: Record<string, unknown>): Promise<{ content: { type: 'text'; text: string }[]; isError?: boolean; structuredContent?: Record<string, unknown> }>;
   generate(request: { shape: string; options?: Record<string, unknown> }): Promise<{ vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }>;
+  /** Renderer plugins: one frame as RGBA pixels (row-major from the top-left). */
+  render(frame: ExtensionFrameRequest): Promise<{ width: number; height: number; pixels: Uint8ClampedArray }>;
+}
+
+/** What a renderer plugin is asked to draw. */
+export interface ExtensionFrameRequest {
+  width: number;
+  height: number;
+  timeMs: number;
+  params: Record<string, unknown>;
 }
 
 /** The host API an extension can call (each method checked by the dispatcher first). */

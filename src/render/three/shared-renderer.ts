@@ -49,9 +49,10 @@ export interface SharedRendererListener {
  *
  * With WebGPU (where the browser has OffscreenCanvas.transferToImageBitmap) the shared canvas is
  * an OffscreenCanvas sized to the frame being drawn, and the finished frame is handed to the
- * element's `bitmaprenderer` canvas — the main thread never waits for the GPU. With WebGL2 (and
- * for snapshots) the frame is drawn into the top-left corner of the shared canvas and copied into
- * a 2D canvas with `drawImage`, which blocks until the GPU has finished the frame.
+ * element's `bitmaprenderer` canvas — the main thread never waits for the GPU. With WebGL2 each
+ * element of a frame is drawn into its own tile of the shared canvas and all tiles are copied
+ * into the elements' 2D canvases with `drawImage` at the end of the frame — one GPU wait per
+ * frame. Snapshots are drawn at the top-left corner and copied at once.
  */
 export class SharedRenderer {
   readonly backend: BackendKind;

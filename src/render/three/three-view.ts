@@ -139,7 +139,9 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     canvas.width = width;
     canvas.height = height;
     const ctx = canvas.getContext('2d', { alpha: false });
-    if (!this.shared || !ctx || !this.shared.draw({ ...frame, width, height }, ctx, true)) {
+    const sized = { ...frame, width, height };
+    // The mesh layer as it is on screen (for slices: the newest cross-section received).
+    if (!this.shared || !ctx || !this.shared.draw(sized, ctx, true, this.overlay(sized))) {
       throw new Vib3Error('SNAPSHOT_FAILED', 'The renderer is not ready (starting or recovering from a lost context).', 'Wait for vib3-ready (or vib3-context-restored) and try again.');
     }
     return canvas;
