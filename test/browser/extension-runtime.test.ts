@@ -231,6 +231,33 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     expect(errors.map((e) => e.code)).to.include.members(['FORBIDDEN_PATH', 'INVALID_ARGUMENTS', 'MESSAGE_TOO_LARGE']);
   });
 
+  it('ctx.rendering.getParams() answers synchronously and follows the canvas (onParams) and its own setParams', async () => {
+    const { el } = await mount({ system: 'faceted', hue: 10 }, [64, 48]);
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), canvas: el, callTimeoutMs: 3000 });
+    const seen: number[] = [];
+    host.addEventListener('vib3-extension-error', (e) => errors.push((e as CustomEvent).detail));
+    const code = `let heard = [];
+      export default { kind: 'toolpack', capabilities: ['agent-tools', 'rendering'],
+        onParams(p) { heard.push(p.hue); },
+        tools: { hue: { description: 'hue', inputSchema: { type: 'object' }, async handler(input, ctx) {
+          if (input.set !== undefined) await ctx.rendering.setParams({ hue: input.set });
+          return { content: [{ type: 'text', text: JSON.stringify({ now: ctx.rendering.getParams().hue, heard }) }] };
+        } } } };`;
+    await host.install(await pkg('sync', code, caps('agent-tools', 'rendering')));
+    await host.activate('dev.test.sync');
+    const ask = async (input: Record<string, unknown> = {}) => text(await host.callTool('dev.test.sync/hue', input)) as { now: number; heard: number[] };
+    expect((await ask()).now).to.equal(10);
+    el.hue = 77;
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await ask();
+    expect(after.now, 'the page changed the hue').to.equal(77);
+    expect(after.heard).to.include(77);
+    expect((await ask({ set: 200 })).now, 'its own change').to.equal(200);
+    expect(el.hue).to.equal(200);
+    void seen;
+  });
+
   it('a raw comlink caller (what a compromised worker could send) cannot walk __proto__ / constructor paths or call ungranted methods', async () => {
     const channel = new MessageChannel();
     const published: unknown[] = [];

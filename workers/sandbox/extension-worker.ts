@@ -39,6 +39,7 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
   }
   let controller = new AbortController();
   let ctx: Record<string, unknown> = {};
+  let params: Record<string, unknown> = {};
   const definition = (): Definition => {
     if (loadError) throw loadError;
     return def!;
@@ -53,12 +54,24 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
       const d = definition();
       controller = new AbortController();
       const granted = new Set(info.granted);
+      params = { ...info.params };
       ctx = {
         extensionId: info.id,
         version: info.version,
         signal: controller.signal,
         log: (...args: unknown[]) => void host.log(...args.map((a) => (typeof a === 'number' || typeof a === 'boolean' ? a : String(a)))),
-        ...(granted.has('rendering') ? { rendering: { getParams: () => host.rendering.getParams(), setParams: (p: Record<string, unknown>) => host.rendering.setParams(p) } } : {}),
+        // getParams is synchronous in the SDK: a snapshot kept current by onParams and setParams.
+        ...(granted.has('rendering')
+          ? {
+              rendering: {
+                getParams: () => Object.freeze({ ...params }),
+                setParams: async (p: Record<string, unknown>) => {
+                  await host.rendering.setParams(p);
+                  params = { ...params, ...p };
+                },
+              },
+            }
+          : {}),
         ...(granted.has('geometry') ? { geometry: { publish: (m: unknown) => void host.geometry.publish(m as never) } } : {}),
         ...(granted.has('telemetry') ? { telemetry: { track: (e: string, data?: Record<string, string | number | boolean>) => void host.telemetry.track(e, data) } } : {}),
         // The frame's CSP (connect-src) limits fetch to the granted origins; the host checks nothing else here.
@@ -71,8 +84,9 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
       controller.abort();
       await definition().deactivate?.();
     },
-    onParams(params) {
-      definition().onParams?.(params, ctx);
+    onParams(next) {
+      params = { ...next };
+      definition().onParams?.(Object.freeze({ ...params }), ctx);
     },
     async callTool(name, input) {
       const tool = Object.prototype.hasOwnProperty.call(definition().tools ?? {}, name) ? definition().tools![name] : undefined;

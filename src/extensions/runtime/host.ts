@@ -114,7 +114,15 @@ export class ExtensionHost extends EventTarget {
     super();
     this.grants = options.grants ?? localGrantStore();
     this.frameUrl = new URL(options.frameUrl ?? sandboxFrameUrl, globalThis.location?.href);
+    // Extensions with `rendering` hear about every parameter change of the canvas.
+    const canvas = options.canvas as (ExtensionHostOptions['canvas'] & Partial<EventTarget>) | undefined;
+    canvas?.addEventListener?.('vib3-params-change', this.onCanvasParams);
   }
+
+  private readonly onCanvasParams = () => {
+    const params = this.options.canvas?.getParams();
+    if (params) this.notifyParams({ ...params } as Record<string, unknown>);
+  };
 
   // ------------------------------------------------------------------ install / update / remove
 
@@ -326,8 +334,9 @@ export class ExtensionHost extends EventTarget {
     }
   }
 
-  /** Stops every extension. */
+  /** Stops every extension and stops listening to the canvas. */
   dispose(): void {
+    (this.options.canvas as Partial<EventTarget> | undefined)?.removeEventListener?.('vib3-params-change', this.onCanvasParams);
     for (const entry of this.entries.values()) {
       clearTimeout(entry.restartTimer);
       this.stop(entry);
@@ -361,7 +370,8 @@ export class ExtensionHost extends EventTarget {
     await sandbox.start();
     const description = await this.call(id, entry, (r) => r.describe());
     entry.tools = description.tools;
-    await this.call(id, entry, (r) => r.activate({ id, version: entry.manifest.version, granted: grant.capabilities }));
+    const params = grant.capabilities.includes('rendering') ? ({ ...(this.options.canvas?.getParams() ?? {}) } as Record<string, unknown>) : {};
+    await this.call(id, entry, (r) => r.activate({ id, version: entry.manifest.version, granted: grant.capabilities, params }));
     entry.lastBeat = performance.now();
     this.startHeartbeat(id, entry);
   }

@@ -4,6 +4,8 @@ export interface RuntimeInfo {
   version: string;
   /** Granted capability names. */
   granted: string[];
+  /** The canvas parameters now (so `ctx.rendering.getParams()` answers synchronously). */
+  params: Record<string, unknown>;
 }
 
 /** A tool as the extension describes it (namespaced by the host). */
