@@ -1,5 +1,6 @@
 import type { RendererContract, RendererViewEvents } from '../../render/contract.js';
 import type { FrameState } from '../../render/frame-state.js';
+import { replaceWithFreshCanvas, resizeCanvas } from '../../render/canvas-target.js';
 import { ExtensionError } from './errors.js';
 import type { ExtensionHost } from './host.js';
 
@@ -30,13 +31,9 @@ export class ExtensionRendererView implements RendererContract {
     if (info.state !== 'active') await this.host.activate(this.id);
     let ctx = this.target.getContext('2d');
     if (!ctx) {
-      // The canvas held another kind of context (an earlier renderer): replace it with a fresh copy.
-      const fresh = this.target.cloneNode(false) as HTMLCanvasElement;
-      fresh.width = this.target.width;
-      fresh.height = this.target.height;
-      this.target.replaceWith(fresh);
-      this.target = fresh;
-      ctx = fresh.getContext('2d');
+      // The canvas held another kind of context (an earlier renderer).
+      this.target = replaceWithFreshCanvas(this.target);
+      ctx = this.target.getContext('2d');
     }
     this.ctx = ctx;
   }
@@ -47,10 +44,7 @@ export class ExtensionRendererView implements RendererContract {
   }
 
   resize(width: number, height: number): void {
-    const w = Math.max(1, Math.round(width));
-    const h = Math.max(1, Math.round(height));
-    if (this.target.width !== w) this.target.width = w;
-    if (this.target.height !== h) this.target.height = h;
+    resizeCanvas(this.target, width, height);
   }
 
   render(frame: FrameState): boolean {

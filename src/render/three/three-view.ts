@@ -3,6 +3,7 @@ import type { BackendKind, RendererContract, RendererFactory, RendererPreference
 import type { FrameState } from '../frame-state.js';
 import { resolveBackend } from '../backend-probe.js';
 import { meshRotation, type MeshSpec } from '../frame-state.js';
+import { replaceWithFreshCanvas, resizeCanvas } from '../canvas-target.js';
 import { meshByName, isMeshName } from '../../geometry/mesh-catalog.js';
 import { geometryPool } from '../../geometry/worker-pool.js';
 import type { SliceResult } from '../../geometry/service.js';
@@ -64,19 +65,12 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     const get = (c: HTMLCanvasElement) => (kind === '2d' ? c.getContext('2d', { alpha: false }) : c.getContext('bitmaprenderer', { alpha: false }));
     const ctx = get(this.target);
     if (ctx) return ctx;
-    const fresh = this.target.cloneNode(false) as HTMLCanvasElement;
-    fresh.width = this.target.width;
-    fresh.height = this.target.height;
-    this.target.replaceWith(fresh);
-    this.target = fresh;
-    return get(fresh);
+    this.target = replaceWithFreshCanvas(this.target);
+    return get(this.target);
   }
 
   resize(width: number, height: number): void {
-    const w = Math.max(1, Math.round(width));
-    const h = Math.max(1, Math.round(height));
-    if (this.target.width !== w) this.target.width = w;
-    if (this.target.height !== h) this.target.height = h;
+    resizeCanvas(this.target, width, height);
   }
 
   render(frame: FrameState): boolean {

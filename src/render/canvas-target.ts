@@ -1,0 +1,22 @@
+/** Helpers for the element canvas a renderer view draws into. */
+
+/** Sets a canvas's drawing-buffer size (at least 1 x 1), touching only what changed (a change clears it). */
+export function resizeCanvas(canvas: HTMLCanvasElement, width: number, height: number): void {
+  const w = Math.max(1, Math.round(width));
+  const h = Math.max(1, Math.round(height));
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+}
+
+/**
+ * Replaces `canvas` in the DOM by a fresh copy of itself (same attributes, part and size) and
+ * returns it. A canvas keeps the first kind of context it was given; a view that needs another
+ * kind (the renderer changed) starts over with a fresh canvas.
+ */
+export function replaceWithFreshCanvas(canvas: HTMLCanvasElement): HTMLCanvasElement {
+  const fresh = canvas.cloneNode(false) as HTMLCanvasElement;
+  fresh.width = canvas.width;
+  fresh.height = canvas.height;
+  canvas.replaceWith(fresh);
+  return fresh;
+}
