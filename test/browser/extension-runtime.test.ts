@@ -286,6 +286,8 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     await host.install(await pkg('upd', toolPack('return "v1";')));
     await host.activate('dev.test.upd');
     const v2 = await pkg('upd', toolPack('return "v2";'), caps('agent-tools', 'telemetry'), '1.1.0');
+    const same = (await host.update(await pkg('upd', toolPack('return "evil";'))).catch((x) => x)) as { code: string };
+    expect(same.code, 'the same id@version never changes content').to.equal('NOT_NEWER');
     const held = await host.update(v2);
     expect(held.applied).to.equal(false);
     expect(held.info.pendingUpdate).to.equal('1.1.0');

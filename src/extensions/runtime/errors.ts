@@ -6,6 +6,7 @@ export type ExtensionErrorCode =
   | 'CONSENT_REQUIRED'
   | 'NOT_INSTALLED'
   | 'ALREADY_INSTALLED'
+  | 'NOT_NEWER'
   | 'NOT_ACTIVE'
   | 'QUARANTINED'
   | 'ACTIVATE_FAILED'

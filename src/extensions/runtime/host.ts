@@ -1,5 +1,6 @@
 import type { Vib3ExtensionManifest } from '../manifest/manifest.generated.js';
 import { checkCompatibility } from '../manifest/compatibility.js';
+import semverGt from 'semver/functions/gt.js';
 import { verifyPackage, type TrustedKeys } from '../signing/package.js';
 import { ExtensionError, toExtensionError } from './errors.js';
 import type { DispatchLimits } from './dispatcher.js';
@@ -147,6 +148,10 @@ export class ExtensionHost extends EventTarget {
   async update(pkg: Uint8Array): Promise<{ applied: boolean; info: ExtensionInfo }> {
     const { manifest, code } = await this.open(pkg);
     const entry = this.entry(manifest.id);
+    // id@version is immutable and updates only move forward (no silent rollback).
+    if (!semverGt(manifest.version, entry.manifest.version)) {
+      throw new ExtensionError('NOT_NEWER', `${manifest.id}@${manifest.version} is not newer than the installed ${entry.manifest.version}.`, 'Publish a higher version; a version number never changes content.', manifest.id);
+    }
     const grant = this.grants.get(manifest.id) ?? { capabilities: [], origins: [] };
     const wanted = requested(manifest);
     if (!covers(grant, wanted)) {
