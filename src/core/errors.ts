@@ -47,9 +47,14 @@ export class Vib3Error extends Error implements Vib3ErrorDetail {
   }
 }
 
-/** Converts anything thrown into a {@link Vib3Error}, keeping codes of errors that already have one. */
+/**
+ * Converts anything thrown into a {@link Vib3Error}, keeping the code and suggestion of errors that
+ * already carry both (a Vib3Error, or an error from the extension runtime or a worker).
+ */
 export function toVib3Error(err: unknown, fallbackCode: Vib3ErrorCode, suggestion: string): Vib3Error {
   if (err instanceof Vib3Error) return err;
+  const e = err as { code?: unknown; suggestion?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && typeof e.suggestion === 'string') return new Vib3Error(e.code as Vib3ErrorCode, String(e.message ?? err), e.suggestion);
   const message = err instanceof Error ? err.message : String(err);
   return new Vib3Error(fallbackCode, message, suggestion);
 }

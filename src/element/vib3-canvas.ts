@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { Vib3Error, type Vib3ErrorCode, toVib3Error, type Vib3ErrorDetail } from '../core/errors.js';
+import { Vib3Error, toVib3Error, type Vib3ErrorDetail } from '../core/errors.js';
 import {
   PARAM_BY_ATTRIBUTE,
   PARAM_SPECS,
@@ -713,14 +713,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
           onError: (error) => this._fail(toVib3Error(error, 'CONTEXT_LOST', 'Reload the page to start the renderer again.')),
           // Problems the view survives: a geometry worker restarted, an extension renderer's
           // frame refused (extension errors keep their code and suggestion).
-          onWarning: (error) => {
-            const e = error as { code?: unknown; suggestion?: unknown };
-            this._reportError(
-              typeof e.code === 'string' && typeof e.suggestion === 'string'
-                ? new Vib3Error(e.code as Vib3ErrorCode, error.message, e.suggestion)
-                : toVib3Error(error, 'GEOMETRY_WORKER_FAILED', 'Nothing to do if it happens once.'),
-            );
-          },
+          onWarning: (error) => this._reportError(toVib3Error(error, 'GEOMETRY_WORKER_FAILED', 'Nothing to do if it happens once.')),
           onInvalidate: () => {
             this._dirty = true;
           },

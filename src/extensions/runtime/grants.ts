@@ -34,7 +34,8 @@ export function localGrantStore(key = 'vib3.extension-grants.v1'): GrantStore {
   };
   return {
     get: (id) => {
-      const g = Object.prototype.hasOwnProperty.call(read(), id) ? read()[id] : undefined;
+      const all = read();
+      const g = Object.prototype.hasOwnProperty.call(all, id) ? all[id] : undefined;
       return g && Array.isArray(g.capabilities) && Array.isArray(g.origins) ? { capabilities: [...g.capabilities], origins: [...g.origins] } : undefined;
     },
     set: (id, grant) => write({ ...read(), [id]: grant }),

@@ -135,7 +135,7 @@ export class ExtensionHost extends EventTarget {
     const wanted = requested(manifest);
     if (!grant || !covers(grant, wanted)) {
       if (!(await this.ask(manifest))) throw new ExtensionError('CONSENT_DENIED', `The user did not grant what ${manifest.name} asks for.`, 'Install again to be asked again.', manifest.id);
-      this.grants.set(manifest.id, wanted);
+      this.setGrant(manifest.id, wanted);
     }
     this.entries.set(manifest.id, { manifest, code, state: 'inactive', restarts: 0, failures: 0, tools: [], pending: new Set(), meshes: new Set() });
     return this.info(manifest.id);
@@ -160,7 +160,7 @@ export class ExtensionHost extends EventTarget {
         entry.pendingUpdate = { manifest, code };
         return { applied: false, info: this.info(manifest.id) };
       }
-      this.grants.set(manifest.id, wanted);
+      this.setGrant(manifest.id, wanted);
     }
     const wasActive = entry.state === 'active';
     if (wasActive) await this.deactivate(manifest.id);
@@ -176,6 +176,7 @@ export class ExtensionHost extends EventTarget {
     await this.deactivate(id).catch(() => undefined);
     this.entries.delete(id);
     this.grants.delete(id);
+    this.grantedCache.delete(id);
   }
 
   private async open(pkg: Uint8Array): Promise<{ manifest: Vib3ExtensionManifest; code: string }> {
@@ -253,7 +254,7 @@ export class ExtensionHost extends EventTarget {
     const next: Grant = origin
       ? { capabilities: grant.capabilities, origins: grant.origins.filter((o) => o !== origin) }
       : { capabilities: grant.capabilities.filter((c) => c !== capability), origins: capability === 'network' ? [] : grant.origins };
-    this.grants.set(id, next);
+    this.setGrant(id, next);
     if (entry.state === 'active') {
       this.stop(entry);
       await this.start(id, entry);
@@ -350,8 +351,24 @@ export class ExtensionHost extends EventTarget {
 
   // ------------------------------------------------------------------ sandbox and health
 
+  /**
+   * Granted capabilities, cached: the dispatcher asks on every message an extension sends, and the
+   * default store would parse localStorage each time. The host is the store's writer (setGrant).
+   */
   private granted(id: string): ReadonlySet<string> {
-    return new Set(this.grants.get(id)?.capabilities ?? []);
+    let set = this.grantedCache.get(id);
+    if (!set) {
+      set = new Set(this.grants.get(id)?.capabilities ?? []);
+      this.grantedCache.set(id, set);
+    }
+    return set;
+  }
+
+  private readonly grantedCache = new Map<string, ReadonlySet<string>>();
+
+  private setGrant(id: string, grant: Grant): void {
+    this.grants.set(id, grant);
+    this.grantedCache.set(id, new Set(grant.capabilities));
   }
 
   private async start(id: string, entry: Entry): Promise<void> {
