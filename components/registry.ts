@@ -1,18 +1,10 @@
 import { LitElement, css, html } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { LocaleController, msg } from './i18n.js';
 import { baseStyles } from './shared-styles.js';
+import { UI_SLOTS, SLOT_CONSTRAINTS, type UiSlot } from '../src/core/slots.js';
 
-/** The UI slots around a canvas. */
-export type UiSlot = 'toolbar' | 'panel' | 'overlay' | 'status';
-export const UI_SLOTS: readonly UiSlot[] = ['toolbar', 'panel', 'overlay', 'status'];
-
-/** Size limits for extension widgets per slot, in CSS pixels. */
-export const SLOT_CONSTRAINTS: Readonly<Record<UiSlot, { maxWidth: number; maxHeight: number }>> = {
-  toolbar: { maxWidth: 240, maxHeight: 40 },
-  panel: { maxWidth: 360, maxHeight: 480 },
-  overlay: { maxWidth: 280, maxHeight: 120 },
-  status: { maxWidth: 480, maxHeight: 28 },
-};
+export { UI_SLOTS, SLOT_CONSTRAINTS, type UiSlot };
 
 /** Who registered a component: host overrides win over core, core over extensions. */
 export type ComponentSource = 'core' | 'host' | 'extension';
@@ -129,7 +121,12 @@ export class Vib3Stage extends LitElement {
   /** The registry to show (default: the page's). */
   declare registry: ComponentRegistry;
   private readonly locale = new LocaleController(this);
-  private readonly onChange = () => this.requestUpdate();
+  private readonly onChange = () => {
+    // Forget elements of components that left (a re-registered name gets its new element).
+    const live = new Set(UI_SLOTS.flatMap((slot) => this.registry.list(slot).map((e) => `${e.name}|${e.source}`)));
+    for (const key of this.cache.keys()) if (!live.has(key)) this.cache.delete(key);
+    this.requestUpdate();
+  };
   private readonly cache = new Map<string, HTMLElement>();
 
   constructor() {
@@ -148,27 +145,38 @@ export class Vib3Stage extends LitElement {
   }
 
   private element(entry: ComponentEntry): HTMLElement {
+    // Cached, wrapper included: a re-render must not move an extension's frame (a moved iframe reloads).
     const key = `${entry.name}|${entry.source}`;
     let el = this.cache.get(key);
-    if (!el) {
-      el = entry.create();
-      this.cache.set(key, el);
+    if (el) return el;
+    el = entry.create();
+    if (entry.source === 'extension') {
+      const { maxWidth, maxHeight } = SLOT_CONSTRAINTS[entry.slot];
+      const region = document.createElement('div');
+      region.className = 'ext';
+      region.setAttribute('role', 'group');
+      region.dataset['component'] = entry.name;
+      region.style.maxInlineSize = `${maxWidth}px`;
+      region.style.maxBlockSize = `${maxHeight}px`;
+      region.append(el);
+      el = region;
     }
-    if (entry.source !== 'extension') return el;
-    const { maxWidth, maxHeight } = SLOT_CONSTRAINTS[entry.slot];
-    const region = document.createElement('div');
-    region.className = 'ext';
-    region.setAttribute('role', 'group');
-    region.setAttribute('aria-label', msg('slot.extension', { name: entry.label ?? entry.name }));
-    region.dataset['component'] = entry.name;
-    region.style.maxInlineSize = `${maxWidth}px`;
-    region.style.maxBlockSize = `${maxHeight}px`;
-    region.append(el);
-    return region;
+    this.cache.set(key, el);
+    return el;
   }
 
   private region(slot: UiSlot) {
-    return html`<div class=${slot} part=${slot}>${this.registry.list(slot).map((e) => this.element(e))}</div>`;
+    const entries = this.registry.list(slot);
+    // Keyed: adding or removing one widget leaves the others' elements where they are.
+    return html`<div class=${slot} part=${slot}>${repeat(
+      entries,
+      (e) => `${e.name}|${e.source}`,
+      (e) => {
+        const el = this.element(e);
+        if (e.source === 'extension') el.setAttribute('aria-label', msg('slot.extension', { name: e.label ?? e.name }));
+        return el;
+      },
+    )}</div>`;
   }
 
   protected override render() {

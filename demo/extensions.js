@@ -43,7 +43,7 @@ const tool = (name, body) => `${name}: { description: '${name}', inputSchema: { 
 const reason = (r) => ({ reason: r });
 
 const installs = {
-  duoprism: async () => new Uint8Array(await (await fetch('../extensions/duoprism/dev.vib3.duoprism-1.0.0.vib3x')).arrayBuffer()),
+  duoprism: async () => new Uint8Array(await (await fetch('../extensions/duoprism/dev.vib3.duoprism-1.0.1.vib3x')).arrayBuffer()),
   palette: () => demoPackage('palette', 'Palette tools', { rendering: reason('Changes the hue of the canvas.'), 'agent-tools': reason('Offers a warm-palette tool.') },
     `export default { kind: 'toolpack', capabilities: ['rendering', 'agent-tools'], tools: { ${tool('warm', "const p = await ctx.rendering.getParams(); await ctx.rendering.setParams({ hue: (p.hue + 40) % 360 }); return { content: [{ type: 'text', text: 'hue ' + ((p.hue + 40) % 360) }] };")} } };`),
   spinner: () => demoPackage('spinner', 'Spinner (hostile)', { 'agent-tools': reason('Pretends to offer a tool.') },

@@ -78,7 +78,7 @@ export function create(io: Io, name: string, template: string, opts: { dir?: str
 
 // ------------------------------------------------------------------ build
 
-/** `vib3 ext build`: bundles the worker (and UI) entry with esbuild and writes the tool listing. */
+/** `vib3 ext build`: bundles the worker entry with esbuild and writes the tool listing. */
 export async function build(io: Io, dir = '.'): Promise<void> {
   const root = resolve(dir);
   const manifest = readManifest(root);
@@ -88,11 +88,7 @@ export async function build(io: Io, dir = '.'): Promise<void> {
   const worker = pick('worker');
   if (!worker) throw new CliError('src/worker.ts (or .js) not found.', 1);
   entries.push({ src: worker, out: join(root, manifest.entrypoints.worker) });
-  if (manifest.entrypoints.ui) {
-    const ui = pick('ui');
-    if (!ui) throw new CliError('entrypoints.ui is set but src/ui.ts is missing.', 1);
-    entries.push({ src: ui, out: join(root, manifest.entrypoints.ui) });
-  }
+  if (manifest.entrypoints.ui) io.err('warning: entrypoints.ui is never run (a widget describes its UI with view() in the worker); it is not built.');
   for (const e of entries) {
     await esbuild({
       entryPoints: [e.src],

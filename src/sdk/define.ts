@@ -59,7 +59,8 @@ export function defineExtension<const C extends CapabilityName, D extends Extens
     if (!d.shapes || Object.keys(d.shapes).length === 0) fail('A geometry extension must name at least one shape.', "Add shapes: { 'my-shape': 'What it is' }.");
   }
   if (d.kind === 'ui-widget') {
-    needFn('mount');
+    needFn('view');
+    if (d.onEvent !== undefined && typeof d.onEvent !== 'function') fail('onEvent must be a function.', 'Write onEvent(event, ctx) { ... } or leave it out.');
     if (!['toolbar', 'panel', 'overlay', 'status'].includes(d.slot)) fail(`Unknown slot "${String(d.slot)}".`, 'Use toolbar, panel, overlay or status.');
   }
   if (d.kind === 'toolpack' && (!d.tools || Object.keys(d.tools).length === 0)) fail('A tool pack must define at least one tool.', 'Add tools: { my_tool: { description, inputSchema, handler } }.');

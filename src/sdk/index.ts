@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 export { defineExtension, isExtensionDefinition, describeTools, ExtensionDefinitionError, KIND_CAPABILITY } from './define.js';
+export { validateUiTree, validateUiEvent, UI_TREE_LIMITS } from './ui-tree.js';
 export type * from './types.js';
 export type { Vib3Params } from '../core/params.js';

@@ -1,10 +1,12 @@
 import { Validator, type Schema } from '@cfworker/json-schema';
 import { defaultParams, normalizeParams, type Vib3Params } from '../core/params.js';
-import type { CapabilityName, ExtensionDefinition, ExtensionFrame, Mesh4D, RenderOutput, SlotName, ToolResult } from './types.js';
+import type { CapabilityName, ExtensionDefinition, ExtensionFrame, Mesh4D, RenderOutput, SlotName, ToolResult, UiEvent, UiNode } from './types.js';
+import { validateUiTree, validateUiEvent } from './ui-tree.js';
+import { SLOT_CONSTRAINTS } from '../core/slots.js';
 
 /** Thrown when an extension uses something it was not granted. Same codes as the real host. */
 export class CapabilityError extends Error {
-  readonly code: 'CAPABILITY_NOT_GRANTED' | 'NETWORK_ORIGIN_NOT_GRANTED' | 'INVALID_TOOL_INPUT' | 'UNKNOWN_TOOL' | 'NOT_SUPPORTED';
+  readonly code: 'CAPABILITY_NOT_GRANTED' | 'NETWORK_ORIGIN_NOT_GRANTED' | 'INVALID_TOOL_INPUT' | 'UNKNOWN_TOOL' | 'NOT_SUPPORTED' | 'UI_INVALID';
   readonly suggestion: string;
   constructor(code: CapabilityError['code'], message: string, suggestion: string) {
     super(message);
@@ -26,7 +28,7 @@ export interface HarnessOptions {
   params?: Partial<Vib3Params>;
   /** The fetch the network API calls once the origin check passed (default: globalThis.fetch). */
   fetch?: typeof fetch;
-  /** Slot facts for UI widgets. */
+  /** Slot facts for UI widgets (default: the widget's slot and its real size limits). */
   slot?: { slot: SlotName; maxWidth: number; maxHeight: number };
 }
 
@@ -50,7 +52,15 @@ export interface TestHarness {
   render(frame?: Partial<ExtensionFrame>): Promise<RenderOutput>;
   /** Calls a tool with schema-validated input, as the host's tool registry would. */
   callTool(name: string, input: Record<string, unknown>): Promise<ToolResult>;
-  mount(root: HTMLElement): () => void;
+  /** UI widgets: the UI now, checked as the host checks it (throws UI_INVALID with the path). */
+  view(): UiNode[];
+  /**
+   * UI widgets: what a user action does. The event is checked against the current view (a press
+   * on a disabled or missing control is dropped, as in the host); returns the view afterwards.
+   */
+  dispatch(event: UiEvent): Promise<UiNode[]>;
+  /** How many times the widget asked for a re-render (`ctx.ui.update()`). */
+  readonly updates: number;
 }
 
 /**
@@ -69,7 +79,9 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
   const logs: unknown[][] = [];
   let params: Vib3Params = { ...defaultParams(), ...normalizeParams(options.params ?? {}) };
   const doFetch = options.fetch ?? globalThis.fetch;
-  const slot = options.slot ?? { slot: definition.kind === 'ui-widget' ? definition.slot : 'panel', maxWidth: 320, maxHeight: 240 };
+  const slotName: SlotName = definition.kind === 'ui-widget' ? definition.slot : 'panel';
+  const slot = options.slot ?? { slot: slotName, ...SLOT_CONSTRAINTS[slotName] };
+  let updates = 0;
 
   const apis: Record<string, unknown> = {
     extensionId: options.id ?? 'dev.vib3.test-extension',
@@ -87,7 +99,7 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
       },
     };
   }
-  if (grants.has('ui')) apis['ui'] = { ...slot };
+  if (grants.has('ui')) apis['ui'] = { ...slot, update: () => void updates++ };
   if (grants.has('agent-tools')) apis['tools'] = { names: Object.keys(definition.tools ?? {}) };
   if (grants.has('network')) {
     apis['network'] = {
@@ -126,6 +138,12 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
     return v;
   };
   const ctx = context as never;
+  const view = (): UiNode[] => {
+    if (definition.kind !== 'ui-widget') throw new CapabilityError('NOT_SUPPORTED', `A ${definition.kind} extension has no UI.`, 'Call view() on ui-widget extensions only.');
+    const result = validateUiTree(definition.view(ctx));
+    if (!result.ok) throw new CapabilityError('UI_INVALID', `view() returned an invalid UI at ${result.path}: ${result.message}.`, 'Return text, button, toggle, slider, select, swatch, row and column nodes (see UiNode).');
+    return result.tree;
+  };
 
   return {
     context,
@@ -171,10 +189,14 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
       }
       return tool.handler(input, ctx);
     },
-    mount(root) {
-      if (definition.kind !== 'ui-widget') throw new CapabilityError('NOT_SUPPORTED', `A ${definition.kind} extension has no UI.`, 'Call mount() on ui-widget extensions only.');
-      const cleanup = definition.mount(root, ctx);
-      return typeof cleanup === 'function' ? cleanup : () => undefined;
+    get updates() {
+      return updates;
+    },
+    view: () => view(),
+    async dispatch(event) {
+      const checked = validateUiEvent(event, view());
+      if (checked) await (definition as { onEvent?(e: UiEvent, c: never): unknown }).onEvent?.(checked, ctx);
+      return view();
     },
   };
 }

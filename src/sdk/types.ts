@@ -1,9 +1,13 @@
 import type { Vib3Params } from '../core/params.js';
+import type { UiEvent, UiNode } from './ui-tree.js';
+import type { UiSlot } from '../core/slots.js';
+
+export type { UiNode, UiEvent, UiText, UiButton, UiToggle, UiSlider, UiSelect, UiSwatch, UiGroup, UiTreeProblem } from './ui-tree.js';
 
 /** Capabilities an extension can request in extension.json. */
 export type CapabilityName = 'rendering' | 'geometry' | 'ui' | 'agent-tools' | 'telemetry' | 'network';
 /** UI slots of the canvas a widget may render into. */
-export type SlotName = 'toolbar' | 'panel' | 'overlay' | 'status';
+export type SlotName = UiSlot;
 /** The four kinds of extension. */
 export type ExtensionKind = 'renderer' | 'geometry' | 'toolpack' | 'ui-widget';
 
@@ -31,11 +35,17 @@ export interface RenderingApi {
 export interface GeometryApi {
   publish(mesh: Mesh4D): void;
 }
-/** Facts about the widget's slot (requires `ui`). */
+/** The widget's slot and its re-render request (requires `ui`). */
 export interface UiApi {
   readonly slot: SlotName;
+  /** The slot's size limits in CSS pixels: the widget's frame never grows past them. */
   readonly maxWidth: number;
   readonly maxHeight: number;
+  /**
+   * Asks the host to call `view()` again (e.g. after a fetch or a timer). The host also re-renders
+   * after every UI event and every parameter change, so most widgets never call this.
+   */
+  update(): void;
 }
 /** What the tools of a tool pack can use besides their own code (requires `agent-tools`). */
 export interface ToolsApi {
@@ -137,12 +147,19 @@ export interface ToolPackDefinition<C extends CapabilityName> extends CommonDefi
   tools: Record<string, ToolDefinition<C>>;
 }
 
-/** A UI widget rendered in its own sandboxed frame inside a slot (requires `ui`). */
+/**
+ * A UI widget (requires `ui`). Its code stays in the worker like every extension's: `view()`
+ * describes the UI as data ({@link UiNode}s), the host's trusted code renders it inside the
+ * widget's own sandboxed frame in the slot (sized by the slot's limits and themed by the page's
+ * tokens), and user actions come back to `onEvent`. After each event the host calls `view()` again.
+ */
 export interface UiWidgetDefinition<C extends CapabilityName> extends CommonDefinition<C> {
   kind: 'ui-widget';
   slot: SlotName;
-  /** Renders into `root`; may return a cleanup function. */
-  mount(root: HTMLElement, ctx: ExtensionContext<C>): void | (() => void);
+  /** The UI now: a node or a list of nodes (checked by the host, see `validateUiTree`). */
+  view(ctx: ExtensionContext<C>): UiNode | UiNode[];
+  /** A press or change in the UI. */
+  onEvent?(event: UiEvent, ctx: ExtensionContext<C>): void | Promise<void>;
 }
 
 /** Any extension definition. */

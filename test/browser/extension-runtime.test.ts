@@ -3,7 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { mount, cleanup, env, frames, pixels, compare, nextDrawnFrame, nextEvent } from './helpers.js';
 import { setRendererFactory } from '../../src/element/vib3-canvas.js';
 import { createThreeView } from '../../src/render/three/three-view.js';
-import { generateEd25519, keyIdOf, packFiles, signPackage, type Ed25519Jwk } from '../../src/extensions/index.js';
+import { testKeys, netlog, caps, pkg as pkgFor, type TestKeys } from './extension-fixtures.js';
 import { ExtensionHost, memoryGrantStore, type ConsentQuestion } from '../../src/extensions/runtime/index.js';
 import { guardedEndpoint } from '../../src/extensions/runtime/dispatcher.js';
 import { expose, proxy, wrap } from 'comlink';
@@ -12,36 +12,9 @@ import { expose, proxy, wrap } from 'comlink';
  * Hostile and well-behaved extensions, each its own signed package, run in real sandboxes.
  * Network checks read the loopback servers' request log, never what the extension reports.
  */
-const utf8 = (s: string) => new TextEncoder().encode(s);
-let keys: { publicJwk: Ed25519Jwk; privateJwk: Ed25519Jwk; keyId: string };
+let keys: TestKeys;
 let origins: { granted: string; forbidden: string };
-type Net = { server: string; method: string; url: string }[];
-const netlog = async () => ((await executeServerCommand('vib3-netlog-read')) as Net | undefined) ?? [];
-
-const REASON = 'Needed by this sandbox test extension.';
-/** Capability map with valid reasons: pass names, or [name, extra] for network origins. */
-const caps = (...list: (string | [string, Record<string, unknown>])[]) =>
-  Object.fromEntries(list.map((c) => (Array.isArray(c) ? [c[0], { reason: REASON, ...c[1] }] : [c, { reason: REASON }])));
-
-async function pkg(name: string, code: string, capabilities: Record<string, unknown> = caps('agent-tools'), version = '1.0.0'): Promise<Uint8Array> {
-  const manifest = {
-    manifestVersion: 2,
-    id: `dev.test.${name}`,
-    version,
-    name,
-    description: 'A test extension for the sandbox runtime suite.',
-    publisher: { name: 'Test Publisher', keyId: keys.keyId },
-    capabilities,
-    entrypoints: { worker: 'dist/worker.js', ...('agent-tools' in capabilities ? { toolPack: 'dist/tools.json' } : {}) },
-    compatibility: { core: '>=0.0.0-0', rendererContract: 1 },
-  };
-  const files = new Map([
-    ['extension.json', utf8(JSON.stringify(manifest))],
-    ['dist/worker.js', utf8(code)],
-    ...('agent-tools' in capabilities ? ([['dist/tools.json', utf8('{"tools":[]}')]] as [string, Uint8Array][]) : []),
-  ]);
-  return signPackage(packFiles(files), keys.privateJwk);
-}
+const pkg = (name: string, code: string, capabilities?: Record<string, unknown>, version?: string) => pkgFor(keys, name, code, capabilities, version);
 
 /** A tool pack whose `run` tool executes `body` (async, with ctx) and returns its result as text. */
 const toolPack = (body: string, extra = '') => `${extra}
@@ -66,8 +39,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
   const errors: { code: string; extensionId: string }[] = [];
 
   before(async () => {
-    const k = await generateEd25519();
-    keys = { ...k, keyId: await keyIdOf(k.publicJwk) };
+    keys = await testKeys();
     origins = (await executeServerCommand('vib3-netlog-start')) as { granted: string; forbidden: string };
   });
   beforeEach(() => {

@@ -56,11 +56,11 @@ test('the reference extension rebuilds into a byte-identical signed package that
   const out = join(work, 'duoprism.vib3x');
   assert.equal(vib3(['ext', 'pack', ext, '-o', out]).status, 0);
   assert.equal(vib3(['ext', 'sign', out, '--key', join(ext, 'test-keys/reference.private.jwk')]).status, 0);
-  const committed = readFileSync(join(ext, 'dev.vib3.duoprism-1.0.0.vib3x'));
+  const committed = readFileSync(join(ext, 'dev.vib3.duoprism-1.0.1.vib3x'));
   assert.ok(readFileSync(out).equals(committed), 'rebuilt package differs from the committed one: rebuild it (see extensions/duoprism/README.md)');
-  const v = vib3(['ext', 'verify', join(ext, 'dev.vib3.duoprism-1.0.0.vib3x'), '--trust', join(ext, 'test-keys/reference.public.jwk'), '--json']);
+  const v = vib3(['ext', 'verify', join(ext, 'dev.vib3.duoprism-1.0.1.vib3x'), '--trust', join(ext, 'test-keys/reference.public.jwk'), '--json']);
   assert.equal(v.status, 0);
-  assert.deepEqual(JSON.parse(v.stdout), { ok: true, id: 'dev.vib3.duoprism', version: '1.0.0', keyId: 'ed25519:ucgXprQp7hJnB1FFnMU9RO' });
+  assert.deepEqual(JSON.parse(v.stdout), { ok: true, id: 'dev.vib3.duoprism', version: '1.0.1', keyId: 'ed25519:ucgXprQp7hJnB1FFnMU9RO' });
 });
 
 test('lint prints every problem with pointer, code and suggestion, and exits 1 on errors', () => {
@@ -117,7 +117,7 @@ test('validation, signature verification, the SDK harness and the sandboxed runt
     assert.equal(results.evalBlocked, true, 'the CSP really forbids eval on this page');
     assert.equal(results.validProblems, 0);
     assert.ok(results.brokenCodes.includes('INVALID_ID@/id') && results.brokenCodes.includes('INVALID_VERSION@/version'), JSON.stringify(results.brokenCodes));
-    assert.equal(results.verified, 'dev.vib3.duoprism@1.0.0');
+    assert.equal(results.verified, 'dev.vib3.duoprism@1.0.1');
     assert.notEqual(results.rejected, 'ok');
     assert.deepEqual(results.harness, { vertices: 20, edges: 40, cells: 9, badInput: 'INVALID_TOOL_INPUT' });
     assert.deepEqual(results.sandbox, { tools: ['dev.vib3.duoprism/duoprism_facts', 'dev.vib3.duoprism/show_duoprism'], cells: 9, vertices: 12 });

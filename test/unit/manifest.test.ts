@@ -47,7 +47,7 @@ const CORPUS: Case[] = [
   ['origin with trailing slash', (m) => (m.capabilities.network = { reason: 'Loads shapes from the server.', origins: ['https://api.example.com/'] }), '/capabilities/network/origins/0', 'INVALID_ORIGIN'],
   ['network without origins', (m) => (m.capabilities.network = { reason: 'Loads shapes from the server.' }), '/capabilities/network/origins', 'MISSING_FIELD'],
   ['duplicate origins', (m) => (m.capabilities.network = { reason: 'Loads shapes from the server.', origins: ['https://a.example.com', 'https://a.example.com'] }), '/capabilities/network/origins', 'DUPLICATE'],
-  ['ui capability without ui entrypoint', (m) => (m.capabilities.ui = { reason: 'Shows a shape picker.', slots: ['panel'] }), '/capabilities/ui', 'CAPABILITY_WITHOUT_ENTRYPOINT'],
+  ['ui capability without slots', (m) => (m.capabilities.ui = { reason: 'Shows a shape picker.' }), '/capabilities/ui/slots', 'MISSING_FIELD'],
   ['unknown ui slot', (m) => ((m.capabilities.ui = { reason: 'Shows a shape picker.', slots: ['sidebar'] }), (m.entrypoints.ui = 'dist/ui.js')), '/capabilities/ui/slots/0', 'INVALID_VALUE'],
   ['entrypoint escaping the package', (m) => (m.entrypoints.worker = '../escape.js'), '/entrypoints/worker', 'INVALID_PATH'],
   ['absolute entrypoint', (m) => (m.entrypoints.worker = '/worker.js'), '/entrypoints/worker', 'INVALID_PATH'],
@@ -91,6 +91,16 @@ for (const [name, mutate, pointer, code] of CORPUS) {
     }
   });
 }
+
+test('a ui widget needs no ui entrypoint (its UI is view() in the worker); a leftover entrypoints.ui is a warning', () => {
+  const m = clone(reference) as Record<string, any>;
+  m.capabilities.ui = { reason: 'Shows a shape picker.', slots: ['panel'] };
+  assert.equal(validateManifest(m).valid, true, JSON.stringify(validateManifest(m).problems));
+  m.entrypoints.ui = 'dist/ui.js';
+  const result = validateManifest(m);
+  assert.equal(result.valid, true);
+  assert.deepEqual(result.problems.map((p) => [p.severity, p.code, p.pointer]), [['warning', 'UNUSED_ENTRYPOINT', '/entrypoints/ui']]);
+});
 
 test('non-objects and broken JSON are rejected at the root', () => {
   assert.deepEqual(validateManifest([1, 2]).problems.map((p) => [p.code, p.pointer]), [['NOT_AN_OBJECT', '']]);

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defineExtension, ExtensionDefinitionError, describeTools, isExtensionDefinition, type ExtensionContext } from '../../src/sdk/index.js';
+import { defineExtension, ExtensionDefinitionError, describeTools, isExtensionDefinition, validateUiTree, validateUiEvent, type ExtensionContext, type UiNode } from '../../src/sdk/index.js';
 import { createTestHarness, CapabilityError } from '../../src/sdk/testing.js';
 
 /** Two real loopback servers: one granted, one not. Each logs the requests it receives. */
@@ -39,7 +39,8 @@ test('defineExtension checks the definition and explains mistakes', () => {
     [{ kind: 'geometry', capabilities: ['geometry'], shapes: {}, generate() {} }, /at least one shape/],
     [{ kind: 'renderer', capabilities: ['rendering'], contractVersion: 1 }, /must implement render/],
     [{ kind: 'renderer', capabilities: ['rendering'], contractVersion: 0, render() {} }, /contractVersion/],
-    [{ kind: 'ui-widget', capabilities: ['ui'], slot: 'sidebar', mount() {} }, /Unknown slot/],
+    [{ kind: 'ui-widget', capabilities: ['ui'], slot: 'sidebar', view: () => [] }, /Unknown slot/],
+    [{ kind: 'ui-widget', capabilities: ['ui'], slot: 'panel' }, /must implement view/],
     [{ kind: 'toolpack', capabilities: ['agent-tools'], tools: {} }, /at least one tool/],
     [{ kind: 'toolpack', capabilities: ['agent-tools'], tools: { 'Bad-Name': { description: 'does a thing well', inputSchema: { type: 'object' }, handler() {} } } }, /invalid/],
     [{ kind: 'toolpack', capabilities: ['agent-tools'], tools: { ok: { description: 'short', inputSchema: { type: 'object' }, handler() {} } } }, /description/],
@@ -101,6 +102,80 @@ test('describeTools lists name, description and schema (the toolPack file)', () 
     tools: { spin: { description: 'Spins the canvas in XW.', inputSchema: { type: 'object', properties: { speed: { type: 'number' } } }, handler: () => ({ content: [] }) } },
   });
   assert.deepEqual(describeTools(def), { tools: [{ name: 'spin', description: 'Spins the canvas in XW.', inputSchema: { type: 'object', properties: { speed: { type: 'number' } } } }] });
+});
+
+test('validateUiTree accepts the node vocabulary and returns plain copies', () => {
+  const tree = [
+    { type: 'row', label: 'Shape', children: [{ type: 'button', id: 'go', label: 'Go', pressed: true }, { type: 'swatch', color: '#12abEF', label: 'accent' }] },
+    { type: 'slider', id: 'speed', label: 'Speed', min: 0, max: 2, step: 0.1, value: 5 },
+    { type: 'select', id: 'shape', label: 'Shape', value: 'b', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] },
+    { type: 'toggle', id: 'spin', label: 'Spin', checked: false, disabled: true },
+    { type: 'text', text: '<b>bold</b>', tone: 'muted' },
+  ];
+  const r = validateUiTree(tree);
+  assert.ok(r.ok);
+  assert.equal((r.tree[1] as { value: number }).value, 2, 'slider values are clamped to [min, max]');
+  assert.notEqual(r.tree[0], tree[0], 'a copy, not the caller\'s objects');
+  assert.equal((r.tree[4] as { text: string }).text, '<b>bold</b>', 'markup stays a string');
+});
+
+test('validateUiTree refuses what the frame must never render, with a pointer', () => {
+  const refused: [unknown, string, RegExp][] = [
+    [{ type: 'html', html: '<img src=x>' }, '/type', /unknown node type/],
+    [{ type: 'button', id: 'a', label: 'A', onclick: 'x()' }, '/onclick', /not a property/],
+    [{ type: 'button', id: 'Bad Id', label: 'A' }, '/id', /must match/],
+    [[{ type: 'button', id: 'a', label: 'A' }, { type: 'toggle', id: 'a', label: 'B', checked: true }], '/1/id', /repeats/],
+    [{ type: 'swatch', color: 'url(https://evil.test/x)', label: 'x' }, '/color', /#rrggbb/],
+    [{ type: 'slider', id: 's', label: 'S', min: 1, max: 1, value: 1 }, '/max', /greater than min/],
+    [{ type: 'slider', id: 's', label: 'S', min: 0, max: NaN, value: 1 }, '/max', /finite/],
+    [{ type: 'select', id: 's', label: 'S', value: 'z', options: [{ value: 'a', label: 'A' }] }, '/value', /one of the options/],
+    [{ type: 'text', text: 'x'.repeat(501) }, '/text', /longer than 500/],
+    [{ type: 'column', children: Array.from({ length: 300 }, () => ({ type: 'text', text: 'n' })) }, '/children/199', /more than 200 nodes/],
+    [Array.from({ length: 1 }, () => JSON.parse('{"type":"row","children":[{"type":"row","children":[{"type":"row","children":[{"type":"row","children":[{"type":"row","children":[{"type":"row","children":[{"type":"row","children":[{"type":"row","children":[{"type":"row","children":[]}]}]}]}]}]}]}]}]}')), '/0/children/0/children/0/children/0/children/0/children/0/children/0/children/0/children/0', /deeper than 8/],
+    [Object.create({ type: 'text', text: 'inherited' }), '/', /plain object/],
+    [JSON.parse('{"type":"text","text":"x","__proto__":{"polluted":true}}'), '/__proto__', /not a property/],
+  ];
+  for (const [tree, path, message] of refused) {
+    const r = validateUiTree(tree);
+    assert.equal(r.ok, false, JSON.stringify(tree).slice(0, 80));
+    if (!r.ok) {
+      assert.equal(r.path, path, JSON.stringify(tree).slice(0, 80));
+      assert.match(r.message, message);
+    }
+  }
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+});
+
+test('validateUiEvent only lets through actions on enabled controls of the rendered tree', () => {
+  const r = validateUiTree([{ type: 'button', id: 'go', label: 'Go' }, { type: 'button', id: 'off', label: 'Off', disabled: true }, { type: 'slider', id: 's', label: 'S', min: 0, max: 10, value: 1 }]);
+  assert.ok(r.ok);
+  const tree: UiNode[] = r.tree;
+  assert.deepEqual(validateUiEvent({ type: 'press', id: 'go' }, tree), { type: 'press', id: 'go' });
+  assert.equal(validateUiEvent({ type: 'press', id: 'off' }, tree), undefined, 'disabled');
+  assert.equal(validateUiEvent({ type: 'press', id: 'ghost' }, tree), undefined, 'not rendered');
+  assert.equal(validateUiEvent({ type: 'change', id: 'go', value: 1 }, tree), undefined, 'a button does not change');
+  assert.deepEqual(validateUiEvent({ type: 'change', id: 's', value: 99 }, tree), { type: 'change', id: 's', value: 10 }, 'clamped');
+  assert.equal(validateUiEvent({ type: 'change', id: 's', value: '3' }, tree), undefined, 'wrong value type');
+});
+
+test('the harness renders a widget as the host does and refuses invalid views with UI_INVALID', async () => {
+  let label = 'Go';
+  const def = defineExtension({
+    kind: 'ui-widget',
+    capabilities: ['ui', 'rendering'],
+    slot: 'toolbar',
+    view: (ctx) => ({ type: 'button', id: 'go', label: `${label} ${ctx.rendering.getParams().hue} ${ctx.ui.maxWidth}` }),
+    async onEvent(e, ctx) {
+      if (e.type === 'press') await ctx.rendering.setParams({ hue: 45 });
+      ctx.ui.update();
+    },
+  });
+  const h = createTestHarness(def, { params: { hue: 0 } });
+  assert.deepEqual(h.view(), [{ type: 'button', id: 'go', label: 'Go 0 240' }], 'the toolbar slot allows 240 px');
+  assert.deepEqual(await h.dispatch({ type: 'press', id: 'go' }), [{ type: 'button', id: 'go', label: 'Go 45 240' }]);
+  assert.equal(h.updates, 1);
+  label = 'x'.repeat(200);
+  assert.throws(() => h.view(), (e: CapabilityError) => e.code === 'UI_INVALID' && e.message.includes('/label'));
 });
 
 // Compile-time contract (checked by `tsc -p tsconfig.test.json`, part of npm test): the context

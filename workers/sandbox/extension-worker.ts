@@ -17,6 +17,8 @@ interface Definition {
   shapes?: Record<string, string>;
   generate?(request: unknown, ctx: unknown): unknown;
   render?(frame: unknown, ctx: unknown): unknown;
+  view?(ctx: unknown): unknown;
+  onEvent?(event: unknown, ctx: unknown): unknown;
 }
 
 type Promisify<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : Promisify<T[K]> };
@@ -77,6 +79,7 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
         // The frame's CSP (connect-src) limits fetch to the granted origins; the host checks nothing else here.
         ...(granted.has('network') ? { network: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? controller.signal }) } } : {}),
         ...(granted.has('agent-tools') ? { tools: { names: Object.keys(d.tools ?? {}) } } : {}),
+        ...(granted.has('ui') && info.slot ? { ui: { ...info.slot, update: () => void host.ui.update() } } : {}),
       };
       await d.activate?.(ctx);
     },
@@ -104,6 +107,14 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
       const d = definition();
       if (typeof d.generate !== 'function') throw fail('UNKNOWN_METHOD', 'This extension has no generate().', 'Only geometry extensions generate meshes.');
       return (await d.generate(request, ctx)) as never;
+    },
+    async view() {
+      const d = definition();
+      if (typeof d.view !== 'function') throw fail('UNKNOWN_METHOD', 'This extension has no view().', 'Only ui-widget extensions have a UI.');
+      return (await d.view(ctx)) as unknown;
+    },
+    async uiEvent(e) {
+      await definition().onEvent?.(e, ctx);
     },
   };
   expose(runtime, runtimePort);

@@ -68,7 +68,7 @@ export interface Vib3ExtensionManifest {
      */
     worker: string;
     /**
-     * ES module run in the widget's own sandboxed frame.
+     * Deprecated and never run: a widget describes its UI with view() in the worker entry, and the host renders it.
      */
     ui?: string;
     /**

@@ -187,8 +187,9 @@ function semanticProblems(m: Record<string, unknown>): ManifestProblem[] {
   const caps = (m['capabilities'] ?? {}) as Record<string, unknown>;
   const entries = (m['entrypoints'] ?? {}) as Record<string, unknown>;
   if (typeof caps === 'object' && typeof entries === 'object') {
-    if ('ui' in caps && !('ui' in entries)) out.push(problem('CAPABILITY_WITHOUT_ENTRYPOINT', '/capabilities/ui', 'the ui capability needs entrypoints.ui.'));
-    if ('ui' in entries && !('ui' in caps)) out.push(problem('ENTRYPOINT_WITHOUT_CAPABILITY', '/entrypoints/ui', 'entrypoints.ui needs the ui capability.'));
+    // Widget UIs are data from the worker (view()), rendered by the host: no extension code runs in
+    // a document, so entrypoints.ui is never loaded (kept valid for packages built before that).
+    if ('ui' in entries) out.push(problem('UNUSED_ENTRYPOINT', '/entrypoints/ui', 'entrypoints.ui is never run: a widget describes its UI with view() in the worker.', 'warning', 'Remove entrypoints.ui and export view() from the worker entry (see the ui-widget template).'));
     if ('agent-tools' in caps && !('toolPack' in entries)) out.push(problem('CAPABILITY_WITHOUT_ENTRYPOINT', '/capabilities/agent-tools', 'the agent-tools capability needs entrypoints.toolPack.'));
     if ('toolPack' in entries && !('agent-tools' in caps)) out.push(problem('ENTRYPOINT_WITHOUT_CAPABILITY', '/entrypoints/toolPack', 'entrypoints.toolPack needs the agent-tools capability.'));
   }

@@ -31,6 +31,7 @@ export const HOST_METHODS: Readonly<Record<string, HostMethod>> = {
         ? undefined
         : 'publish takes { vertices: Float32Array (xyzw), edges: Uint32Array, cells?: Uint32Array }',
   },
+  'ui.update': { capability: 'ui', validate: (a) => (a.length === 0 ? undefined : 'update takes no arguments') },
   'telemetry.track': {
     capability: 'telemetry',
     validate: ([event, data]) => (typeof event === 'string' && event.length <= 100 && (data === undefined || (isPlainObject(data) && Object.values(data).every(primitive))) ? undefined : 'track takes an event name (<= 100 chars) and an optional object of strings, numbers or booleans'),

@@ -20,6 +20,8 @@ export type ExtensionErrorCode =
   | 'MESSAGE_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'UNKNOWN_TOOL'
+  | 'UI_INVALID'
+  | 'NO_UI_SLOTS'
   | 'EXTENSION_ERROR';
 
 /** An error of the extension runtime: a stable `code`, a human `message` and a `suggestion`. */

@@ -11,6 +11,9 @@ import { ExtensionRendererView } from './renderer-view.js';
 import { Sandbox } from './sandbox.js';
 import sandboxFrameUrl from 'virtual:vib3-sandbox-frame-url';
 import { registerMesh, unregisterMesh } from '../../geometry/custom-meshes.js';
+import { SLOT_CONSTRAINTS, UI_SLOTS, type UiSlot } from '../../core/slots.js';
+import { validateUiEvent, validateUiTree, type UiNode } from '../../sdk/ui-tree.js';
+import { readWidgetTheme } from './widget-theme.js';
 
 /** Lifecycle state of an installed extension. */
 export type ExtensionState = 'inactive' | 'active' | 'restarting' | 'quarantined';
@@ -43,6 +46,15 @@ export interface ExtensionInfo {
   tools: string[];
 }
 
+/**
+ * Where UI widgets appear: a component registry such as `componentRegistry` from
+ * `vib3-embed/components`, shown on the page by a `<vib3-stage>`.
+ */
+export interface WidgetSlots {
+  register(entry: { name: string; slot: UiSlot; label: string; source: 'extension'; create(): HTMLElement }): void;
+  unregister(name: string): void;
+}
+
 /** Options of an {@link ExtensionHost}. */
 export interface ExtensionHostOptions {
   /** Publisher keys to trust, by keyId. */
@@ -64,8 +76,14 @@ export interface ExtensionHostOptions {
   /** Receives log lines and telemetry. */
   onLog?(extensionId: string, args: unknown[]): void;
   onTelemetry?(extensionId: string, event: string, data?: Record<string, unknown>): void;
-  /** Sandbox frame URL (default: dist/sandbox/frame.html next to the kit). */
-  frameUrl?: string | URL;
+  /**
+   * Sandbox frame URL (default: dist/sandbox/frame.html next to the kit). A function gives each
+   * extension its own URL: frames on different sites run in different browser processes, so an
+   * extension that exhausts its memory takes down only its own process (see docs/EXTENSIONS.md).
+   */
+  frameUrl?: string | URL | ((extensionId: string) => string | URL);
+  /** Where UI widgets render (without it, a widget runs without its UI and a NO_UI_SLOTS error is reported). */
+  slots?: WidgetSlots;
   /** Deadline of every call into an extension, ms (default 5000). */
   callTimeoutMs?: number;
   /** Heartbeat interval and deadline, ms (default 1000 / 1000). */
@@ -93,6 +111,8 @@ interface Entry {
   /** Meshes it registered (released when it is deactivated). */
   meshes: Set<string>;
   restartTimer?: ReturnType<typeof setTimeout>;
+  /** UI widgets: the slot entry, the wrapper element and the last rendered (checked) tree. */
+  widget?: { name: string; slot: UiSlot; wrapper: HTMLElement; tree: UiNode[]; queue: Promise<void>; dirty: boolean };
 }
 
 const decoder = new TextDecoder();
@@ -109,15 +129,29 @@ export class ExtensionHost extends EventTarget {
   private readonly entries = new Map<string, Entry>();
   private readonly grants: GrantStore;
   private shim: Promise<string> | undefined;
-  private readonly frameUrl: URL;
+  /** The kit's own sandbox folder (the worker shim is fetched from here). */
+  private readonly kitFrameUrl: URL;
 
   constructor(private readonly options: ExtensionHostOptions) {
     super();
     this.grants = options.grants ?? localGrantStore();
-    this.frameUrl = new URL(options.frameUrl ?? sandboxFrameUrl, globalThis.location?.href);
+    this.kitFrameUrl = new URL(typeof options.frameUrl === 'function' || !options.frameUrl ? sandboxFrameUrl : options.frameUrl, globalThis.location?.href);
+    globalThis.document?.addEventListener('vib3-theme-change', this.onThemeChange);
     // Extensions with `rendering` hear about every parameter change of the canvas.
     const canvas = options.canvas as (ExtensionHostOptions['canvas'] & Partial<EventTarget>) | undefined;
     canvas?.addEventListener?.('vib3-params-change', this.onCanvasParams);
+  }
+
+  /** Widgets follow theme switches: their frames get the new token values. */
+  private readonly onThemeChange = () => {
+    requestAnimationFrame(() => {
+      for (const [id, entry] of this.entries) if (entry.widget && entry.state === 'active') this.renderWidget(id, entry);
+    });
+  };
+
+  private frameUrlFor(id: string): URL {
+    const f = this.options.frameUrl;
+    return typeof f === 'function' ? new URL(f(id), globalThis.location?.href) : this.kitFrameUrl;
   }
 
   private readonly onCanvasParams = () => {
@@ -336,13 +370,19 @@ export class ExtensionHost extends EventTarget {
   /** Tells every active extension with `rendering` that the canvas parameters changed. */
   notifyParams(params: Record<string, unknown>): void {
     for (const [id, entry] of this.entries) {
-      if (entry.state === 'active' && this.granted(id).has('rendering')) void this.call(id, entry, (r) => r.onParams(params)).catch(() => undefined);
+      if (entry.state === 'active' && this.granted(id).has('rendering')) {
+        void this.call(id, entry, (r) => r.onParams(params)).then(
+          () => entry.widget && this.renderWidget(id, entry),
+          () => undefined,
+        );
+      }
     }
   }
 
   /** Stops every extension and stops listening to the canvas. */
   dispose(): void {
     (this.options.canvas as Partial<EventTarget> | undefined)?.removeEventListener?.('vib3-params-change', this.onCanvasParams);
+    globalThis.document?.removeEventListener('vib3-theme-change', this.onThemeChange);
     for (const entry of this.entries.values()) {
       clearTimeout(entry.restartTimer);
       this.stop(entry);
@@ -372,14 +412,15 @@ export class ExtensionHost extends EventTarget {
   }
 
   private async start(id: string, entry: Entry): Promise<void> {
-    this.shim ??= fetch(new URL('extension-worker.js', this.frameUrl)).then((r) => {
+    this.shim ??= fetch(new URL('extension-worker.js', this.kitFrameUrl)).then((r) => {
       if (!r.ok) throw new ExtensionError('ACTIVATE_FAILED', `The sandbox worker script could not be loaded (${r.status}).`, 'Serve dist/sandbox/ next to the kit.');
       return r.text();
     });
     this.shim.catch(() => (this.shim = undefined));
     const grant = this.grants.get(id) ?? { capabilities: [], origins: [] };
+    const widget = this.placeWidget(id, entry, grant.capabilities.includes('ui'));
     const sandbox = new Sandbox({
-      frameUrl: this.frameUrl,
+      frameUrl: this.frameUrlFor(id),
       shimSource: await this.shim,
       code: entry.code,
       connectOrigins: grant.capabilities.includes('network') ? grant.origins : [],
@@ -387,15 +428,122 @@ export class ExtensionHost extends EventTarget {
       granted: () => this.granted(id),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
       onRefused: (error) => this.report(id, new ExtensionError(error.code, error.message, error.suggestion, id)),
+      onReload: () => this.reloaded(id, entry, sandbox),
+      ...(widget
+        ? {
+            container: widget.wrapper,
+            ui: {
+              size: { width: 1, height: 1 },
+              title: entry.manifest.name,
+              onEvent: (raw: unknown) => this.widgetEvent(id, entry, raw),
+              onError: (message: string) => this.report(id, new ExtensionError('UI_INVALID', `${id}'s UI could not be rendered: ${message}`, 'Report this to the kit maintainers with the widget\'s view().', id)),
+              onSize: (w: number, h: number) => {
+                const { maxWidth, maxHeight } = SLOT_CONSTRAINTS[widget.slot];
+                sandbox.resize(Math.max(1, Math.min(maxWidth, Math.ceil(w))), Math.max(1, Math.min(maxHeight, Math.ceil(h))));
+              },
+            },
+          }
+        : {}),
     });
     entry.sandbox = sandbox;
-    await sandbox.start();
+    try {
+      await sandbox.start();
+    } catch (err) {
+      const e = toExtensionError(err, id);
+      // A widget's frame loads only once its slot is on the page.
+      throw widget && e.code === 'TIMEOUT' ? new ExtensionError('TIMEOUT', `${id}'s widget frame did not load: its ${widget.slot} slot is not on the page.`, 'Show the registry you passed as `slots` in a <vib3-stage> before activating UI widgets.', id) : e;
+    }
     const description = await this.call(id, entry, (r) => r.describe());
     entry.tools = description.tools;
+    if (widget && description.kind !== 'ui-widget') throw new ExtensionError('ACTIVATE_FAILED', `${id} declares the ui capability but is a ${description.kind || 'plain'} extension.`, "Use defineExtension({ kind: 'ui-widget', view, ... }) for a UI.", id);
     const params = grant.capabilities.includes('rendering') ? ({ ...(this.options.canvas?.getParams() ?? {}) } as Record<string, unknown>) : {};
-    await this.call(id, entry, (r) => r.activate({ id, version: entry.manifest.version, granted: grant.capabilities, params }));
+    const slot = widget ? { slot: widget.slot, ...SLOT_CONSTRAINTS[widget.slot] } : undefined;
+    await this.call(id, entry, (r) => r.activate({ id, version: entry.manifest.version, granted: grant.capabilities, params, ...(slot ? { slot } : {}) }));
+    if (widget) await this.renderWidget(id, entry);
     entry.lastBeat = performance.now();
     this.startHeartbeat(id, entry);
+  }
+
+  /**
+   * UI widgets get a wrapper in their slot (the first slot extension.json names) before the sandbox
+   * starts: an iframe reloads when it moves, so the frame is created where it will stay.
+   */
+  private placeWidget(id: string, entry: Entry, uiGranted: boolean): Entry['widget'] {
+    if (!uiGranted) return undefined;
+    const slots = this.options.slots;
+    if (!slots) {
+      this.report(id, new ExtensionError('NO_UI_SLOTS', `${id} is a UI widget, but the host has nowhere to show it.`, 'Pass `slots: componentRegistry` (vib3-embed/components) to the ExtensionHost and show a <vib3-stage>.', id));
+      return undefined;
+    }
+    const declared = ((entry.manifest.capabilities as Record<string, { slots?: string[] } | undefined>)['ui']?.slots ?? []).filter((s): s is UiSlot => (UI_SLOTS as readonly string[]).includes(s));
+    const slot = declared[0] ?? 'panel';
+    const wrapper = document.createElement('div');
+    wrapper.dataset['extension'] = id;
+    const name = `${id}.widget`;
+    slots.register({ name, slot, label: entry.manifest.name, source: 'extension', create: () => wrapper });
+    entry.widget = { name, slot, wrapper, tree: [], queue: Promise.resolve(), dirty: false };
+    return entry.widget;
+  }
+
+  /** Asks the widget for its UI, checks it, and sends it to the frame (one render at a time). */
+  private renderWidget(id: string, entry: Entry): Promise<void> {
+    const widget = entry.widget;
+    if (!widget) return Promise.resolve();
+    if (widget.dirty) return widget.queue;
+    widget.dirty = true;
+    widget.queue = widget.queue.then(async () => {
+      widget.dirty = false;
+      const sandbox = entry.sandbox;
+      if (!sandbox || entry.widget !== widget) return;
+      let raw: unknown;
+      try {
+        raw = await this.call(id, entry, (r) => r.view());
+      } catch (err) {
+        this.report(id, toExtensionError(err, id));
+        return;
+      }
+      const checked = validateUiTree(raw);
+      if (!checked.ok) {
+        this.report(id, new ExtensionError('UI_INVALID', `${id}'s view() returned an invalid UI at ${checked.path}: ${checked.message}.`, 'The widget keeps its previous UI; report this to the extension publisher.', id));
+        return;
+      }
+      widget.tree = checked.tree;
+      const { maxWidth, maxHeight } = SLOT_CONSTRAINTS[widget.slot];
+      sandbox.renderUi({ tree: checked.tree, ...readWidgetTheme(widget.wrapper), maxWidth, maxHeight });
+    });
+    return widget.queue;
+  }
+
+  /** A user action reported by the widget frame: checked against what was rendered, then delivered. */
+  private widgetEvent(id: string, entry: Entry, raw: unknown): void {
+    const widget = entry.widget;
+    const event = widget && validateUiEvent(raw, widget.tree);
+    if (!event || entry.state !== 'active') return;
+    void this.call(id, entry, (r) => r.uiEvent(event)).then(
+      () => this.renderWidget(id, entry),
+      (err) => {
+        this.report(id, toExtensionError(err, id));
+        return this.renderWidget(id, entry);
+      },
+    );
+  }
+
+  private removeWidget(entry: Entry): void {
+    if (!entry.widget) return;
+    this.options.slots?.unregister(entry.widget.name);
+    entry.widget.wrapper.remove();
+    delete entry.widget;
+  }
+
+  /** The frame reloaded (it was moved in the DOM): its worker is gone, so start it again. Not the extension's fault. */
+  private reloaded(id: string, entry: Entry, sandbox: Sandbox): void {
+    if (entry.sandbox !== sandbox || entry.state !== 'active') return;
+    this.stop(entry);
+    this.setState(id, entry, 'restarting');
+    this.start(id, entry).then(
+      () => this.setState(id, entry, 'active'),
+      (err) => this.failed(id, entry, toExtensionError(err, id)),
+    );
   }
 
   private stop(entry: Entry): void {
@@ -406,6 +554,7 @@ export class ExtensionHost extends EventTarget {
     entry.pending.clear();
     entry.sandbox?.terminate();
     entry.sandbox = undefined;
+    this.removeWidget(entry);
   }
 
   /** One call into the sandbox with a deadline; rejected at once if the sandbox dies meanwhile. */
@@ -445,7 +594,7 @@ export class ExtensionHost extends EventTarget {
         (err: ExtensionError) => {
           inFlight = false;
           if (err.code === 'SANDBOX_DIED' || entry.state !== 'active') return;
-          this.failed(id, entry, new ExtensionError('HUNG', `${id} missed its heartbeat (${deadline} ms); it was terminated.`, 'An extension must not block its worker; it is restarted with backoff and quarantined after repeated failures.', id));
+          this.failed(id, entry, new ExtensionError('HUNG', `${id} missed its heartbeat (${deadline} ms): it hung, or its process crashed (e.g. out of memory). It was terminated.`, 'An extension must not block its worker; it is restarted with backoff and quarantined after repeated failures.', id));
         },
       );
     }, every);
@@ -489,6 +638,12 @@ export class ExtensionHost extends EventTarget {
         },
       },
       telemetry: { track: (event, data) => o.onTelemetry?.(id, event, data) },
+      ui: {
+        update: () => {
+          const entry = this.entries.get(id);
+          if (entry?.widget && entry.state === 'active') void this.renderWidget(id, entry);
+        },
+      },
     };
   }
 

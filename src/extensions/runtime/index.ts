@@ -4,7 +4,8 @@
  * comlink dispatcher, with consent, lifecycle, health checks and crash isolation.
  * @packageDocumentation
  */
-export { ExtensionHost, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState, type ConsentPolicy, type ConsentQuestion } from './host.js';
+export { ExtensionHost, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState, type ConsentPolicy, type ConsentQuestion, type WidgetSlots } from './host.js';
+export { readWidgetTheme, WIDGET_TOKENS } from './widget-theme.js';
 export { ExtensionError, toExtensionError, type ExtensionErrorCode } from './errors.js';
 export { HOST_METHODS, FORBIDDEN_KEYS, DEFAULT_LIMITS, checkCall, estimateBytes, findForbiddenKey, type DispatchLimits, type HostMethod } from './dispatcher.js';
 export { sandboxCsp, Sandbox, type SandboxOptions } from './sandbox.js';

@@ -6,6 +6,8 @@ export interface RuntimeInfo {
   granted: string[];
   /** The canvas parameters now (so `ctx.rendering.getParams()` answers synchronously). */
   params: Record<string, unknown>;
+  /** UI widgets: the slot and its size limits (`ctx.ui`). */
+  slot?: { slot: string; maxWidth: number; maxHeight: number };
 }
 
 /** A tool as the extension describes it (namespaced by the host). */
@@ -26,6 +28,10 @@ export interface ExtensionRuntime {
   generate(request: { shape: string; options?: Record<string, unknown> }): Promise<{ vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }>;
   /** Renderer plugins: one frame as RGBA pixels (row-major from the top-left). */
   render(frame: ExtensionFrameRequest): Promise<{ width: number; height: number; pixels: Uint8ClampedArray }>;
+  /** UI widgets: the UI now (unchecked data: the host validates it before the frame renders it). */
+  view(): Promise<unknown>;
+  /** UI widgets: a user action (already checked by the host against the rendered tree). */
+  uiEvent(event: { type: 'press'; id: string } | { type: 'change'; id: string; value: number | boolean | string }): Promise<void>;
 }
 
 /** What a renderer plugin is asked to draw. */
@@ -42,4 +48,6 @@ export interface HostFacade {
   rendering: { getParams(): Record<string, unknown>; setParams(partial: Record<string, unknown>): void };
   geometry: { publish(mesh: { vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }): void };
   telemetry: { track(event: string, data?: Record<string, string | number | boolean>): void };
+  /** UI widgets: ask the host to render `view()` again. */
+  ui: { update(): void };
 }

@@ -28,8 +28,13 @@ export interface SandboxOptions {
   onRefused?(error: ExtensionError): void;
   /** Where the frame goes (UI widgets: a slot; others: hidden in document.body). */
   container?: HTMLElement;
-  /** Visible size for UI widgets; omitted = invisible. */
-  size?: { width: number; height: number };
+  /**
+   * UI widgets: the frame is visible (starting at `size`) and gets a third port on which the host
+   * sends the UI to render; the frame's trusted code reports user actions and its content size.
+   */
+  ui?: { size: { width: number; height: number }; title: string; onEvent(event: unknown): void; onSize(width: number, height: number): void; onError(message: string): void };
+  /** Called when the frame reloaded on its own (e.g. it was moved in the DOM): its worker is gone. */
+  onReload?(): void;
   /** How long the frame and worker may take to start, ms. */
   startTimeoutMs?: number;
 }
@@ -44,7 +49,9 @@ export class Sandbox {
   readonly iframe: HTMLIFrameElement;
   private runtimeProxy: Remote<ExtensionRuntime> | undefined;
   private ports: MessagePort[] = [];
+  private uiPort: MessagePort | undefined;
   private dead = false;
+  private started = false;
 
   constructor(private readonly options: SandboxOptions) {
     installErrorWire();
@@ -52,10 +59,10 @@ export class Sandbox {
     f.setAttribute('sandbox', 'allow-scripts');
     f.setAttribute('referrerpolicy', 'no-referrer');
     f.setAttribute('allow', '');
-    f.setAttribute('aria-hidden', options.size ? 'false' : 'true');
-    f.title = 'vib3 extension sandbox';
-    if (options.size) {
-      f.style.cssText = `border:0;width:${options.size.width}px;height:${options.size.height}px;display:block`;
+    f.setAttribute('aria-hidden', options.ui ? 'false' : 'true');
+    f.title = options.ui?.title ?? 'vib3 extension sandbox';
+    if (options.ui) {
+      f.style.cssText = `border:0;width:${options.ui.size.width}px;height:${options.ui.size.height}px;display:block;background:transparent`;
     } else {
       f.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
       f.tabIndex = -1;
@@ -83,6 +90,8 @@ export class Sandbox {
         if (type === 'vib3-sandbox-loaded') this.init();
         else if (type === 'vib3-sandbox-ready') {
           cleanup();
+          this.started = true;
+          window.addEventListener('message', this.onLaterMessage);
           resolve();
         } else if (type === 'vib3-sandbox-error') {
           cleanup();
@@ -99,20 +108,52 @@ export class Sandbox {
     });
   }
 
+  /** After start, the frame only speaks again if it reloaded (which destroyed its worker). */
+  private readonly onLaterMessage = (e: MessageEvent) => {
+    if (e.source !== this.iframe.contentWindow || this.dead || !this.started) return;
+    if ((e.data as { type?: string } | undefined)?.type === 'vib3-sandbox-loaded') this.options.onReload?.();
+  };
+
+  /** UI widgets: sends the (checked) UI to the frame's renderer. */
+  renderUi(message: { tree: unknown[]; theme: Record<string, string>; maxWidth: number; maxHeight: number; dir: 'ltr' | 'rtl'; lang: string }): void {
+    this.uiPort?.postMessage({ type: 'render', ...message });
+  }
+
+  /** UI widgets: sets the frame's size (the host clamps it to the slot's limits). */
+  resize(width: number, height: number): void {
+    this.iframe.style.width = `${width}px`;
+    this.iframe.style.height = `${height}px`;
+  }
+
   private init(): void {
     const toHost = new MessageChannel();
     const toExtension = new MessageChannel();
     this.ports = [toHost.port1, toExtension.port1];
+    const transfer = [toHost.port2, toExtension.port2];
+    const ui = this.options.ui;
+    if (ui) {
+      const channel = new MessageChannel();
+      this.uiPort = channel.port1;
+      this.ports.push(channel.port1);
+      transfer.push(channel.port2);
+      channel.port1.onmessage = (e: MessageEvent<{ type?: string; event?: unknown; width?: unknown; height?: unknown }>) => {
+        const m = e.data;
+        if (m?.type === 'event') ui.onEvent(m.event);
+        else if (m?.type === 'size' && typeof m.width === 'number' && typeof m.height === 'number') ui.onSize(m.width, m.height);
+        else if (m?.type === 'error') ui.onError(String((m as { message?: unknown }).message));
+      };
+    }
     expose(this.options.facade, guardedEndpoint(toHost.port1, { granted: this.options.granted, ...(this.options.limits ? { limits: this.options.limits } : {}), ...(this.options.onRefused ? { onRefused: this.options.onRefused } : {}) }));
     this.runtimeProxy = wrap<ExtensionRuntime>(toExtension.port1);
     // An opaque origin cannot be named: '*' is the only target origin that reaches it.
-    this.iframe.contentWindow?.postMessage({ type: 'vib3-sandbox-init', csp: sandboxCsp(this.options.connectOrigins), shim: this.options.shimSource, code: this.options.code }, '*', [toHost.port2, toExtension.port2]);
+    this.iframe.contentWindow?.postMessage({ type: 'vib3-sandbox-init', csp: sandboxCsp(this.options.connectOrigins), shim: this.options.shimSource, code: this.options.code }, '*', transfer);
   }
 
   /** Destroys the frame (and with it the worker), closes the ports. */
   terminate(): void {
     if (this.dead) return;
     this.dead = true;
+    window.removeEventListener('message', this.onLaterMessage);
     try {
       this.runtimeProxy?.[releaseProxy]();
     } catch {
