@@ -1,4 +1,5 @@
 import type { CapabilityName, ExtensionDefinition, ExtensionKind } from './types.js';
+import { UI_SLOTS } from '../core/slots.js';
 
 /** Thrown for a malformed definition, with a stable code and a suggestion. */
 export class ExtensionDefinitionError extends Error {
@@ -61,7 +62,7 @@ export function defineExtension<const C extends CapabilityName, D extends Extens
   if (d.kind === 'ui-widget') {
     needFn('view');
     if (d.onEvent !== undefined && typeof d.onEvent !== 'function') fail('onEvent must be a function.', 'Write onEvent(event, ctx) { ... } or leave it out.');
-    if (!['toolbar', 'panel', 'overlay', 'status'].includes(d.slot)) fail(`Unknown slot "${String(d.slot)}".`, 'Use toolbar, panel, overlay or status.');
+    if (!UI_SLOTS.includes(d.slot)) fail(`Unknown slot "${String(d.slot)}".`, `Use ${UI_SLOTS.join(', ')}.`);
   }
   if (d.kind === 'toolpack' && (!d.tools || Object.keys(d.tools).length === 0)) fail('A tool pack must define at least one tool.', 'Add tools: { my_tool: { description, inputSchema, handler } }.');
   if (d.tools) {
