@@ -1,5 +1,6 @@
-// The extension manager demo: the reference extension from its signed package, plus demo
-// extensions signed here with a throwaway key (two of them hostile), all in real sandboxes.
+// The extension manager demo: the reference extension and the four templates' examples from their
+// signed packages, plus demo extensions signed here with a throwaway key (two of them hostile),
+// all in real sandboxes. The UI widget example renders into the <vib3-stage> toolbar slot.
 import { generateEd25519, keyIdOf, packFiles, signPackage } from '../dist/extensions/index.js';
 import { ExtensionHost } from '../dist/extensions/runtime.js';
 
@@ -20,8 +21,9 @@ const trustedKeys = new Map([
   [await keyIdOf(reference), reference],
   [await keyIdOf(demoKey.publicJwk), demoKey.publicJwk],
 ]);
-// Consent goes through the page's <vib3-consent-dialog> (the default policy).
-const host = new ExtensionHost({ trustedKeys, canvas, heartbeatMs: 500, heartbeatTimeoutMs: 800, callTimeoutMs: 3000 });
+// Consent goes through the page's <vib3-consent-dialog> (the default policy). Widgets go into the
+// page's component registry, which the <vib3-stage> around the canvas shows.
+const host = new ExtensionHost({ trustedKeys, canvas, slots: window.Vib3.componentRegistry, heartbeatMs: 500, heartbeatTimeoutMs: 800, callTimeoutMs: 3000 });
 host.addEventListener('vib3-extension-error', (e) => note(`${e.detail.extensionId}: ${e.detail.code} — ${e.detail.message}`));
 host.addEventListener('vib3-extension-state', (e) => {
   note(`${e.detail.id} is ${e.detail.state}`);
@@ -53,6 +55,51 @@ const installs = {
 };
 const ids = { duoprism: 'dev.vib3.duoprism', palette: 'dev.demo.palette', spinner: 'dev.demo.spinner', snoop: 'dev.demo.snoop' };
 
+// The templates' examples (dist/examples, built by scripts/build-examples.mjs), one button each.
+const examples = await fetch('../dist/examples/index.json').then(
+  (r) => (r.ok ? r.json() : { examples: [] }),
+  () => ({ examples: [] }),
+);
+if (examples.examples.length === 0) note('template examples not found: run npm run build');
+for (const ex of examples.examples) {
+  const key = `example-${ex.template}`;
+  installs[key] = async () => new Uint8Array(await (await fetch(`../dist/examples/${ex.file}`)).arrayBuffer());
+  ids[key] = ex.id;
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.id = `install-${key}`;
+  b.textContent = `Install ${ex.template} example`;
+  b.title = ex.summary;
+  document.getElementById('examples').append(b);
+}
+const exampleId = (template) => examples.examples.find((e) => e.template === template)?.id;
+
+/** The renderer example draws a second canvas: it is created with the extension's renderer factory. */
+async function showRendererPreview(id) {
+  const box = document.getElementById('renderer-preview');
+  box.querySelector('vib3-canvas')?.remove();
+  const builtIn = window.Vib3.setRendererFactory(async () => host.rendererFactory(id));
+  const preview = document.createElement('vib3-canvas');
+  preview.id = 'preview';
+  preview.setAttribute('alt', 'Plasma drawn by the renderer example');
+  preview.setAttribute('hue', '200');
+  preview.setAttribute('loading', 'eager');
+  const started = new Promise((resolve) => {
+    preview.addEventListener('vib3-ready', resolve, { once: true });
+    preview.addEventListener('vib3-error', resolve, { once: true });
+  });
+  box.append(preview);
+  box.hidden = false;
+  // An element reads the factory once, when it starts: canvases started later get the built-in renderer again.
+  await started;
+  window.Vib3.setRendererFactory(builtIn);
+}
+function hideRendererPreview() {
+  const box = document.getElementById('renderer-preview');
+  box.querySelector('vib3-canvas')?.remove();
+  box.hidden = true;
+}
+
 for (const [key, make] of Object.entries(installs)) {
   document.getElementById(`install-${key}`).addEventListener('click', async (e) => {
     e.target.disabled = true;
@@ -60,6 +107,7 @@ for (const [key, make] of Object.entries(installs)) {
       await host.install(await make());
       await host.activate(ids[key]);
       note(`installed and activated ${ids[key]}`);
+      if (ids[key] === exampleId('renderer')) await showRendererPreview(ids[key]);
     } catch (err) {
       note(`${ids[key]}: ${err.code ?? ''} ${err.message}`);
       e.target.disabled = false;
@@ -80,6 +128,8 @@ document.getElementById('show-duoprism').addEventListener('click', () => call('s
 document.getElementById('warm').addEventListener('click', () => call('warm', 'dev.demo.palette/warm', {}));
 document.getElementById('spin').addEventListener('click', () => call('spin', 'dev.demo.spinner/spin', {}));
 document.getElementById('snoop').addEventListener('click', () => call('phone', 'dev.demo.snoop/phone', {}));
+document.getElementById('set-hue').addEventListener('click', () => call('set_hue', `${exampleId('toolpack')}/set_hue`, { hue: 200 }));
+document.getElementById('describe').addEventListener('click', () => call('describe_view', `${exampleId('toolpack')}/describe_view`, {}));
 
 function render() {
   const rows = host.list();
@@ -88,6 +138,8 @@ function render() {
   document.getElementById('warm').disabled = !active.has(ids.palette);
   document.getElementById('spin').disabled = !active.has(ids.spinner);
   document.getElementById('snoop').disabled = !active.has(ids.snoop);
+  document.getElementById('set-hue').disabled = !active.has(exampleId('toolpack'));
+  document.getElementById('describe').disabled = !active.has(exampleId('toolpack'));
   list.replaceChildren(
     ...rows.map((r) => {
       const tr = document.createElement('tr');
@@ -118,6 +170,7 @@ function render() {
       else if (r.state === 'inactive') button('Activate', () => host.activate(r.id));
       button('Uninstall', async () => {
         await host.uninstall(r.id);
+        if (r.id === exampleId('renderer')) hideRendererPreview();
         const key = Object.keys(ids).find((k) => ids[k] === r.id);
         if (key) document.getElementById(`install-${key}`).disabled = false;
       });

@@ -35,6 +35,8 @@ await esbuild.build({ ...common, platform: 'browser', entryPoints: { 'extensions
 await esbuild.build({ ...common, platform: 'browser', minify: true, format: 'iife', entryPoints: { 'sandbox/frame': 'workers/sandbox/frame.ts' }, outdir: 'dist' });
 await esbuild.build({ ...common, platform: 'browser', minify: true, format: 'iife', entryPoints: { 'sandbox/extension-worker': 'workers/sandbox/extension-worker.ts' }, outdir: 'dist' });
 cpSync('workers/sandbox/frame.html', 'dist/sandbox/frame.html');
+// The templates' examples as signed packages, built with that CLI (the extension manager demo installs them).
+run(process.execPath, ['scripts/build-examples.mjs']);
 // The standalone geometry library (next to dist/geometry-worker.js).
 await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: { geometry: 'src/geometry/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
 

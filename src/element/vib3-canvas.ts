@@ -78,11 +78,16 @@ let rendererFactoryLoader: () => Promise<RendererFactory> = () =>
   import('../render/three/three-view.js').then((m) => m.createThreeView);
 
 /**
- * Replaces the renderer every element created afterwards uses (extension renderers plug in here).
- * The default loads the built-in three.js renderer chunk on first use.
+ * Replaces the renderer every element started afterwards uses (extension renderers plug in here).
+ * The default loads the built-in three.js renderer chunk on first use. An element reads it once,
+ * when it starts; elements already running keep their renderer.
+ *
+ * @returns The loader that was in place, to restore it (or to delegate to it) later.
  */
-export function setRendererFactory(loader: () => Promise<RendererFactory>): void {
+export function setRendererFactory(loader: () => Promise<RendererFactory>): () => Promise<RendererFactory> {
+  const previous = rendererFactoryLoader;
   rendererFactoryLoader = loader;
+  return previous;
 }
 
 /**

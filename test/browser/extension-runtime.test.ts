@@ -323,7 +323,8 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     host.dispose();
     host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), callTimeoutMs: 3000 });
     await host.install(await pkg('painter', code, caps('rendering')));
-    setRendererFactory(async () => host.rendererFactory('dev.test.painter'));
+    const previous = setRendererFactory(async () => host.rendererFactory('dev.test.painter'));
+    expect(await previous(), 'setRendererFactory hands back the loader it replaced').to.equal(createThreeView);
     try {
       const { el, event } = await mount({ hue: 40, paused: '' }, [32, 24]);
       expect(el.activeBackend).to.equal('extension');
@@ -340,7 +341,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
       expect((await bad).detail.code).to.equal('INVALID_ARGUMENTS');
       expect(at(pixels(el)), 'the last good frame stays').to.deep.equal([70, 100, 200, 255]);
     } finally {
-      setRendererFactory(async () => createThreeView);
+      setRendererFactory(previous);
     }
   });
 

@@ -77,7 +77,7 @@ test('a strict CSP on every response (the worker too, no wasm-unsafe-eval): the 
   }
 });
 
-test('the extension manager demo: consent, the reference extension on the canvas, a hung and a snooping extension contained', async () => {
+test('the extension manager demo: consent, the reference extension on the canvas, a hung and a snooping extension contained, the four template examples at work', async () => {
   const browser = await launch('plain');
   try {
     const { page, errors } = await open(browser, `${server.url}/demo/extensions.html`);
@@ -102,6 +102,52 @@ test('the extension manager demo: consent, the reference extension on the canvas
     await page.waitForFunction(() => window.extensionHost.list().find((r) => r.id === 'dev.demo.spinner')?.health.restarts === 1, null, { timeout: 10_000 });
     assert.ok((await page.evaluate(() => document.getElementById('canvas').frameCount)) > framesBefore, 'the canvas kept rendering');
     assert.match(await logText(), /show_duoprism: Showing the 6,5-duoprism/);
+
+    // The four templates' examples, from their signed packages in dist/examples.
+    const installExample = async (template) => {
+      await page.click(`#install-example-${template}`);
+      await allow();
+      await page.waitForFunction((t) => window.extensionHost.list().some((r) => r.id === `dev.vib3.example-${t}` && r.state === 'active'), template, { timeout: 30_000 });
+    };
+    await installExample('geometry');
+    await page.waitForFunction(() => document.getElementById('canvas').mesh === 'dev.vib3.example-geometry/published', null, { timeout: 10_000 });
+    await installExample('toolpack');
+    await page.waitForFunction(() => !document.getElementById('set-hue').disabled, null, { timeout: 10_000 });
+    await page.click('#set-hue');
+    await page.waitForFunction(() => document.getElementById('canvas').hue === 200, null, { timeout: 10_000 });
+    assert.match(await logText(), /set_hue: Hue set to 200 degrees\./);
+    // The widget sits in the stage's toolbar, in its own sandboxed frame; a real click moves the hue on by 30°.
+    await installExample('ui-widget');
+    const widget = page.locator('vib3-stage [part="toolbar"] iframe');
+    await widget.waitFor({ timeout: 10_000 });
+    assert.equal(await widget.getAttribute('sandbox'), 'allow-scripts');
+    const button = page.frameLocator('vib3-stage [part="toolbar"] iframe').getByRole('button', { name: /Next hue \(now 200 degrees\)/ });
+    await button.waitFor({ timeout: 10_000 });
+    for (let i = 0; i < 40 && (await page.evaluate(() => document.getElementById('canvas').hue)) === 200; i++) {
+      // A just-rendered cross-process frame ignores clicks for a moment (they are dropped, not queued).
+      await button.click();
+      await page.waitForTimeout(250);
+    }
+    assert.equal(await page.evaluate(() => document.getElementById('canvas').hue), 230);
+    await page.frameLocator('vib3-stage [part="toolbar"] iframe').getByRole('button', { name: /now 230 degrees/ }).waitFor({ timeout: 10_000 });
+    // The renderer example draws its own canvas, frame by frame in its sandbox.
+    await installExample('renderer');
+    await page.waitForFunction(() => document.getElementById('preview')?.activeBackend === 'extension', null, { timeout: 30_000 });
+    const plasma = await page.evaluate(async () => {
+      const el = document.getElementById('preview');
+      // Off-screen canvases stop drawing: bring it into view first.
+      el.scrollIntoView();
+      await new Promise((r) => setTimeout(r, 200));
+      const before = el.frameCount;
+      await new Promise((r) => setTimeout(r, 500));
+      const d = window.__vib3Pixels(el.shadowRoot.querySelector('canvas')).data;
+      const values = new Set();
+      for (let i = 0; i < d.length; i += 4 * 97) values.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+      return { distinct: values.size, advanced: el.frameCount > before };
+    });
+    assert.ok(plasma.distinct > 20, `the preview shows the plasma (${plasma.distinct} distinct colours sampled)`);
+    assert.ok(plasma.advanced, 'the preview animates');
+    assert.equal(await page.evaluate(() => document.getElementById('canvas').activeBackend), 'webgl2', 'the main canvas keeps the built-in renderer');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
