@@ -45,6 +45,9 @@ function formatProblem(p: ManifestProblem): string {
 
 // ------------------------------------------------------------------ create
 
+/** Name parts written in capitals in a title ("ui-widget" -> "UI Widget"). */
+const ACRONYMS = new Set(['ui', 'api', 'ai', 'css', 'html', 'svg', '3d', '4d', 'gpu', 'xr', 'vr', 'ar']);
+
 /** `vib3 ext create <name> --template <t>`: writes a ready-to-build extension project. */
 export function create(io: Io, name: string, template: string, opts: { dir?: string; id?: string; publisher?: string }): string {
   if (!/^[a-z][a-z0-9-]{1,40}$/.test(name ?? '')) throw new CliError('name must be lowercase letters, digits and dashes (2-41 characters), starting with a letter.', 2);
@@ -55,7 +58,7 @@ export function create(io: Io, name: string, template: string, opts: { dir?: str
   const vars: Record<string, string> = {
     __NAME__: name,
     __ID__: id,
-    __TITLE__: name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
+    __TITLE__: name.split('-').map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1))).join(' '),
     __PUBLISHER__: opts.publisher ?? 'Example Publisher',
     __KEY_ID__: 'ed25519:AAAAAAAAAAAAAAAAAAAAAA',
   };

@@ -118,6 +118,7 @@ test('the extension manager demo: consent, the reference extension on the canvas
     assert.match(await logText(), /set_hue: Hue set to 200 degrees\./);
     // The widget sits in the stage's toolbar, in its own sandboxed frame; a real click moves the hue on by 30°.
     await installExample('ui-widget');
+    assert.match(await page.textContent('#list'), /Example UI Widget 0\.1\.0/, 'the scaffolded title (vib3 ext create example-ui-widget)');
     const widget = page.locator('vib3-stage [part="toolbar"] iframe');
     await widget.waitFor({ timeout: 10_000 });
     assert.equal(await widget.getAttribute('sandbox'), 'allow-scripts');
