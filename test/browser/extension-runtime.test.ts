@@ -274,6 +274,22 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     expect(e.code).to.equal('CAPABILITY_DENIED');
   });
 
+  it('a revoke whose restart fails (its activate needs what was revoked) leaves it inactive, reported, with no sandbox left', async () => {
+    const code = `export default { kind: 'toolpack', capabilities: ['agent-tools', 'telemetry'],
+      async activate(ctx) { await ctx.telemetry.track('started', {}); },
+      tools: { run: { description: 'run', inputSchema: { type: 'object' }, handler() { return { content: [{ type: 'text', text: '"ok"' }] }; } } } };`;
+    await installActive('needy', code, caps('agent-tools', 'telemetry'));
+    expect(text(await host.callTool('dev.test.needy/run'))).to.equal('ok');
+    await host.revoke('dev.test.needy', 'telemetry');
+    const info = host.list().find((x) => x.id === 'dev.test.needy')!;
+    expect(info.state).to.equal('inactive');
+    expect(info.granted.capabilities).to.deep.equal(['agent-tools']);
+    expect(errors.map((e) => `${e.extensionId} ${e.code}`)).to.include('dev.test.needy ACTIVATE_FAILED');
+    expect(document.querySelector('iframe[sandbox]'), 'no half-started sandbox is left running').to.equal(null);
+    const e = (await host.callTool('dev.test.needy/run').catch((x) => x)) as { code: string };
+    expect(e.code).to.equal('NOT_ACTIVE');
+  });
+
   it('a geometry extension feeds the mesh layer (projection and slice); its mesh goes away when it is deactivated', async () => {
     const { el } = await mount({ system: 'faceted', intensity: 0.2, paused: '', time: 300 }, [128, 96]);
     const plain = pixels(el);

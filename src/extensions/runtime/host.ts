@@ -249,6 +249,12 @@ export class ExtensionHost extends EventTarget {
     const entry = this.entry(id);
     if (entry.state === 'quarantined') throw new ExtensionError('QUARANTINED', `${id} failed ${entry.failures} times and is quarantined.`, 'Call enable(id) after checking with its publisher.', id);
     if (entry.state === 'active') return this.info(id);
+    await this.launch(id, entry);
+    return this.info(id);
+  }
+
+  /** Starts the sandbox: active on success; on failure nothing is left running, it is inactive, and the error is thrown. */
+  private async launch(id: string, entry: Entry): Promise<void> {
     try {
       await this.start(id, entry);
       this.setState(id, entry, 'active');
@@ -258,7 +264,6 @@ export class ExtensionHost extends EventTarget {
       const error = toExtensionError(err, id);
       throw error.code === 'EXTENSION_ERROR' ? new ExtensionError('ACTIVATE_FAILED', `${id} failed to activate: ${error.message}`, 'Check the extension with `vib3 ext test`.', id) : error;
     }
-    return this.info(id);
   }
 
   /** Calls its `deactivate` (with a deadline) and destroys the sandbox; its resources go with it. */
@@ -281,7 +286,11 @@ export class ExtensionHost extends EventTarget {
     return this.activate(id);
   }
 
-  /** Revokes a capability (or one network origin) at once: the sandbox restarts without it. */
+  /**
+   * Revokes a capability (or one network origin) at once: the sandbox restarts without it. If the
+   * extension cannot start without it, it is left inactive and the error is reported (the
+   * revocation itself stands).
+   */
   async revoke(id: string, capability: string, origin?: string): Promise<ExtensionInfo> {
     const entry = this.entry(id);
     const grant = this.grants.get(id) ?? { capabilities: [], origins: [] };
@@ -291,7 +300,8 @@ export class ExtensionHost extends EventTarget {
     this.setGrant(id, next);
     if (entry.state === 'active') {
       this.stop(entry);
-      await this.start(id, entry);
+      this.setState(id, entry, 'restarting');
+      await this.launch(id, entry).catch((err: ExtensionError) => this.report(id, err));
     }
     return this.info(id);
   }
@@ -540,6 +550,11 @@ export class ExtensionHost extends EventTarget {
     if (entry.sandbox !== sandbox || entry.state !== 'active') return;
     this.stop(entry);
     this.setState(id, entry, 'restarting');
+    this.restart(id, entry);
+  }
+
+  /** Starts a restarting extension; a failure to start counts like a crash (backoff, then quarantine). */
+  private restart(id: string, entry: Entry): void {
     this.start(id, entry).then(
       () => this.setState(id, entry, 'active'),
       (err) => this.failed(id, entry, toExtensionError(err, id)),
@@ -615,10 +630,7 @@ export class ExtensionHost extends EventTarget {
     entry.restartTimer = setTimeout(() => {
       if (entry.state !== 'restarting') return;
       entry.restarts++;
-      this.start(id, entry).then(
-        () => this.setState(id, entry, 'active'),
-        (err) => this.failed(id, entry, toExtensionError(err, id)),
-      );
+      this.restart(id, entry);
     }, delay);
   }
 
