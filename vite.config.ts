@@ -1,39 +1,59 @@
 import { defineConfig } from 'vite';
 import { viteGeometryWorker } from './scripts/geometry-worker-plugin.mjs';
 import { readFileSync } from 'node:fs';
+import { transform } from 'esbuild';
 
 /*
- * Two library builds from one config, chosen by BUILD_TARGET:
- *   es   -> dist/vib3-embed.js (+ the lazily loaded renderer chunk in dist/chunks/)
- *   iife -> dist/vib3.iife.js, one classic-script file for <script src> embeds
+ * Three library builds from one config, chosen by BUILD_TARGET:
+ *   es               -> dist/vib3-embed.js, dist/vib3-components.js (+ shared and lazy chunks in dist/chunks/)
+ *   iife             -> dist/vib3.iife.js, one classic-script file for <script src> embeds
+ *   iife-extensions  -> dist/vib3-extensions.iife.js, the extension runtime for script-tag pages
  */
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
-const target = process.env['BUILD_TARGET'] === 'iife' ? 'iife' : 'es';
+const target = process.env['BUILD_TARGET'] ?? 'es';
+const iife: Record<string, { entry: string; name: string; fileName: string }> = {
+  iife: { entry: 'src/iife.ts', name: 'Vib3Bundle', fileName: 'vib3.iife.js' },
+  'iife-extensions': { entry: 'src/iife-extensions.ts', name: 'Vib3ExtensionsBundle', fileName: 'vib3-extensions.iife.js' },
+};
+const lib = iife[target];
+
+/**
+ * Vite keeps whitespace in ES library builds; the kit's ES files are minified fully here instead
+ * (Vite's own pass is off for that build: minify false, target esnext).
+ */
+const minifyEs = {
+  name: 'vib3-minify-es',
+  async renderChunk(code: string) {
+    const out = await transform(code, { minify: true, format: 'esm', target: 'es2022', sourcemap: true, legalComments: 'none' });
+    return { code: out.code, map: out.map };
+  },
+};
 
 export default defineConfig({
   define: { __VIB3_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [viteGeometryWorker()],
+  plugins: [viteGeometryWorker(), ...(lib ? [] : [minifyEs])],
   build: {
-    target: 'es2022',
+    target: lib ? 'es2022' : 'esnext',
     outDir: 'dist',
     emptyOutDir: false,
+    // Maps are written for local debugging; package.json "files" keeps them out of the tarball.
     sourcemap: true,
-    minify: 'esbuild',
+    minify: lib ? 'esbuild' : false,
     reportCompressedSize: false,
     chunkSizeWarningLimit: 1024,
-    // The ES build is an app-style build (not lib mode) so it is fully minified; the entry keeps its exports.
-    lib:
-      target === 'iife'
-        ? { entry: 'src/iife.ts', formats: ['iife'], name: 'Vib3Bundle', fileName: () => 'vib3.iife.js' }
-        : false,
+    // Library mode for every target: an app-style build would add Vite's preload helper, which
+    // carries this build's own chunk paths into the apps that bundle the kit.
+    lib: lib
+      ? { entry: lib.entry, formats: ['iife'], name: lib.name, fileName: () => lib.fileName }
+      : { entry: { 'vib3-embed': 'src/index.ts', 'vib3-components': 'components/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
     copyPublicDir: false,
-    rollupOptions:
-      target === 'iife'
-        ? { output: { inlineDynamicImports: true } }
-        : {
-            input: { 'vib3-embed': 'src/index.ts', 'vib3-components': 'components/index.ts' },
-            preserveEntrySignatures: 'strict',
-            output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-          },
+    rollupOptions: lib
+      ? { output: { inlineDynamicImports: true } }
+      : {
+          // Entry modules stay in their entry files (they may export more for the lazy chunk), so
+          // the registration calls run in the files that package.json "sideEffects" names.
+          preserveEntrySignatures: 'allow-extension',
+          output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+        },
   },
 });

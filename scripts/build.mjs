@@ -8,6 +8,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { esbuildGeometryWorker } from './geometry-worker-plugin.mjs';
+import { buildSandbox } from './build-sandbox.mjs';
 
 const bin = (name) => join('node_modules', '.bin', name);
 const run = (cmd, args, env = {}) => execFileSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -17,24 +18,27 @@ run(process.execPath, ['--import', 'tsx', 'tokens/build.ts']);
 run(process.execPath, ['scripts/build-wasm.mjs']);
 // The geometry worker first: the library builds emit it next to their entry files.
 const esbuild = await import('esbuild');
-const common = { bundle: true, format: 'esm', target: 'es2022', legalComments: 'none', logLevel: 'warning', define: { __VIB3_VERSION__: JSON.stringify(pkg.version) } };
+const esbuildVersion = JSON.parse(readFileSync('node_modules/esbuild/package.json', 'utf8')).version;
+const common = { bundle: true, format: 'esm', target: 'es2022', legalComments: 'none', logLevel: 'warning', define: { __VIB3_VERSION__: JSON.stringify(pkg.version), __VIB3_ESBUILD_VERSION__: JSON.stringify(esbuildVersion) } };
 await esbuild.build({ ...common, platform: 'browser', minify: true, entryPoints: { 'geometry-worker': 'workers/geometry-worker.ts' }, outdir: 'dist' });
+// The extension sandbox (self-contained frame.html; the worker shim the runtime inlines).
+await buildSandbox({ define: common.define });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'es' });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'iife' });
+run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'iife-extensions' });
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 
 // SDK and extension library: self-contained ESM bundles that run in browsers, workers and Node.
 // The CLI: a Node bundle with its templates next to it.
 await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: { 'sdk/index': 'src/sdk/index.ts', 'sdk/testing': 'src/sdk/testing.ts', 'extensions/index': 'src/extensions/index.ts' }, outdir: 'dist' });
-await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/vib3.js', packages: 'external' });
+// Self-contained (the package has no runtime dependencies); esbuild, needed only by
+// `vib3 ext build`, is an optional peer loaded when that command runs.
+await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/vib3.js', external: ['esbuild'] });
 chmodSync('dist/cli/vib3.js', 0o755);
 cpSync('src/cli/templates', 'dist/cli/templates', { recursive: true });
 await esbuild.build({ ...common, platform: 'neutral', entryPoints: { 'frameworks/react': 'src/frameworks/react.ts' }, outdir: 'dist' });
-// The extension runtime (host side) and its sandbox: the frame's bootstrap and the worker shim.
+// The extension runtime (host side; references dist/sandbox/frame.html, inlines the worker shim).
 await esbuild.build({ ...common, platform: 'browser', entryPoints: { 'extensions/runtime': 'src/extensions/runtime/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
-await esbuild.build({ ...common, platform: 'browser', minify: true, format: 'iife', entryPoints: { 'sandbox/frame': 'workers/sandbox/frame.ts' }, outdir: 'dist' });
-await esbuild.build({ ...common, platform: 'browser', minify: true, format: 'iife', entryPoints: { 'sandbox/extension-worker': 'workers/sandbox/extension-worker.ts' }, outdir: 'dist' });
-cpSync('workers/sandbox/frame.html', 'dist/sandbox/frame.html');
 // The templates' examples as signed packages, built with that CLI (the extension manager demo installs them).
 run(process.execPath, ['scripts/build-examples.mjs']);
 // The standalone geometry library (next to dist/geometry-worker.js).

@@ -1,59 +1,89 @@
-// Resolves `virtual:vib3-geometry-worker-url` (src/geometry/worker-url.ts) to the URL of the
-// built geometry worker, for every bundler the project uses. The worker itself is built first by
-// scripts/build.mjs (esbuild -> dist/geometry-worker.js).
+// Virtual modules that tie the kit's code to its companion files, for every bundler the project
+// uses (scripts/build.mjs builds the companion files first):
+//   virtual:vib3-geometry-worker-url        URL of dist/geometry-worker.js (src/geometry/worker-url.ts)
+//   virtual:vib3-sandbox-frame-url          URL of dist/sandbox/frame.html (src/extensions/runtime/host.ts)
+//   virtual:vib3-extension-worker-source    source text of dist/sandbox/extension-worker.js, inlined
 import { readFileSync } from 'node:fs';
 
 export const VIRTUAL_ID = 'virtual:vib3-geometry-worker-url';
+export const SANDBOX_ID = 'virtual:vib3-sandbox-frame-url';
+export const SHIM_ID = 'virtual:vib3-extension-worker-source';
 export const WORKER_FILE = 'dist/geometry-worker.js';
+export const FRAME_FILE = 'dist/sandbox/frame.html';
+export const SHIM_FILE = 'dist/sandbox/extension-worker.js';
+
+const shimModule = () => `export default ${JSON.stringify(readFileSync(SHIM_FILE, 'utf8'))};`;
 
 /**
- * Vite / Rollup: emits the worker next to the build's entry files and resolves the URL relative
- * to whichever chunk imports it (import.meta.ROLLUP_FILE_URL_*: ES via import.meta.url, IIFE via
- * the script element captured at load time).
+ * Vite / Rollup: emits the worker and the sandbox frame next to the build's entry files and
+ * resolves their URLs relative to whichever chunk imports them (import.meta.ROLLUP_FILE_URL_*:
+ * ES via import.meta.url, IIFE via the script element captured at load time).
  */
 export function viteGeometryWorker({ fileName = 'geometry-worker.js' } = {}) {
+  const ids = new Set([VIRTUAL_ID, SANDBOX_ID, SHIM_ID]);
   return {
-    name: 'vib3-geometry-worker',
+    name: 'vib3-companion-files',
     resolveId(id) {
-      return id === VIRTUAL_ID ? `\0${VIRTUAL_ID}` : null;
+      return ids.has(id) ? `\0${id}` : null;
     },
     load(id) {
-      if (id !== `\0${VIRTUAL_ID}`) return null;
-      const ref = this.emitFile({ type: 'asset', fileName, source: readFileSync(WORKER_FILE) });
-      return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
+      if (id === `\0${SHIM_ID}`) return shimModule();
+      if (id === `\0${VIRTUAL_ID}`) {
+        const ref = this.emitFile({ type: 'asset', fileName, source: readFileSync(WORKER_FILE) });
+        return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
+      }
+      if (id === `\0${SANDBOX_ID}`) {
+        const ref = this.emitFile({ type: 'asset', fileName: 'sandbox/frame.html', source: readFileSync(FRAME_FILE) });
+        return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
+      }
+      return null;
+    },
+    // ES output: './file' rather than Rollup's 'file', so that the bundlers of the kit's users
+    // read `new URL('./…', import.meta.url)` as a file next to the module (webpack takes a bare
+    // name for a package).
+    resolveFileUrl({ relativePath, format }) {
+      if (format !== 'es') return null;
+      const path = relativePath.startsWith('.') ? relativePath : `./${relativePath}`;
+      return `new URL(${JSON.stringify(path)}, import.meta.url).href`;
     },
   };
 }
 
-/** Virtual module of the extension sandbox frame's URL (src/extensions/runtime/host.ts). */
-export const SANDBOX_ID = 'virtual:vib3-sandbox-frame-url';
-
 /**
  * esbuild: bundles in dist/ (dist/geometry.js next to dist/geometry-worker.js;
- * dist/extensions/runtime.js one folder below dist/sandbox/).
+ * dist/extensions/runtime.js one folder below dist/sandbox/). The URLs stay
+ * `new URL('…', import.meta.url)` so that the bundlers of the kit's users (Vite, webpack)
+ * emit the files with the application.
  */
 export const esbuildGeometryWorker = {
-  name: 'vib3-asset-urls',
+  name: 'vib3-companion-files',
   setup(build) {
-    build.onResolve({ filter: /^virtual:vib3-(geometry-worker|sandbox-frame)-url$/ }, (args) => ({ path: args.path, namespace: 'vib3-virtual' }));
+    build.onResolve({ filter: /^virtual:vib3-(geometry-worker-url|sandbox-frame-url|extension-worker-source)$/ }, (args) => ({ path: args.path, namespace: 'vib3-virtual' }));
     build.onLoad({ filter: /.*/, namespace: 'vib3-virtual' }, (args) => ({
-      contents: args.path === VIRTUAL_ID ? "export default new URL('./geometry-worker.js', import.meta.url).href;" : "export default new URL('../sandbox/frame.html', import.meta.url).href;",
+      contents:
+        args.path === SHIM_ID
+          ? shimModule()
+          : args.path === VIRTUAL_ID
+            ? "export default new URL('./geometry-worker.js', import.meta.url).href;"
+            : "export default new URL('../sandbox/frame.html', import.meta.url).href;",
       loader: 'js',
     }));
   },
 };
 
-/** web-test-runner: tests run the sources, with the built worker. */
+/** web-test-runner: tests run the sources, with the built worker, frame and shim. */
 export const wtrGeometryWorker = {
-  name: 'vib3-geometry-worker',
+  name: 'vib3-companion-files',
   resolveImport({ source }) {
     if (source === VIRTUAL_ID) return '/__vib3/geometry-worker-url.js';
     if (source === SANDBOX_ID) return '/__vib3/sandbox-frame-url.js';
+    if (source === SHIM_ID) return '/__vib3/extension-worker-source.js';
     return undefined;
   },
   serve(context) {
     if (context.path === '/__vib3/geometry-worker-url.js') return { body: `export default new URL('/${WORKER_FILE}', location.href).href;`, type: 'js' };
-    if (context.path === '/__vib3/sandbox-frame-url.js') return { body: "export default new URL('/dist/sandbox/frame.html', location.href).href;", type: 'js' };
+    if (context.path === '/__vib3/sandbox-frame-url.js') return { body: `export default new URL('/${FRAME_FILE}', location.href).href;`, type: 'js' };
+    if (context.path === '/__vib3/extension-worker-source.js') return { body: shimModule(), type: 'js' };
     return undefined;
   },
 };

@@ -2,6 +2,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { VERSION } from '../core/version.js';
+
+declare const __VIB3_ESBUILD_VERSION__: string | undefined;
+/** The esbuild version scaffolded extensions pin (the one the kit is built and tested with). */
+const ESBUILD_VERSION: string = typeof __VIB3_ESBUILD_VERSION__ === 'string' ? __VIB3_ESBUILD_VERSION__ : '0.27.7';
 import { lintManifest } from '../extensions/manifest/lint.js';
 import type { ManifestProblem } from '../extensions/manifest/problems.js';
 import type { Vib3ExtensionManifest } from '../extensions/manifest/manifest.generated.js';
@@ -61,6 +66,9 @@ export function create(io: Io, name: string, template: string, opts: { dir?: str
     __TITLE__: name.split('-').map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1))).join(' '),
     __PUBLISHER__: opts.publisher ?? 'Example Publisher',
     __KEY_ID__: 'ed25519:AAAAAAAAAAAAAAAAAAAAAA',
+    // The exact kit version running this command, and the esbuild it was built and tested with.
+    __KIT_VERSION__: VERSION,
+    __ESBUILD_VERSION__: ESBUILD_VERSION,
   };
   const source = join(templatesRoot(), template);
   const copy = (from: string, to: string) => {
@@ -85,7 +93,9 @@ export function create(io: Io, name: string, template: string, opts: { dir?: str
 export async function build(io: Io, dir = '.'): Promise<void> {
   const root = resolve(dir);
   const manifest = readManifest(root);
-  const { build: esbuild } = await import('esbuild');
+  const { build: esbuild } = await import('esbuild').catch(() => {
+    throw new CliError(`vib3 ext build bundles with esbuild, which is not installed here. Install it next to the kit: npm install --save-dev esbuild@${ESBUILD_VERSION}`, 1);
+  });
   const entries: { src: string; out: string }[] = [];
   const pick = (base: string) => ['ts', 'js', 'mjs'].map((ext) => join(root, 'src', `${base}.${ext}`)).find((f) => existsSync(f));
   const worker = pick('worker');

@@ -4,7 +4,8 @@ import type { GeometryService, SliceRequest, SliceResult } from './service.js';
 import { meshByName } from './mesh-catalog.js';
 import { customMeshes } from './custom-meshes.js';
 import type { KernelPreference } from './wasm-kernels.js';
-import { geometryWorkerUrl } from './worker-url.js';
+import { geometryWorkerUrl, workerUrlGeneration } from './worker-url.js';
+import { spawnWorker, type WorkerLaunch } from './spawn-worker.js';
 
 /** Options of a {@link GeometryWorkerPool}. */
 export interface GeometryPoolOptions {
@@ -44,6 +45,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   api: Remote<GeometryService>;
+  /** The worker loaded and answered its first call (a failure before that is a start failure). */
+  started: boolean;
   /** Custom meshes this worker has received (by object, so a re-registered mesh is sent again). */
   meshes: Map<string, unknown>;
   job?: Job;
@@ -55,6 +58,9 @@ function sliceCapacityBytes(request: SliceRequest): number {
   const m = meshByName(request.mesh, request.resolution);
   return ((m.tetrahedra.length / 4) * 2 * 9 * 2 + (m.triangles.length / 3) * 6) * 4;
 }
+
+/** Start failures in a row (no worker started in between) after which the pool gives up. */
+export const MAX_START_FAILURES = 3;
 
 const cancelled = (why: string) => new Vib3Error('GEOMETRY_CANCELLED', `The geometry request was cancelled: ${why}.`, 'Nothing to do: a newer request replaces it.');
 
@@ -73,8 +79,15 @@ export class GeometryWorkerPool {
   private readonly url: URL;
   private readonly timeoutMs: number;
   private shared = new Map<string, { buffers: [SharedArrayBuffer, SharedArrayBuffer]; next: 0 | 1 }>();
+  private startFailures = 0;
+  private launch: WorkerLaunch = 'module';
   /** Workers restarted after a crash or hang (diagnostics and tests). */
   restarts = 0;
+  /**
+   * Set when no worker can be started at all (refused by the page's CSP, a script that never
+   * loads): every request then rejects with this error at once and no worker is started again.
+   */
+  unavailable: Vib3Error | undefined;
 
   constructor(private readonly options: GeometryPoolOptions = {}) {
     this.url = options.url ? new URL(options.url, globalThis.location?.href) : geometryWorkerUrl();
@@ -82,7 +95,15 @@ export class GeometryWorkerPool {
     const hw = globalThis.navigator?.hardwareConcurrency ?? 2;
     const size = options.size ?? Math.min(4, Math.max(1, hw - 1));
     if (!Number.isInteger(size) || size < 1 || size > 64) throw new RangeError(`pool size must be an integer in 1..64; got ${size}`);
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < size && !this.unavailable; i++) {
+      const slot = this.spawn();
+      if (slot) this.slots.push(slot);
+    }
+  }
+
+  /** The worker script URL this pool starts. */
+  get scriptUrl(): URL {
+    return this.url;
   }
 
   /** Number of workers. */
@@ -100,21 +121,59 @@ export class GeometryWorkerPool {
     return this.queue.length;
   }
 
-  private spawn(): Slot {
-    const worker = new Worker(this.url, { type: 'module', name: 'vib3-geometry' });
+  /** Starts a worker; undefined (and the pool unavailable) when the browser refuses to. */
+  private spawn(): Slot | undefined {
+    const spawned = spawnWorker(this.url, 'vib3-geometry');
+    this.launch = spawned.launch;
+    if ('error' in spawned) {
+      this.giveUp(`the browser refused to start it (${spawned.error.name}: ${spawned.error.message})`);
+      return undefined;
+    }
+    const { worker } = spawned;
     const api = wrap<GeometryService>(worker);
-    const slot: Slot = { worker, api, meshes: new Map() };
+    const slot: Slot = { worker, api, meshes: new Map(), started: false };
     worker.addEventListener('error', (e) => {
       e.preventDefault();
       this.fail(slot, `the worker failed to load or threw: ${e.message || 'script error'}`);
     });
-    void api.init(this.options.kernels ?? 'auto').catch(() => undefined);
+    void api.init(this.options.kernels ?? 'auto').then(
+      () => {
+        slot.started = true;
+        this.startFailures = 0;
+      },
+      () => undefined,
+    );
     return slot;
+  }
+
+  /** What a page can do when the worker cannot start, for the way it was started. */
+  private startSuggestion(): string {
+    const where = this.url.href;
+    return this.launch === 'blob-trampoline'
+      ? `The worker script ${where} is on another origin, so the kit starts it from a blob: URL: allow \`worker-src blob:\` and the kit's origin in \`script-src\` in the page's Content-Security-Policy, or serve geometry-worker.js from this page's origin and call setGeometryWorkerUrl(url). The lattice keeps rendering without the mesh.`
+      : `Check that ${where} serves dist/geometry-worker.js as JavaScript and that the page's Content-Security-Policy allows it (worker-src 'self'), or call setGeometryWorkerUrl(url) with where you serve it. The lattice keeps rendering without the mesh.`;
+  }
+
+  /** No worker can be started: rejects everything now and later with one error. */
+  private giveUp(why: string): void {
+    if (this.unavailable) return;
+    this.unavailable = new Vib3Error('GEOMETRY_WORKER_FAILED', `The geometry worker could not be started: ${why}.`, this.startSuggestion());
+    for (const slot of this.slots) {
+      if (slot.job) this.settle(slot.job, undefined, this.unavailable);
+      this.release(slot);
+      slot.api[releaseProxy]();
+      slot.worker.terminate();
+    }
+    this.slots = [];
+    for (const job of this.queue) this.settle(job, undefined, this.unavailable);
+    this.queue = [];
+    this.options.onWorkerError?.(this.unavailable);
   }
 
   /** Computes a cross-section in a worker. */
   slice(request: SliceRequest, options: SliceOptions = {}): Promise<SliceResult> {
     if (this.closed) return Promise.reject(new Vib3Error('GEOMETRY_WORKER_FAILED', 'The geometry pool was terminated.', 'Create a new pool.'));
+    if (this.unavailable) return Promise.reject(this.unavailable);
     if (options.signal?.aborted) return Promise.reject(cancelled('aborted before it started'));
     const seq = ++this.seq;
     if (options.key !== undefined) {
@@ -194,13 +253,33 @@ export class GeometryWorkerPool {
   private fail(slot: Slot, why: string): void {
     const index = this.slots.indexOf(slot);
     if (index < 0 || this.closed) return;
+    if (!slot.started) {
+      // It never started (a script that does not load, a CSP refusal reported as an event):
+      // try again quietly, its request waiting at the front of the queue; give up after a few.
+      if (++this.startFailures >= MAX_START_FAILURES) {
+        this.giveUp(`${why} (${this.startFailures} attempts)`);
+        return;
+      }
+      const waiting = slot.job;
+      this.release(slot);
+      slot.api[releaseProxy]();
+      slot.worker.terminate();
+      if (waiting && !waiting.done) this.queue.unshift(waiting);
+      const next = this.spawn();
+      if (!next) return;
+      this.slots[index] = next;
+      this.pump();
+      return;
+    }
     const error = new Vib3Error('GEOMETRY_WORKER_FAILED', `A geometry worker stopped: ${why}. It was restarted.`, 'Nothing to do if it happens once; if it repeats, check that the worker script URL serves dist/geometry-worker.js.');
     const job = slot.job;
     this.release(slot);
     slot.api[releaseProxy]();
     slot.worker.terminate();
     this.restarts++;
-    this.slots[index] = this.spawn();
+    const next = this.spawn();
+    if (!next) return; // giveUp() settled everything
+    this.slots[index] = next;
     if (job) this.settle(job, undefined, error);
     this.options.onWorkerError?.(error);
     this.pump();
@@ -236,9 +315,20 @@ export class GeometryWorkerPool {
 }
 
 let pagePool: GeometryWorkerPool | undefined;
+let pageGeneration = -1;
 
-/** The page's shared geometry pool, created on first use. */
+/**
+ * The page's shared geometry pool, created on first use and again after
+ * `setGeometryWorkerUrl()` changes the worker URL (an unavailable pool stays unavailable until then).
+ */
 export function geometryPool(): GeometryWorkerPool {
-  pagePool ??= new GeometryWorkerPool();
+  if (pagePool && pageGeneration !== workerUrlGeneration()) {
+    pagePool.terminate();
+    pagePool = undefined;
+  }
+  if (!pagePool) {
+    pageGeneration = workerUrlGeneration();
+    pagePool = new GeometryWorkerPool();
+  }
   return pagePool;
 }

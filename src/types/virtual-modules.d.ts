@@ -9,3 +9,9 @@ declare module 'virtual:vib3-sandbox-frame-url' {
   const url: string;
   export default url;
 }
+
+/** Source text of the extension worker shim (workers/sandbox/extension-worker.ts, built), inlined by the bundlers. */
+declare module 'virtual:vib3-extension-worker-source' {
+  const source: string;
+  export default source;
+}

@@ -10,6 +10,7 @@ import type { RendererFactory } from '../../render/contract.js';
 import { ExtensionRendererView } from './renderer-view.js';
 import { Sandbox } from './sandbox.js';
 import sandboxFrameUrl from 'virtual:vib3-sandbox-frame-url';
+import extensionWorkerSource from 'virtual:vib3-extension-worker-source';
 import { registerMesh, unregisterMesh } from '../../geometry/custom-meshes.js';
 import { SLOT_CONSTRAINTS, UI_SLOTS, type UiSlot } from '../../core/slots.js';
 import { validateUiEvent, validateUiTree, type UiNode } from '../../sdk/ui-tree.js';
@@ -128,8 +129,7 @@ const decoder = new TextDecoder();
 export class ExtensionHost extends EventTarget {
   private readonly entries = new Map<string, Entry>();
   private readonly grants: GrantStore;
-  private shim: Promise<string> | undefined;
-  /** The kit's own sandbox folder (the worker shim is fetched from here). */
+  /** The kit's own sandbox frame (dist/sandbox/frame.html, emitted next to the kit by bundlers). */
   private readonly kitFrameUrl: URL;
 
   constructor(private readonly options: ExtensionHostOptions) {
@@ -422,16 +422,12 @@ export class ExtensionHost extends EventTarget {
   }
 
   private async start(id: string, entry: Entry): Promise<void> {
-    this.shim ??= fetch(new URL('extension-worker.js', this.kitFrameUrl)).then((r) => {
-      if (!r.ok) throw new ExtensionError('ACTIVATE_FAILED', `The sandbox worker script could not be loaded (${r.status}).`, 'Serve dist/sandbox/ next to the kit.');
-      return r.text();
-    });
-    this.shim.catch(() => (this.shim = undefined));
     const grant = this.grants.get(id) ?? { capabilities: [], origins: [] };
     const widget = this.placeWidget(id, entry, grant.capabilities.includes('ui'));
     const sandbox = new Sandbox({
       frameUrl: this.frameUrlFor(id),
-      shimSource: await this.shim,
+      // The worker shim ships inside this module: no file to serve, no cross-origin fetch.
+      shimSource: extensionWorkerSource,
       code: entry.code,
       connectOrigins: grant.capabilities.includes('network') ? grant.origins : [],
       facade: this.facade(id),

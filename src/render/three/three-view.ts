@@ -86,6 +86,8 @@ export class ThreeView implements RendererContract, SharedRendererListener {
   /** The request last sent (so an unchanged frame sends none). */
   private requested: string | undefined;
   private announced: SliceResult | undefined;
+  /** The page pool's "cannot start a worker" error, once reported by this view. */
+  private reportedUnavailable: Error | undefined;
 
   /** The mesh layer's overlay for this frame, if the element shows a mesh. */
   private overlay(frame: FrameState): MeshOverlay | undefined {
@@ -110,7 +112,16 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     const key = `${spec.name}|${spec.sliceW}|${r.XY},${r.XZ},${r.YZ},${r.XW},${r.YW},${r.ZW}`;
     if (key === this.requested) return;
     this.requested = key;
-    geometryPool()
+    const pool = geometryPool();
+    if (pool.unavailable) {
+      // No worker can start: report it once per view; the lattice keeps rendering.
+      if (this.reportedUnavailable !== pool.unavailable) {
+        this.reportedUnavailable = pool.unavailable;
+        this.events.onWarning?.(pool.unavailable);
+      }
+      return;
+    }
+    pool
       .slice({ mesh: spec.name as never, rotation: r, offset: spec.sliceW }, { key: this.id })
       .then(
         (result) => {
@@ -120,6 +131,10 @@ export class ThreeView implements RendererContract, SharedRendererListener {
         },
         (err: unknown) => {
           if (this.disposed || (err as { code?: string }).code === 'GEOMETRY_CANCELLED') return;
+          if (pool.unavailable && err === pool.unavailable) {
+            if (this.reportedUnavailable === pool.unavailable) return;
+            this.reportedUnavailable = pool.unavailable;
+          }
           // Ask again on the next frame (the pool restarted the worker).
           this.requested = undefined;
           this.events.onWarning?.(err instanceof Error ? err : new Error(String(err)));
