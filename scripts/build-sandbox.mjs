@@ -1,15 +1,17 @@
 // Builds the extension sandbox's two trusted files (scripts/build.mjs runs this before the
 // library builds that embed or reference them):
 //   dist/sandbox/extension-worker.js  the worker shim (inlined into the runtime as a string)
-//   dist/sandbox/frame.html           the sandbox frame: ONE self-contained file, its bootstrap
-//                                     inline and allowed by its own CSP's sha256 hash, so that
-//                                     any bundler that emits the file (new URL(…, import.meta.url))
-//                                     emits everything the frame needs.
-import { createHash } from 'node:crypto';
+//   dist/sandbox/frame.html           the sandbox frame: ONE self-contained file with its
+//                                     bootstrap inline, so that any bundler that emits the file
+//                                     (new URL(…, import.meta.url)) emits everything the frame
+//                                     needs. The bootstrap adds the per-extension CSP (default-src
+//                                     'none', …) before anything else runs in the frame. No static
+//                                     hash-based policy: bundlers may minify the HTML (webpack does),
+//                                     which changes the script's hash.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
-/** Builds both files into `outdir` (default dist/sandbox); returns the frame's script hash. */
+/** Builds both files into `outdir` (default dist/sandbox). */
 export async function buildSandbox({ outdir = 'dist/sandbox', define = {} } = {}) {
   mkdirSync(outdir, { recursive: true });
   const common = { bundle: true, platform: 'browser', minify: true, format: 'iife', target: 'es2022', legalComments: 'none', logLevel: 'warning', define, write: false };
@@ -20,15 +22,7 @@ export async function buildSandbox({ outdir = 'dist/sandbox', define = {} } = {}
   writeFileSync(`${outdir}/extension-worker.js`, shim.outputFiles[0].contents);
   const script = frame.outputFiles[0].text.trim();
   if (/<\/script/i.test(script)) throw new Error('the sandbox frame script contains "</script"');
-  const hash = `sha256-${createHash('sha256').update(script).digest('base64')}`;
-  // Scripts only: this inline bootstrap and the blob: worker it starts. The host's tighter,
-  // per-extension policy (default-src 'none', connect-src = granted origins) is added at init.
-  const csp = `script-src '${hash}' blob:; object-src 'none'; base-uri 'none'`;
-  writeFileSync(
-    `${outdir}/frame.html`,
-    `<!doctype html>\n<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><title>vib3 extension sandbox</title><script>${script}</script></head><body></body></html>\n`,
-  );
-  return hash;
+  writeFileSync(`${outdir}/frame.html`, `<!doctype html>\n<html><head><meta charset="utf-8"><title>vib3 extension sandbox</title><script>${script}</script></head><body></body></html>\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await buildSandbox();
