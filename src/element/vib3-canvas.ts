@@ -181,7 +181,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     meshMode: { noAccessor: true, attribute: 'mesh-mode' },
     sliceW: { noAccessor: true, attribute: 'slice-w' },
     alt: {},
-    theme: {},
+    // Reflected: the packs' CSS selects vib3-canvas[theme="name"], so `el.theme = name` must set the attribute.
+    theme: { reflect: true },
     poster: {},
   };
 
