@@ -47,6 +47,7 @@ export {
   type RotationPlane,
 } from './core/rotation.js';
 export { projectPerspective, projectOrthographic, projectStereographic, PROJECTION_EPSILON } from './core/projection.js';
+export { paletteRgb, hueToTurns, dominantChannel } from './core/palette.js';
 export { BASE_GEOMETRIES, WARP_CORES, GEOMETRY_COUNT, geometryIndex, describeGeometry, listGeometries, type GeometryInfo } from './core/geometry.js';
 export type { RendererContract, RendererFactory, RendererPreference, BackendKind, RendererViewEvents } from './render/contract.js';
 export { buildFrameState, breathAt, type FrameState, type PointerState, type AudioBands } from './render/frame-state.js';
@@ -65,6 +66,9 @@ export {
   TOKEN_VALUES,
   Vib3Theme,
   cssVarName,
+  brandColorToVisual,
+  type BrandVisual,
+  type BrandColorResult,
   type ThemePack,
   type TokenPath,
   type TokenProblem,

@@ -110,8 +110,9 @@ export async function buildTokens(opts: BuildOptions = {}): Promise<{ tokenCount
     const tmp = mkdtempSync(join(tmpdir(), 'vib3-pack-'));
     try {
       // Merge with replace semantics (style-dictionary's own file merge would splice arrays such as font stacks).
+      // The visual tokens a brandColor sets go under the pack's own tokens (which win).
       const merged = join(tmp, 'merged.tokens.json');
-      writeFileSync(merged, JSON.stringify(mergeTrees(tree, migrate(pack.tokens, meta.renamed))));
+      writeFileSync(merged, JSON.stringify(mergeTrees(tree, result.brandTokens, migrate(pack.tokens, meta.renamed))));
       await runStyleDictionary([merged], {
         json: { transforms: TRANSFORMS, prefix: 'vib3', buildPath: `${tmp}/`, files: [{ destination: 'merged.json', format: 'vib3/json-flat' }] },
       });

@@ -33,7 +33,7 @@ export interface Vib3Params {
   chaos: number;
   /** Animation speed 0.1..3. Default 1. */
   speed: number;
-  /** Hue in degrees, integer 0..360. Default 200. */
+  /** Hue in degrees on the CSS colour wheel (0 red, 120 green, 240 blue), integer 0..360. Default 200. */
   hue: number;
   /** Intensity 0..1. Default 0.5. */
   intensity: number;
@@ -96,7 +96,7 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { kind: 'float', name: 'morphFactor', attribute: 'morph-factor', min: 0, max: 2, default: 1, description: 'Morph amount.' },
   { kind: 'float', name: 'chaos', attribute: 'chaos', min: 0, max: 1, default: 0.2, description: 'Chaos.' },
   { kind: 'float', name: 'speed', attribute: 'speed', min: 0.1, max: 3, default: 1, description: 'Animation speed.' },
-  { kind: 'int', name: 'hue', attribute: 'hue', min: 0, max: 360, default: 200, description: 'Hue in degrees.' },
+  { kind: 'int', name: 'hue', attribute: 'hue', min: 0, max: 360, default: 200, description: 'Hue in degrees on the CSS colour wheel (0 red, 120 green, 240 blue).' },
   { kind: 'float', name: 'intensity', attribute: 'intensity', min: 0, max: 1, default: 0.5, description: 'Intensity.' },
   { kind: 'float', name: 'saturation', attribute: 'saturation', min: 0, max: 1, default: 0.8, description: 'Saturation.' },
   { kind: 'int', name: 'variation', attribute: 'variation', min: 0, max: 99, default: 0, description: 'Variation seed.' },

@@ -102,7 +102,7 @@ export function setRendererFactory(loader: () => Promise<RendererFactory>): () =
  * @csspart poster - The poster layer, faded out once the live frame is on screen.
  * @slot poster - A still image shown until the first live frame (alternative to the `poster` attribute).
  * @cssprop --vib3-background - Colour behind the visual before the first frame. Default `#000`.
- * @cssprop --vib3-visual-hue - Palette hue (degrees) used when the page did not set `hue`.
+ * @cssprop --vib3-visual-hue - Palette hue (degrees on the CSS colour wheel) used when the page did not set `hue`.
  * @cssprop --vib3-visual-faceted-saturation - Palette saturation of the faceted system (likewise -quantum-, -holographic-, and -intensity).
  * @event vib3-ready - The first frame is on screen. `detail: { backend: 'webgpu' | 'webgl2' }`.
  * @event vib3-params-change - Parameters changed. `detail: { changed: Partial<Vib3Params> }`.
@@ -181,7 +181,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     meshMode: { noAccessor: true, attribute: 'mesh-mode' },
     sliceW: { noAccessor: true, attribute: 'slice-w' },
     alt: {},
-    theme: {},
+    // Reflected: the packs' CSS selects vib3-canvas[theme="name"], so `el.theme = name` must set the attribute.
+    theme: { reflect: true },
     poster: {},
   };
 

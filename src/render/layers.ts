@@ -10,7 +10,7 @@ export interface LayerSpec {
   role: LayerRole;
   /** Multiplies brightness. */
   intensity: number;
-  /** Added to hue (in turns, 0..1). */
+  /** Added to the element's hue (in turns, 0..1: 1/3 is 120° on the CSS colour wheel); layers keep their colour relative to it. */
   hueOffset: number;
   /** Lightness the layer's colour is scaled towards (0.5 = unchanged). */
   lightness: number;
@@ -37,13 +37,19 @@ const QUANTUM: readonly LayerSpec[] = [
   { role: 'accent', intensity: 1.6, hueOffset: 0.67, lightness: 0.5, alpha: 0.3, density: 1, speed: 1, particles: false },
 ];
 
-/** Holographic: the same five roles with multipliers on density, speed and intensity. */
+/**
+ * Holographic: the same five roles with multipliers on density, speed and intensity. Its hue
+ * offsets are analogous colours around the element's hue (shadow +29°, highlight +65°, accent
+ * −65°), so the composite reads as the hue: a complementary accent (+180°, as before the hue became
+ * the CSS hue) is drawn densely and brightly enough to outweigh the content layer, and the whole
+ * visual then looked like the opposite of the hue the page asked for.
+ */
 const HOLOGRAPHIC: readonly LayerSpec[] = [
   { role: 'background', intensity: 0.4, hueOffset: 0, lightness: 0.2, alpha: 0.6, density: 0.6, speed: 0.5, particles: false },
   { role: 'shadow', intensity: 0.6, hueOffset: 0.08, lightness: 0.3, alpha: 0.5, density: 0.8, speed: 0.7, particles: false },
   { role: 'content', intensity: 1, hueOffset: 0, lightness: 0.5, alpha: 1, density: 1, speed: 1, particles: false },
   { role: 'highlight', intensity: 1.3, hueOffset: 0.18, lightness: 0.6, alpha: 0.7, density: 1.5, speed: 1.3, particles: false },
-  { role: 'accent', intensity: 1.6, hueOffset: 0.5, lightness: 0.55, alpha: 0.35, density: 2.5, speed: 1.6, particles: false },
+  { role: 'accent', intensity: 1.6, hueOffset: 0.82, lightness: 0.55, alpha: 0.35, density: 2.5, speed: 1.6, particles: false },
 ];
 
 /** The layer stack a system composites, back to front. */

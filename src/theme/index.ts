@@ -10,6 +10,7 @@ export { registerThemePack, listThemePacks, getThemePack, installThemeStyles, th
 export { Vib3Theme, defineTheme } from './vib3-theme.js';
 export { cssVarName, validateThemePack, type ThemePack, type TokenProblem, type TokenRename, type TokenTree, type TokenType } from './token-core.js';
 export { TOKEN_PATHS, TOKEN_VALUES, type TokenPath } from './generated/tokens.js';
+export { brandColorToVisual, parseCssColor, type BrandVisual, type BrandColorResult, type BrandColorProblem } from './brand-color.js';
 
 /** Sets up theming in this document (idempotent). */
 export function setupTheming(): void {

@@ -4,6 +4,8 @@
  * the runtime pack registry and the tests share one implementation.
  */
 
+import { brandColorToVisual, BRAND_COLOR_FORMS } from './brand-color.js';
+
 /** DTCG token types used by the kit. */
 export type TokenType = 'color' | 'dimension' | 'number' | 'fontFamily' | 'fontWeight' | 'duration' | 'cubicBezier' | 'shadow';
 export const TOKEN_TYPES: readonly TokenType[] = ['color', 'dimension', 'number', 'fontFamily', 'fontWeight', 'duration', 'cubicBezier', 'shadow'];
@@ -21,7 +23,7 @@ export interface FlatToken {
 
 /** A problem in a token file or theme pack. */
 export interface TokenProblem {
-  code: 'UNKNOWN_TOKEN' | 'WRONG_TYPE' | 'BAD_REFERENCE' | 'CIRCULAR_REFERENCE' | 'MISSING_TYPE' | 'INVALID_PACK' | 'INCOMPATIBLE_BASE' | 'RENAMED_TOKEN';
+  code: 'UNKNOWN_TOKEN' | 'WRONG_TYPE' | 'BAD_REFERENCE' | 'CIRCULAR_REFERENCE' | 'MISSING_TYPE' | 'INVALID_PACK' | 'INCOMPATIBLE_BASE' | 'RENAMED_TOKEN' | 'INVALID_BRAND_COLOR';
   /** Dotted token path (or pack field) the problem is about. */
   path: string;
   message: string;
@@ -180,9 +182,20 @@ export interface ThemePack {
   base: string;
   label?: string;
   description?: string;
+  /**
+   * The partner's brand colour; the visual palette follows it. A CSS colour (`"#1e90ff"`,
+   * `"rgb(30 144 255)"`, `"hsl(210 100% 56%)"`) or a reference to a colour token, resolved in this
+   * pack (`"{color.brand.400}"`). It sets `visual.hue` to the colour's CSS hue (degrees) and every
+   * `visual.<system>.saturation` to its CSS HSL saturation (0..1), except the ones the pack's
+   * `tokens` set themselves. A grey sets the saturations to 0 and leaves the hue alone.
+   */
+  brandColor?: string;
   /** DTCG overrides of existing tokens. */
   tokens: TokenTree;
 }
+
+/** The systems whose saturation token a brand colour sets. */
+const BRAND_SATURATION_PATHS = ['visual.faceted.saturation', 'visual.quantum.saturation', 'visual.holographic.saturation'] as const;
 
 /** A renamed token and since when. */
 export interface TokenRename {
@@ -198,6 +211,11 @@ export interface PackValidation {
   problems: TokenProblem[];
   /** path -> CSS value for every token whose resolved value differs from the base. */
   overrides: Map<string, string>;
+  /**
+   * The visual tokens the pack's `brandColor` sets (a DTCG tree of `$value`s; empty without a
+   * brand colour). The token build merges it under the pack's own tokens.
+   */
+  brandTokens: TokenTree;
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
@@ -213,7 +231,7 @@ export function validateThemePack(pack: unknown, base: { tree: TokenTree; versio
   const p = pack as Partial<ThemePack>;
   if (!p || typeof p !== 'object') {
     err('INVALID_PACK', '', 'a theme pack must be an object.', 'Pass { name, version, base, tokens }.');
-    return { valid: false, problems, overrides: new Map() };
+    return { valid: false, problems, overrides: new Map(), brandTokens: {} };
   }
   if (typeof p.name !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(p.name)) err('INVALID_PACK', 'name', `name ${JSON.stringify(p.name)} is invalid.`, 'Use a lowercase name like "acme-dark".');
   if (typeof p.version !== 'string' || !SEMVER.test(p.version)) err('INVALID_PACK', 'version', `version ${JSON.stringify(p.version)} is not semver.`, 'Use a version like "1.0.0".');
@@ -227,7 +245,7 @@ export function validateThemePack(pack: unknown, base: { tree: TokenTree; versio
   }
   if (!p.tokens || typeof p.tokens !== 'object' || Array.isArray(p.tokens)) {
     err('INVALID_PACK', 'tokens', 'tokens must be a DTCG tree of overrides.', 'Pass tokens: { color: { accent: { "$value": "#ff00aa" } } }.');
-    return { valid: false, problems, overrides: new Map() };
+    return { valid: false, problems, overrides: new Map(), brandTokens: {} };
   }
   const baseFlat = flattenTokens(base.tree);
   // Overrides inherit $type from the base: tag each override with its base type before flattening.
@@ -236,10 +254,12 @@ export function validateThemePack(pack: unknown, base: { tree: TokenTree; versio
     overrideFlat = flattenTokens(typeTree(p.tokens, baseFlat));
   } catch (e) {
     problems.push(...((e as TokenError).problems ?? []));
-    return { valid: false, problems, overrides: new Map() };
+    return { valid: false, problems, overrides: new Map(), brandTokens: {} };
   }
   const renames = new Map(base.renamed.map((r) => [r.from, r]));
   const effective = new Map(baseFlat);
+  /** Token paths the pack sets itself (after renames): a brand colour never overrides them. */
+  const explicit = new Set<string>();
   for (const [path, token] of overrideFlat) {
     let target = path;
     const rename = renames.get(path);
@@ -258,8 +278,14 @@ export function validateThemePack(pack: unknown, base: { tree: TokenTree; versio
       continue;
     }
     effective.set(target, { ...baseToken, value: token.value });
+    explicit.add(target);
   }
-  if (problems.some((x) => x.severity === 'error')) return { valid: false, problems, overrides: new Map() };
+  // A literal brand colour is checked now, so its problem is listed with the others (a reference needs the resolved tokens).
+  if (p.brandColor !== undefined && !(typeof p.brandColor === 'string' && REF.test(p.brandColor.trim()))) {
+    const brand = brandColorToVisual(p.brandColor);
+    if (!brand.ok) problems.push({ ...brand.problem, path: 'brandColor', severity: 'error' });
+  }
+  if (problems.some((x) => x.severity === 'error')) return { valid: false, problems, overrides: new Map(), brandTokens: {} };
   let baseResolved: Map<string, unknown>;
   let packResolved: Map<string, unknown>;
   try {
@@ -267,7 +293,18 @@ export function validateThemePack(pack: unknown, base: { tree: TokenTree; versio
     packResolved = resolveTokens(effective);
   } catch (e) {
     problems.push(...((e as TokenError).problems ?? []));
-    return { valid: false, problems, overrides: new Map() };
+    return { valid: false, problems, overrides: new Map(), brandTokens: {} };
+  }
+  let brandTokens: TokenTree = {};
+  if (p.brandColor !== undefined) {
+    const brand = brandVisualTokens(p.brandColor, effective, packResolved, explicit);
+    if ('problem' in brand) {
+      problems.push({ ...brand.problem, path: 'brandColor', severity: 'error' });
+      return { valid: false, problems, overrides: new Map(), brandTokens: {} };
+    }
+    for (const [path, value] of brand.tokens) effective.set(path, { ...effective.get(path)!, value });
+    brandTokens = brand.tree;
+    packResolved = resolveTokens(effective);
   }
   const overrides = new Map<string, string>();
   for (const [path, token] of effective) {
@@ -275,7 +312,50 @@ export function validateThemePack(pack: unknown, base: { tree: TokenTree; versio
     const after = cssValue(token.type, packResolved.get(path));
     if (before !== after) overrides.set(path, after);
   }
-  return { valid: true, problems, overrides };
+  return { valid: true, problems, overrides, brandTokens };
+}
+
+/**
+ * The visual tokens a brand colour sets: `visual.hue` and the three saturations, minus the ones the
+ * pack sets itself. A reference (`{color.brand.400}`) is resolved in the pack's own tokens.
+ */
+function brandVisualTokens(
+  brandColor: unknown,
+  effective: ReadonlyMap<string, FlatToken>,
+  resolved: ReadonlyMap<string, unknown>,
+  explicit: ReadonlySet<string>,
+): { tokens: Map<string, number>; tree: TokenTree } | { problem: Omit<TokenProblem, 'path' | 'severity'> } {
+  let colour = brandColor;
+  const ref = typeof brandColor === 'string' ? REF.exec(brandColor.trim()) : null;
+  if (ref) {
+    const target = effective.get(ref[1]!);
+    if (!target || target.type !== 'color') {
+      return {
+        problem: {
+          code: 'INVALID_BRAND_COLOR',
+          message: target ? `brandColor references {${ref[1]}}, a ${target.type} token, not a colour.` : `brandColor references {${ref[1]}}, which does not exist.`,
+          suggestion: `Reference a colour token such as {color.brand.400}, or write ${BRAND_COLOR_FORMS}.`,
+        },
+      };
+    }
+    colour = resolved.get(ref[1]!);
+  }
+  const result = brandColorToVisual(colour);
+  if (!result.ok) {
+    const via = ref ? ` (via {${ref[1]}})` : '';
+    return { problem: { ...result.problem, message: result.problem.message.replace(/^brandColor /, `brandColor${via} `) } };
+  }
+  const tokens = new Map<string, number>();
+  if (result.visual.hue !== undefined && !explicit.has('visual.hue')) tokens.set('visual.hue', result.visual.hue);
+  for (const path of BRAND_SATURATION_PATHS) if (!explicit.has(path)) tokens.set(path, result.visual.saturation);
+  const tree: TokenTree = {};
+  for (const [path, value] of tokens) {
+    const keys = path.split('.');
+    let node = tree;
+    for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as TokenTree;
+    node[keys.at(-1)!] = { $value: value };
+  }
+  return { tokens, tree };
 }
 
 /** Copies an override tree, adding the base token's $type to each token so it flattens. */

@@ -4,6 +4,9 @@ import { vec4, screenCoordinate } from 'three/tsl';
 import { env } from './helpers.js';
 import { createVisualUniforms, applyFrame } from '../../src/render/three/tsl/uniforms.js';
 import { makeRotate4, project4 } from '../../src/render/three/tsl/rotation.js';
+import { palette } from '../../src/render/three/tsl/palette.js';
+import type { Node } from '../../src/render/three/tsl/loose.js';
+import { paletteRgb } from '../../src/core/palette.js';
 import { rotate4D, type Vec4 } from '../../src/core/rotation.js';
 import { projectPerspective } from '../../src/core/projection.js';
 import { buildFrameState } from '../../src/render/frame-state.js';
@@ -30,7 +33,7 @@ async function gpuEval(renderer: WebGPURenderer, output: (p: unknown) => unknown
   return data;
 }
 
-describe(`shader math == CPU math to 1e-5 (${env.expectedBackend})`, () => {
+describe(`shader math == CPU math (${env.expectedBackend}): geometry to 1e-5, palette to 2^-11`, () => {
   let renderer: WebGPURenderer;
   before(async () => {
     renderer = new WebGPURenderer({ forceWebGL: env.expectedBackend === 'webgl2' });
@@ -77,6 +80,20 @@ describe(`shader math == CPU math to 1e-5 (${env.expectedBackend})`, () => {
     const data = await gpuEval(renderer, (p) => vec4(project4(rotate4(p), u.projection), 1));
     const err = check(data, (x, y) => projectPerspective(rotate4D(inputOf(x, y), frame.rotation), frame.projectionDistance), 3);
     expect(err, 'max relative error').to.be.below(1e-5);
+  });
+
+  it('palette (CSS hue wheel, saturation toward grey) agrees, for h below 0 and above 1 too', async () => {
+    // h = .75·p.x + .125·p.y spans -1.7..1.5 turns over the grid; saturation .2..0.9 by row.
+    const hOf = (x: number, y: number) => (x * 0.25 - 2) * 0.75 + (y * 0.375 - 1.5) * 0.125;
+    const satOf = (y: number) => 0.2 + y * 0.1;
+    const data = await gpuEval(renderer, (p: Node) => {
+      const row = p.y.add(1.5).div(0.375);
+      return vec4(palette(p.x.mul(0.75).add(p.y.mul(0.125)), row.mul(0.1).add(0.2)), 1);
+    });
+    const err = check(data, (x, y) => paletteRgb(hOf(x, y), satOf(y)), 3);
+    // Not 1e-5: GPU cosines are only accurate to 2^-11 (WGSL's bound on [-π, π]; SwiftShader's error
+    // here is ~1.7e-4). Still 8x finer than one 8-bit colour step, and the old palette is off by ~1.
+    expect(err, 'max error').to.be.below(2 ** -11);
   });
 
   it('the check can fail: a wrong rotation order is detected', async () => {

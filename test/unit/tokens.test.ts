@@ -59,7 +59,74 @@ test('the white-label pack (written for tokens 1.0) is migrated: color.highlight
   assert.deepEqual(result.problems.map((p) => [p.severity, p.code, p.path]), [['warning', 'RENAMED_TOKEN', 'color.highlight']]);
   assert.equal(result.overrides.get('color.accent'), '#ff7ac8');
   assert.equal(result.overrides.get('font.family.base'), 'Georgia, serif', 'a font stack is replaced, not spliced');
-  assert.equal(result.overrides.get('visual.hue'), '320');
+  assert.equal(result.overrides.get('visual.hue'), '325', 'hue from brandColor {color.brand.400} = #ff7ac8, warm magenta on the CSS wheel');
+  assert.equal(result.overrides.get('visual.faceted.saturation'), '1');
+  assert.equal(result.overrides.get('visual.quantum.saturation'), '0.95', 'the pack\'s own saturation token wins over the brand colour');
+});
+
+test('a pack\'s brandColor sets visual.hue (CSS degrees) and every system\'s saturation (CSS HSL, 0..1)', () => {
+  const pack: ThemePack = { name: 'partner', version: '1.0.0', base: '^1.1.0', brandColor: '#1e90ff', tokens: {} };
+  const r = validateThemePack(pack, base, sat);
+  assert.equal(r.valid, true, JSON.stringify(r.problems));
+  assert.deepEqual(Object.fromEntries(r.overrides), { 'visual.hue': '210', 'visual.faceted.saturation': '1', 'visual.quantum.saturation': '1', 'visual.holographic.saturation': '1' });
+  assert.deepEqual(r.brandTokens, { visual: { hue: { $value: 210 }, faceted: { saturation: { $value: 1 } }, quantum: { saturation: { $value: 1 } }, holographic: { saturation: { $value: 1 } } } });
+  // Green brand, hue 120: green on the CSS wheel (the bug of issue 13 rendered it magenta).
+  assert.equal(validateThemePack({ ...pack, brandColor: 'hsl(120 60% 40%)' }, base, sat).overrides.get('visual.hue'), '120');
+});
+
+test('brandColor: the pack\'s own visual tokens win; a reference resolves in the pack; a grey leaves the hue alone', () => {
+  const own = validateThemePack({ name: 'p', version: '1.0.0', base: '^1.1.0', brandColor: '#1e90ff', tokens: { visual: { hue: { $value: 30 }, holographic: { saturation: { $value: 0.4 } } } } }, base, sat);
+  assert.equal(own.overrides.get('visual.hue'), '30');
+  assert.equal(own.overrides.get('visual.holographic.saturation'), '0.4');
+  assert.equal(own.overrides.get('visual.faceted.saturation'), '1');
+  assert.deepEqual(own.brandTokens, { visual: { faceted: { saturation: { $value: 1 } }, quantum: { saturation: { $value: 1 } } } });
+  const ref = validateThemePack({ name: 'p', version: '1.0.0', base: '^1.1.0', brandColor: '{color.accent}', tokens: { color: { brand: { '400': { $value: '#00ff88' } } } } }, base, sat);
+  assert.equal(ref.valid, true, JSON.stringify(ref.problems));
+  assert.equal(ref.overrides.get('visual.hue'), '152', '{color.accent} -> {color.brand.400} = #00ff88 in this pack');
+  const baseRef = validateThemePack({ name: 'p', version: '1.0.0', base: '^1.1.0', brandColor: '{color.brand.400}', tokens: {} }, base, sat);
+  assert.equal(baseRef.overrides.get('visual.hue'), '198', 'the kit\'s own brand colour #6fd3ff');
+  const grey = validateThemePack({ name: 'p', version: '1.0.0', base: '^1.1.0', brandColor: '#777777', tokens: {} }, base, sat);
+  assert.equal(grey.overrides.has('visual.hue'), false);
+  assert.equal(grey.overrides.get('visual.quantum.saturation'), '0');
+});
+
+test('a bad brandColor is a coded problem (code, message, suggestion) and the pack is invalid, with its other problems listed', () => {
+  const ok: ThemePack = { name: 'partner', version: '1.0.0', base: '^1.1.0', tokens: {} };
+  const cases: [unknown, RegExp][] = [
+    ['brand blue', /"brand blue" is not a colour/],
+    ['#12345', /is not a colour/],
+    [120, /120 is not a colour/],
+    ['oklch(70% 0.15 250)', /colour space the kit cannot turn into a hue/],
+    ['{color.nope}', /references \{color\.nope\}, which does not exist/],
+    ['{radius.md}', /references \{radius\.md\}, a dimension token, not a colour/],
+  ];
+  for (const [brandColor, message] of cases) {
+    const r = validateThemePack({ ...ok, brandColor } as ThemePack, base, sat);
+    assert.equal(r.valid, false, String(brandColor));
+    assert.equal(r.overrides.size, 0);
+    const problem = r.problems.find((p) => p.code === 'INVALID_BRAND_COLOR');
+    assert.ok(problem, `${String(brandColor)}: ${JSON.stringify(r.problems)}`);
+    assert.equal(problem.path, 'brandColor');
+    assert.equal(problem.severity, 'error');
+    assert.match(problem.message, message);
+    assert.match(problem.suggestion, /#1e90ff.*\{color\.brand\.400\}/);
+  }
+  const both = validateThemePack({ ...ok, brandColor: 'nope', tokens: { color: { sparkle: { $value: '#fff' } } } }, base, sat);
+  assert.deepEqual(both.problems.map((p) => p.code).sort(), ['INVALID_BRAND_COLOR', 'UNKNOWN_TOKEN']);
+  // A reference to a colour token that is not an sRGB colour the kit reads.
+  const lab = validateThemePack({ ...ok, brandColor: '{color.brand.400}', tokens: { color: { brand: { '400': { $value: 'oklch(70% 0.15 250)' } } } } }, base, sat);
+  assert.match(lab.problems.find((p) => p.code === 'INVALID_BRAND_COLOR')?.message ?? '', /brandColor \(via \{color\.brand\.400\}\) "oklch/);
+});
+
+test('a shipped pack with a bad brandColor fails the token build, naming the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vib3-brand-'));
+  try {
+    cpSync(join(root, 'tokens/themes'), join(dir, 'themes'), { recursive: true });
+    writeFileSync(join(dir, 'themes', 'bad.theme.json'), JSON.stringify({ name: 'bad', version: '1.0.0', base: '^1.1.0', brandColor: 'teal-ish', tokens: {} }));
+    await assert.rejects(buildTokens({ themes: join(dir, 'themes'), out: join(dir, 'out'), tsOut: join(dir, 'tokens.ts'), quiet: true }), (e: Error) => /bad\.theme\.json: brandColor: brandColor "teal-ish" is not a colour/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('theme pack validation: unknown and mistyped tokens, bad versions, incompatible bases are rejected', () => {

@@ -28,6 +28,11 @@ export type MeshOverlay =
 /** Camera distance and field of view: a unit-radius mesh projected with d = 3.5 fits the view. */
 const CAMERA_Z = 3.6;
 const FOV = 45;
+/**
+ * The mesh is drawn in the complement of the element's hue (+180° on the CSS colour wheel, in
+ * turns) so it stands out from the lattice: hue 0 (red lattice) gives a cyan mesh.
+ */
+export const MESH_HUE_OFFSET = 0.5;
 
 /**
  * The mesh layer: drawn over an element's lattice in the same viewport and canvas. Projection
@@ -51,7 +56,7 @@ export class MeshLayer {
     this.camera.lookAt(0, 0, 0);
     const u = this.u;
     const rotate4 = makeRotate4(u);
-    const base = palette(u.hue.add(0.5), u.saturation);
+    const base = palette(u.hue.add(MESH_HUE_OFFSET), u.saturation);
     const bright = mix(base, vec3(1), 0.45);
 
     const lineMaterial = new LineBasicNodeMaterial();

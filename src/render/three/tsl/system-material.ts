@@ -49,6 +49,7 @@ export function createSystemMaterial(u: VisualUniforms, layers: readonly LayerSp
         .toVar();
       let bright = float(1).sub(clamp(abs(value), 0, 1));
       if (layer.particles) bright = bright.add(sparkle(uv, tau, u.variation).mul(0.6));
+      // h = hue/360 + layer offset + .1·value: the lattice value moves the colour a little around the hue.
       const rgb = palette(u.hue.add(layer.hueOffset).add(value.mul(0.1)), u.saturation);
       const b = bright
         .mul(u.brightness)

@@ -1,6 +1,7 @@
 import { Vector2, Vector4 } from 'three/webgpu';
 import { uniform } from 'three/tsl';
 import { ROTATION_PLANES } from '../../../core/rotation.js';
+import { hueToTurns } from '../../../core/palette.js';
 import type { FrameState } from '../../frame-state.js';
 
 /**
@@ -29,7 +30,8 @@ export function createVisualUniforms() {
     gridDensity: uniform(15),
     morph: uniform(1),
     chaos: uniform(0.2),
-    hue: uniform(200 / 360),
+    /** Hue in turns (CSS degrees / 360): the palette puts 0 at red, 1/3 at green, 2/3 at blue. */
+    hue: uniform(hueToTurns(200)),
     intensity: uniform(0.5),
     saturation: uniform(0.8),
     variation: uniform(0),
@@ -64,7 +66,7 @@ export function applyFrame(u: VisualUniforms, frame: FrameState): void {
   u.gridDensity.value = p.gridDensity * (1 + 0.25 * frame.audio.bass);
   u.morph.value = Math.min(2, p.morphFactor + 0.5 * frame.audio.mid);
   u.chaos.value = p.chaos;
-  u.hue.value = p.hue / 360;
+  u.hue.value = hueToTurns(p.hue);
   u.intensity.value = p.intensity;
   u.saturation.value = p.saturation;
   u.variation.value = p.variation;
