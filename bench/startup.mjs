@@ -2,7 +2,8 @@
 // `npm run bench`: bytes shipped (gzip) and time from connectedCallback to vib3-ready, per backend,
 // median of N fresh page loads in headless Chromium. Writes bench/results/startup.json and .md.
 // Not part of `npm test`: numbers are reported, never asserted.
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -21,8 +22,21 @@ const lazy = chunks.find((f) => f.startsWith('three-view-'));
 const eagerChunks = chunks.filter((f) => f !== lazy);
 const sizes = {
   iife: gz('dist/vib3.iife.js'),
+  extensionsIife: gz('dist/vib3-extensions.iife.js'),
   esEntry: gz('dist/vib3-embed.js') + eagerChunks.reduce((n, f) => n + gz(join('dist/chunks', f)), 0),
   esRendererChunk: gz(join('dist/chunks', lazy)),
+};
+
+// What `npm install vib3-embed` downloads and unpacks (the tarball as `npm pack` makes it), next
+// to the anchor's installed package folder (@google/model-viewer, without its three.js peer).
+const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { encoding: 'utf8' }));
+const dirBytes = (dir) => readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath ?? e.path, e.name)).size, 0);
+const npmPackage = {
+  tarballBytes: pack.size,
+  unpackedBytes: pack.unpackedSize,
+  files: pack.entryCount,
+  dependencies: Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies ?? {}),
+  modelViewerUnpackedBytes: dirBytes('node_modules/@google/model-viewer'),
 };
 
 const { server, url } = await serveStatic();
@@ -44,7 +58,7 @@ for (const [name, set] of Object.entries(FLAG_SETS)) {
 }
 server.close();
 
-const result = { date: new Date().toISOString(), chromium: CHROMIUM_PATH, gzipBytes: sizes, connectToReadyMs: startup };
+const result = { date: new Date().toISOString(), chromium: CHROMIUM_PATH, gzipBytes: sizes, npmPackage, connectToReadyMs: startup };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/startup.json', `${JSON.stringify(result, null, 2)}\n`);
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -53,8 +67,11 @@ const md = `# Startup benchmark (${result.date})
 | artifact | gzip |
 |---|---|
 | script-tag file \`vib3.iife.js\` | ${kb(sizes.iife)} |
+| script-tag extension runtime \`vib3-extensions.iife.js\` (optional) | ${kb(sizes.extensionsIife)} |
 | ES entry + chunks loaded with it | ${kb(sizes.esEntry)} |
 | ES lazy renderer chunk (three.js) | ${kb(sizes.esRendererChunk)} |
+
+npm package (\`npm pack\`): ${kb(npmPackage.tarballBytes)} tarball, ${kb(npmPackage.unpackedBytes)} unpacked, ${npmPackage.files} files; runtime dependencies: ${npmPackage.dependencies.join(', ') || 'none'}. Anchor: \`@google/model-viewer\` unpacks to ${kb(npmPackage.modelViewerUnpackedBytes)} (plus its three.js peer).
 
 connectedCallback → vib3-ready (first frame drawn), headless Chromium on SwiftShader, ${RUNS} fresh page loads each:
 
