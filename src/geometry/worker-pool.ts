@@ -134,7 +134,7 @@ export class GeometryWorkerPool {
     const slot: Slot = { worker, api, meshes: new Map(), started: false };
     worker.addEventListener('error', (e) => {
       e.preventDefault();
-      this.fail(slot, `the worker failed to load or threw: ${e.message || 'script error'}`);
+      this.fail(slot, `the worker failed to load or threw: ${e.message || 'script error'}`, !slot.started);
     });
     void api.init(this.options.kernels ?? 'auto').then(
       () => {
@@ -249,11 +249,14 @@ export class GeometryWorkerPool {
     else job.resolve(result!);
   }
 
-  /** Terminates a failed worker, rejects its request and starts a replacement. */
-  private fail(slot: Slot, why: string): void {
+  /**
+   * Terminates a failed worker, rejects its request and starts a replacement. `loading`: it
+   * failed before it ever answered (its script did not load or threw while starting).
+   */
+  private fail(slot: Slot, why: string, loading = false): void {
     const index = this.slots.indexOf(slot);
     if (index < 0 || this.closed) return;
-    if (!slot.started) {
+    if (loading) {
       // It never started (a script that does not load, a CSP refusal reported as an event):
       // try again quietly, its request waiting at the front of the queue; give up after a few.
       if (++this.startFailures >= MAX_START_FAILURES) {
