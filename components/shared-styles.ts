@@ -48,7 +48,9 @@ export const baseStyles = css`
     outline: var(--vib3-focus-width) solid var(--vib3-color-focus);
     outline-offset: var(--vib3-focus-offset);
   }
-  input[type='range'] {
+  input[type='range'],
+  input[type='radio'],
+  input[type='checkbox'] {
     accent-color: var(--vib3-color-accent);
   }
   @media (prefers-reduced-motion: reduce) {

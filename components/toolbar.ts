@@ -89,9 +89,11 @@ export class Vib3Toolbar extends LitElement {
 
   protected override render() {
     void this.locale;
+    // A plain button whose label is the action it performs ("Pause" while playing, "Play" while
+    // paused); no aria-pressed, which would announce "Pause, pressed" while playing.
     const paused = this.canvas?.paused ?? this._paused;
     return html`<div part="toolbar" role="toolbar" aria-label=${msg('toolbar.label')} @keydown=${this.onKey}>
-      <button part="button" type="button" aria-pressed=${paused ? 'false' : 'true'} @click=${this.togglePlay}>${paused ? msg('toolbar.play') : msg('toolbar.pause')}</button>
+      <button part="button" type="button" data-action="play-pause" @click=${this.togglePlay}>${paused ? msg('toolbar.play') : msg('toolbar.pause')}</button>
       <button part="button" type="button" @click=${() => this.canvas?.reset()}>${msg('toolbar.reset')}</button>
       <button part="button" type="button" @click=${this.snapshot}>${msg('toolbar.snapshot')}</button>
       <slot @slotchange=${() => this.firstUpdated()}></slot>

@@ -3,13 +3,16 @@ const { listGeometries, PARAM_SPECS } = window.Vib3;
 const hero = document.getElementById('hero');
 const form = document.getElementById('controls');
 
-document.getElementById('backend').textContent = 'starting…';
-hero.addEventListener('vib3-ready', (e) => {
-  document.getElementById('backend').textContent = `rendering with ${e.detail.backend.toUpperCase()}`;
-});
+// The hero loads eagerly and may be on screen before this (deferred) script runs: read its state
+// now, and listen for what comes later.
+const backendLabel = document.getElementById('backend');
+const showBackend = (backend) => (backendLabel.textContent = `rendering with ${backend.toUpperCase()}`);
+hero.addEventListener('vib3-ready', (e) => showBackend(e.detail.backend));
 hero.addEventListener('vib3-error', (e) => {
-  document.getElementById('backend').textContent = `${e.detail.message} ${e.detail.suggestion}`;
+  backendLabel.textContent = `${e.detail.message} ${e.detail.suggestion}`;
 });
+if (hero.activeBackend !== 'none' && hero.frameCount > 0) showBackend(hero.activeBackend);
+else if (hero.hasAttribute('data-fallback')) backendLabel.textContent = 'The live visual cannot run in this browser.';
 
 // Geometry picker
 const select = form.elements.geometry;

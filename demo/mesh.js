@@ -19,10 +19,21 @@ const tick = (now) => {
   requestAnimationFrame(tick);
 };
 requestAnimationFrame(tick);
-let last = 0;
+// One stats row per slicing element, fed only by that element's own vib3-mesh-update events.
+const rows = new Map(
+  slicing.map((el) => {
+    const li = document.createElement('li');
+    const name = el.getAttribute('alt') || el.mesh;
+    li.textContent = `${name}: waiting for the first slice…`;
+    stats.append(li);
+    return [el, { li, name, last: -Infinity }];
+  }),
+);
 document.addEventListener('vib3-mesh-update', (e) => {
+  const row = rows.get(e.target);
+  if (!row || performance.now() - row.last < 250) return;
+  row.last = performance.now();
   const d = e.detail;
-  if (performance.now() - last < 250) return;
-  last = performance.now();
-  stats.textContent = `${d.mesh}: ${d.triangles} triangles, ${d.segments} outline segments, ${d.kernels} kernels, ${d.computeMs.toFixed(2)} ms in the worker`;
+  row.li.dataset.mesh = d.mesh;
+  row.li.textContent = `${row.name}: ${d.triangles} triangles, ${d.segments} outline segments, ${d.kernels} kernels, ${d.computeMs.toFixed(2)} ms in the worker`;
 });

@@ -15,9 +15,12 @@ import { packFiles, signPackage, verifyPackage, MANIFEST_FILE } from '../extensi
 import { readArchive } from '../extensions/signing/archive.js';
 import { collectPackageFiles } from './fs-files.js';
 
-/** A command-line failure: message for the user, exit code 1 (problem) or 2 (usage). */
+/**
+ * A command-line failure: message for the user, exit code 1 (problem) or 2 (usage), and for usage
+ * errors a stable code (MISSING_NAME, UNKNOWN_OPTION, ...) printed before the message.
+ */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(message: string, readonly exitCode = 1, readonly code?: string) {
     super(message);
   }
 }
@@ -55,8 +58,9 @@ const ACRONYMS = new Set(['ui', 'api', 'ai', 'css', 'html', 'svg', '3d', '4d', '
 
 /** `vib3 ext create <name> --template <t>`: writes a ready-to-build extension project. */
 export function create(io: Io, name: string, template: string, opts: { dir?: string; id?: string; publisher?: string }): string {
-  if (!/^[a-z][a-z0-9-]{1,40}$/.test(name ?? '')) throw new CliError('name must be lowercase letters, digits and dashes (2-41 characters), starting with a letter.', 2);
-  if (!(TEMPLATES as readonly string[]).includes(template)) throw new CliError(`--template must be one of: ${TEMPLATES.join(', ')}.`, 2);
+  if (!name) throw new CliError('ext create needs the extension\'s name, e.g. "vib3 ext create my-shape --template geometry".', 2, 'MISSING_NAME');
+  if (!/^[a-z][a-z0-9-]{1,40}$/.test(name)) throw new CliError(`name ${JSON.stringify(name)} is not valid: use lowercase letters, digits and dashes (2-41 characters), starting with a letter.`, 2, 'INVALID_NAME');
+  if (!(TEMPLATES as readonly string[]).includes(template)) throw new CliError(`--template must be one of: ${TEMPLATES.join(', ')}.`, 2, 'INVALID_TEMPLATE');
   const target = resolve(opts.dir ?? name);
   if (existsSync(target) && readdirSync(target).length > 0) throw new CliError(`${target} exists and is not empty; choose another folder.`, 1);
   const id = opts.id ?? `com.example.${name}`;
@@ -225,7 +229,7 @@ export function pack(io: Io, dir = '.', opts: { out?: string } = {}): string {
 
 /** `vib3 ext sign <package> --key <private.jwk>`. */
 export async function sign(io: Io, pkgPath: string, opts: { key?: string; out?: string }): Promise<string> {
-  if (!opts.key) throw new CliError('--key <private.jwk> is required.', 2);
+  if (!opts.key) throw new CliError('--key <private.jwk> is required.', 2, 'MISSING_OPTION');
   const signed = await signPackage(readFileSync(pkgPath), readJwk(opts.key)).catch((err: Error) => {
     throw new CliError(err.message, 1);
   });
@@ -239,7 +243,7 @@ export async function sign(io: Io, pkgPath: string, opts: { key?: string; out?: 
 
 /** `vib3 ext verify <package> --trust <public.jwk | folder of .jwk>`: returns true when it verifies. */
 export async function verify(io: Io, pkgPath: string, opts: { trust?: string; json?: boolean }): Promise<boolean> {
-  if (!opts.trust) throw new CliError('--trust <public.jwk or folder> is required.', 2);
+  if (!opts.trust) throw new CliError('--trust <public.jwk or folder> is required.', 2, 'MISSING_OPTION');
   const keys = new Map<string, Ed25519Jwk>();
   const files = statSync(opts.trust).isDirectory() ? readdirSync(opts.trust).filter((f) => f.endsWith('.public.jwk') || f.endsWith('.jwk')).map((f) => join(opts.trust!, f)) : [opts.trust];
   for (const f of files) {

@@ -71,6 +71,8 @@ const MESH_OPTIONS: readonly (MeshName | 'none')[] = ['none', ...MESH_NAMES];
 /** Range of `sliceW`. */
 export const SLICE_W_RANGE: readonly [number, number] = [-1.5, 1.5];
 const DEFAULT_ALT = 'Animated 4D geometry visual';
+/** Option attributes converted by lit; an invalid value is reported and the attribute set back. */
+const OPTION_ATTRIBUTES = new Set(['renderer', 'motion', 'loading', 'time', 'mesh', 'mesh-mode', 'slice-w']);
 /** How often the palette tokens are re-read while rendering. */
 const PALETTE_POLL_MS = 500;
 
@@ -195,8 +197,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
    * depends only on the parameters and `time` (deterministic posters and tests).
    */
   declare paused: boolean;
-  /** Accessible name (the host has `role="img"`). */
-  declare alt: string;
+  /**
+   * Accessible name (the host has `role="img"`). `alt=""` marks the visual as decorative
+   * (`role="presentation"`, no name), like `<img alt="">`; without `alt` a generic name is used.
+   */
+  declare alt: string | null;
   /** Theme pack name: its tokens (UI colours and the visual palette) apply to this element. */
   declare theme: string;
   /**
@@ -237,11 +242,22 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private _paletteCheckedAt = -Infinity;
   private _cssWidth = 0;
   private _cssHeight = 0;
+  /** Set once the element has been connected; attribute errors before that wait in `_pendingErrors`. */
+  private _connectedOnce = false;
+  /** Errors in the initial (markup) attributes, dispatched when the element is first connected. */
+  private readonly _pendingErrors: Vib3Error[] = [];
+  /** The option attribute being converted to its property right now, and whether it was rejected. */
+  private _optionAttribute: string | null = null;
+  private _optionRejected = false;
+  /** The last start failed: no automatic retry until the renderer changes or the element reconnects. */
+  private _failed = false;
+  /** The role this element set itself (a role the page set is left alone). */
+  private _ownRole: string | null = null;
 
   constructor() {
     super();
     this.paused = false;
-    this.alt = DEFAULT_ALT;
+    this.alt = null;
     this.theme = '';
     this.poster = '';
   }
@@ -488,7 +504,6 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   override connectedCallback(): void {
     super.connectedCallback();
     this._upgradeProperties();
-    if (!this.hasAttribute('role')) this.setAttribute('role', 'img');
     this._syncLabel();
     this._pointer.attach(this);
     this._reducedMotionQuery = matchMedia('(prefers-reduced-motion: reduce)');
@@ -503,6 +518,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this._intersection.observe(this);
     frameScheduler.add(this);
     if (this._loading === 'eager') this._start();
+    if (!this._connectedOnce) {
+      // Now that the element is in the document (after upgrade), report what its markup got wrong.
+      this._connectedOnce = true;
+      for (const error of this._pendingErrors.splice(0)) this._reportError(error, true);
+    }
   }
 
   private _onIntersect = (entries: IntersectionObserverEntry[]): void => {
@@ -542,7 +562,23 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     const spec = PARAM_BY_ATTRIBUTE.get(name);
     if (!spec) {
-      super.attributeChangedCallback(name, old, value);
+      if (!OPTION_ATTRIBUTES.has(name)) {
+        super.attributeChangedCallback(name, old, value);
+        return;
+      }
+      if (this._reflecting === name) return;
+      const outer = [this._optionAttribute, this._optionRejected] as const;
+      this._optionAttribute = name;
+      this._optionRejected = false;
+      let rejected = false;
+      try {
+        super.attributeChangedCallback(name, old, value);
+      } finally {
+        rejected = this._optionRejected;
+        [this._optionAttribute, this._optionRejected] = outer;
+      }
+      // Like a rejected parameter: the attribute shows the value in effect.
+      if (rejected) this._setAttributeQuietly(name, this._optionText(name));
       return;
     }
     if (this._reflecting === name || old === value) return;
@@ -553,7 +589,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     try {
       this._applyParams({ [spec.name]: normalizeParam(spec.name, value) } as Partial<Vib3Params>, name);
     } catch (err) {
-      this._reportError(toVib3Error(err, 'INVALID_PARAM', 'Check the attribute value.'));
+      this._reportError(toVib3Error(err, 'INVALID_PARAM', 'Check the attribute value.'), true);
       // Keep the DOM truthful: the attribute shows the value actually in effect.
       this._reflect(name, String(this._params[spec.name]));
     }
@@ -697,7 +733,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   // ---------------------------------------------------------------- renderer lifecycle
 
   private _start(): void {
-    if (this._view || this._starting || !this.isConnected) return;
+    if (this._view || this._starting || this._failed || !this.isConnected) return;
     const token = ++this._startToken;
     const connectedAt = performance.now();
     this._starting = (async () => {
@@ -763,6 +799,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this._view = undefined;
     this._ready = false;
     this._activeBackend = 'none';
+    this._failed = false;
   }
 
   private _restart(): void {
@@ -776,6 +813,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this._view = undefined;
     this._ready = false;
     this._activeBackend = 'none';
+    this._failed = true;
     this.setAttribute('data-fallback', '');
     this._reportError(error);
   }
@@ -844,12 +882,63 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   // ---------------------------------------------------------------- events & a11y
 
+  /**
+   * `role="img"` named by `alt` (or a generic name without `alt`); `alt=""` makes the visual
+   * decorative: `role="presentation"` and no name. A role the page set itself is kept.
+   */
   private _syncLabel(): void {
-    this.setAttribute('aria-label', this.alt || DEFAULT_ALT);
+    const decorative = this.alt === '';
+    const role = this.getAttribute('role');
+    if (role === null || role === this._ownRole) {
+      this._ownRole = decorative ? 'presentation' : 'img';
+      if (role !== this._ownRole) this.setAttribute('role', this._ownRole);
+    }
+    if (decorative) this.removeAttribute('aria-label');
+    else this.setAttribute('aria-label', this.alt ?? DEFAULT_ALT);
   }
 
-  private _reportError(error: Vib3Error): void {
+  /**
+   * Dispatches `vib3-error`. Errors in attribute values (markup has no caller to return them to)
+   * are also logged with one `console.warn` each; those found before the element was first
+   * connected (its initial markup) wait until it is, so listeners on the document receive them.
+   */
+  private _reportError(error: Vib3Error, fromAttribute = false): void {
+    if (this._optionAttribute !== null) {
+      this._optionRejected = true;
+      fromAttribute = true;
+    }
+    if (fromAttribute) {
+      if (!this._connectedOnce) {
+        this._pendingErrors.push(error);
+        return;
+      }
+      console.warn(`<vib3-canvas> ${error.code}: ${error.message} ${error.suggestion}`, this);
+    }
     this._emit<Vib3ErrorDetail>('vib3-error', error.toDetail());
+  }
+
+  /** Sets an attribute without converting it again (it already shows the value in effect). */
+  private _setAttributeQuietly(name: string, value: string): void {
+    if (this.getAttribute(name) === value) return;
+    this._reflecting = name;
+    try {
+      this.setAttribute(name, value);
+    } finally {
+      this._reflecting = null;
+    }
+  }
+
+  /** The value in effect of an option attribute, as attribute text. */
+  private _optionText(name: string): string {
+    switch (name) {
+      case 'renderer': return this._renderer;
+      case 'motion': return this._motion;
+      case 'loading': return this._loading;
+      case 'mesh': return this._mesh;
+      case 'mesh-mode': return this._meshMode;
+      case 'slice-w': return String(this._sliceW);
+      default: return String(this._clockMs);
+    }
   }
 
   private _emit<T>(type: string, detail: T): void {

@@ -156,6 +156,37 @@ describe('theming and components', () => {
     expect(panel.shadowRoot!.querySelector('[part=reset]')!.textContent).to.equal('Reset', 'missing messages fall back to English');
   });
 
+  it('the toolbar play button says the action it performs, without a pressed state, in both states', async () => {
+    const wrap = html('<vib3-toolbar for="pp"></vib3-toolbar>');
+    const { el } = await mount({ id: 'pp' }, [64, 48], wrap);
+    const toolbar = wrap.querySelector('vib3-toolbar')!;
+    toolbar.requestUpdate();
+    await toolbar.updateComplete;
+    const button = toolbar.shadowRoot!.querySelector<HTMLButtonElement>('[data-action=play-pause]')!;
+    const state = () => ({ name: button.textContent!.trim(), pressed: button.getAttribute('aria-pressed'), label: button.getAttribute('aria-label'), paused: el.paused });
+    expect(state()).to.deep.equal({ name: 'Pause', pressed: null, label: null, paused: false });
+    button.click();
+    await toolbar.updateComplete;
+    expect(state()).to.deep.equal({ name: 'Play', pressed: null, label: null, paused: true });
+    button.click();
+    await toolbar.updateComplete;
+    expect(state()).to.deep.equal({ name: 'Pause', pressed: null, label: null, paused: false });
+  });
+
+  it('radio buttons take the theme accent colour', async () => {
+    const wrap = html('<vib3-theme theme="light"><vib3-control-panel for="rb"></vib3-control-panel></vib3-theme>');
+    await mount({ id: 'rb' }, [64, 48], wrap);
+    const panel = wrap.querySelector('vib3-control-panel')!;
+    await panel.updateComplete;
+    const radio = panel.shadowRoot!.querySelector<HTMLInputElement>('input[type=radio]')!;
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--vib3-color-accent)';
+    wrap.querySelector('vib3-theme')!.append(probe);
+    expect(getComputedStyle(radio).accentColor).to.equal(getComputedStyle(probe).color);
+    panel.style.setProperty('--vib3-color-accent', 'rgb(1, 2, 3)');
+    expect(getComputedStyle(radio).accentColor).to.equal('rgb(1, 2, 3)');
+  });
+
   it('the toolbar is one tab stop with arrow-key navigation, reversed in RTL', async () => {
     const wrap = html('<div dir="rtl"><vib3-toolbar for="t"><button type="button">Extra</button></vib3-toolbar></div>');
     await mount({ id: 't' }, [64, 48], wrap);

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { mount, cleanup, nextEvent } from './helpers.js';
+import { mount, cleanup, nextEvent, frames, env } from './helpers.js';
 import { define } from '../../src/element/define.js';
 import { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 import type { Vib3ErrorDetail } from '../../src/core/errors.js';
@@ -142,6 +142,130 @@ describe('<vib3-canvas> element contract', () => {
     el.time = Number.NaN;
     expect(errors.seen.map((e) => e.code)).to.deep.equal(['INVALID_OPTION', 'INVALID_OPTION', 'INVALID_OPTION', 'INVALID_OPTION']);
     expect([el.renderer, el.motion, el.loading]).to.deep.equal(['auto', 'auto', 'eager']);
+  });
+
+  it('invalid attributes in markup: one vib3-error each, after upgrade, seen by a capture listener on document; one console.warn each; attributes reverted', async () => {
+    const seen: { detail: Vib3ErrorDetail; target: EventTarget | null; bubbles: boolean; composed: boolean }[] = [];
+    const listener = (e: Event) => {
+      const detail = (e as CustomEvent<Vib3ErrorDetail>).detail;
+      if (detail.code.startsWith('INVALID_')) seen.push({ detail, target: e.target, bubbles: e.bubbles, composed: e.composed });
+    };
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      if (String(args[0]).includes('vib3-canvas')) warnings.push(args.map(String).join(' '));
+      else warn.apply(console, args);
+    };
+    // Installed before the markup is parsed, like a listener in the page's <head>.
+    document.addEventListener('vib3-error', listener, true);
+    try {
+      const bad = { geometry: 'abc', hue: 'NaN', system: 'cubist', mesh: 'nope', renderer: 'vulkan', motion: 'sometimes', loading: 'later', 'mesh-mode': 'sideways' };
+      const markup = `<vib3-canvas ${Object.entries(bad).map(([k, v]) => `${k}="${v}"`).join(' ')} style="width:40px;height:30px"></vib3-canvas>`;
+      // The fragment parser creates (and upgrades) the element while it is not in the document yet,
+      // like the HTML parser does for an element after the kit's <script> in the head.
+      const fragment = document.createRange().createContextualFragment(markup);
+      const el = fragment.querySelector('vib3-canvas') as Vib3Canvas;
+      expect(el).to.be.instanceOf(Vib3Canvas);
+      document.body.append(fragment);
+      await frames(3);
+      expect(seen.map((s) => s.detail.code)).to.deep.equal(['INVALID_PARAM', 'INVALID_PARAM', 'INVALID_PARAM', 'INVALID_OPTION', 'INVALID_OPTION', 'INVALID_OPTION', 'INVALID_OPTION', 'INVALID_OPTION']);
+      for (const s of seen) {
+        expect(s.target).to.equal(el);
+        expect(s.bubbles && s.composed).to.equal(true);
+        expect(s.detail.message).to.be.a('string').and.not.empty;
+        expect(s.detail.suggestion).to.be.a('string').and.not.empty;
+      }
+      for (const [attr, value] of Object.entries(bad)) {
+        expect(seen.filter((s) => s.detail.message.includes(JSON.stringify(value))), `one error for ${attr}`).to.have.length(1);
+      }
+      expect(warnings, 'one console.warn per error').to.have.length(seen.length);
+      seen.forEach((s, i) => expect(warnings[i]).to.contain(s.detail.code).and.contain(s.detail.message));
+      const attrs = Object.fromEntries(Object.keys(bad).map((a) => [a, el.getAttribute(a)]));
+      expect(attrs, 'each attribute shows the value in effect').to.deep.equal({ geometry: '0', hue: '200', system: 'quantum', mesh: 'none', renderer: 'auto', motion: 'auto', loading: 'lazy', 'mesh-mode': 'projection' });
+      expect([el.geometry, el.system, el.mesh, el.renderer, el.motion, el.loading, el.meshMode]).to.deep.equal([0, 'quantum', 'none', 'auto', 'auto', 'lazy', 'projection']);
+      // Reconnecting does not report them again.
+      el.remove();
+      document.body.append(el);
+      await frames(3);
+      expect(seen).to.have.length(8);
+      expect(warnings).to.have.length(8);
+    } finally {
+      document.removeEventListener('vib3-error', listener, true);
+      console.warn = warn;
+    }
+  });
+
+  it('invalid option attributes set later are reverted and reported like invalid params', async () => {
+    const { el } = await mount({ renderer: 'webgl2', mesh: 'tesseract' });
+    const errors = record<Vib3ErrorDetail>(el, 'vib3-error');
+    const warn = console.warn;
+    let warned = 0;
+    console.warn = () => void warned++;
+    try {
+      el.setAttribute('renderer', 'vulkan');
+      el.setAttribute('mesh', 'nope');
+      el.setAttribute('mesh-mode', 'sideways');
+      el.setAttribute('slice-w', 'wide');
+    } finally {
+      console.warn = warn;
+    }
+    expect(errors.seen.map((e) => e.code)).to.deep.equal(['INVALID_OPTION', 'INVALID_OPTION', 'INVALID_OPTION', 'INVALID_PARAM']);
+    expect(warned).to.equal(4);
+    expect([el.getAttribute('renderer'), el.getAttribute('mesh'), el.getAttribute('mesh-mode'), el.getAttribute('slice-w')]).to.deep.equal(['webgl2', 'tesseract', 'projection', '0']);
+    expect(el.activeBackend).to.equal('webgl2', 'no restart');
+  });
+
+  it(`renderer="webgpu" reports its outcome exactly once (${env.expectedBackend === 'webgpu' ? 'WebGPU available: ready, no error' : 'no WebGPU: one WEBGPU_UNAVAILABLE'})`, async () => {
+    const errors: string[] = [];
+    const ready: string[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<Vib3ErrorDetail>).detail.code);
+    const onReady = (e: Event) => ready.push((e as CustomEvent<{ backend: string }>).detail.backend);
+    document.addEventListener('vib3-error', onError, true);
+    document.addEventListener('vib3-ready', onReady, true);
+    try {
+      const { el } = await mount({ renderer: 'webgpu' });
+      // Scroll it out of view and back, resize it: nothing may report the outcome again.
+      el.style.marginTop = '3000px';
+      await frames(4);
+      el.style.marginTop = '0';
+      el.style.width = '120px';
+      await frames(10);
+      if (env.expectedBackend === 'webgpu') {
+        expect(errors).to.deep.equal([]);
+        expect(ready).to.deep.equal(['webgpu']);
+      } else {
+        expect(errors).to.deep.equal(['WEBGPU_UNAVAILABLE']);
+        expect(ready).to.deep.equal([]);
+        expect(el.activeBackend).to.equal('none');
+      }
+    } finally {
+      document.removeEventListener('vib3-error', onError, true);
+      document.removeEventListener('vib3-ready', onReady, true);
+    }
+  });
+
+  it('alt="" makes the visual decorative; without alt the default name stays', async () => {
+    const { el } = await mount({ alt: '' });
+    expect(el.getAttribute('role')).to.equal('presentation');
+    expect(el.hasAttribute('aria-label')).to.equal(false);
+    el.alt = 'Now meaningful';
+    await el.updateComplete;
+    expect(el.getAttribute('role')).to.equal('img');
+    expect(el.getAttribute('aria-label')).to.equal('Now meaningful');
+    el.setAttribute('alt', '');
+    await el.updateComplete;
+    expect(el.getAttribute('role')).to.equal('presentation');
+    expect(el.hasAttribute('aria-label')).to.equal(false);
+    el.removeAttribute('alt');
+    await el.updateComplete;
+    expect(el.getAttribute('role')).to.equal('img');
+    expect(el.getAttribute('aria-label')).to.equal('Animated 4D geometry visual');
+    const { el: plain } = await mount();
+    expect(plain.getAttribute('role')).to.equal('img');
+    expect(plain.getAttribute('aria-label')).to.equal('Animated 4D geometry visual');
+    // A role the page set itself is kept.
+    const { el: custom } = await mount({ role: 'figure', alt: '' });
+    expect(custom.getAttribute('role')).to.equal('figure');
   });
 
   it('accepts properties set before the element upgraded', async () => {

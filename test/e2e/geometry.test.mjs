@@ -19,7 +19,18 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
       assert.equal(detail.kernels, 'wasm-simd');
       assert.equal(detail.mode, 'slice');
       assert.ok(requests.includes('/dist/geometry-worker.js'), 'the worker script is resolved next to dist/vib3.iife.js');
-      assert.match(await page.textContent('#stats'), /wasm-simd kernels/);
+      // One stats row per slicing element, each fed by that element's own updates.
+      await page.waitForFunction(() => [...document.querySelectorAll('#stats li')].every((li) => /kernels/.test(li.textContent)), null, { timeout: 60_000 });
+      const rows = await page.evaluate(() => {
+        const slicing = [...document.querySelectorAll('vib3-canvas[mesh-mode="slice"]')];
+        return [...document.querySelectorAll('#stats li')].map((li, i) => ({ text: li.textContent, mesh: li.dataset.mesh, element: { alt: slicing[i].getAttribute('alt'), mesh: slicing[i].mesh } }));
+      });
+      assert.equal(rows.length, 3);
+      for (const row of rows) {
+        assert.ok(row.text.startsWith(`${row.element.alt}: `), row.text);
+        assert.equal(row.mesh, row.element.mesh);
+        assert.match(row.text, /wasm-simd kernels/);
+      }
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
