@@ -36,8 +36,9 @@ export default defineConfig({
     target: lib ? 'es2022' : 'esnext',
     outDir: 'dist',
     emptyOutDir: false,
-    // Maps are written for local debugging; package.json "files" keeps them out of the tarball.
-    sourcemap: true,
+    // Maps are written for local debugging without a sourceMappingURL comment: package.json
+    // "files" keeps them out of the tarball, so a comment would point apps' dev servers at nothing.
+    sourcemap: 'hidden',
     minify: lib ? 'esbuild' : false,
     reportCompressedSize: false,
     chunkSizeWarningLimit: 1024,

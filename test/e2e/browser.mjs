@@ -56,3 +56,22 @@ export async function readyState(page, selector = '#v') {
     return { backend: el.activeBackend, mean, std: Math.sqrt(sum2 / n - mean * mean), startupMs: Number(el.dataset.startupMs) };
   }, selector);
 }
+
+/** Standard deviation of the green channel over an element's canvas: > a few means a picture, not a flat fill. */
+export function canvasSpread(page, selector) {
+  return page.evaluate((s) => {
+    const c = document.querySelector(s).shadowRoot.querySelector('canvas');
+    const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
+    const ctx = copy.getContext('2d');
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    let sum2 = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      sum += d[i + 1];
+      sum2 += d[i + 1] * d[i + 1];
+    }
+    const n = d.length / 4;
+    return Math.sqrt(sum2 / n - (sum / n) ** 2);
+  }, selector);
+}

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '../../scripts/serve.mjs';
-import { launch } from './browser.mjs';
+import { launch, canvasSpread } from './browser.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(repo, 'test/e2e/fixtures/partner-apps');
@@ -119,17 +119,7 @@ for (const name of ['vite', 'webpack', 'esbuild']) {
       assert.equal(report.mesh.kernels, 'wasm-simd');
       assert.ok(report.mesh.triangles > 0);
       assert.equal(report.cells, 9);
-      const std = await page.evaluate(() => {
-        const c = document.querySelector('vib3-canvas').shadowRoot.querySelector('canvas');
-        const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
-        const ctx = copy.getContext('2d');
-        ctx.drawImage(c, 0, 0);
-        const d = ctx.getImageData(0, 0, c.width, c.height).data;
-        let s = 0, s2 = 0;
-        for (let i = 0; i < d.length; i += 4) { s += d[i + 1]; s2 += d[i + 1] * d[i + 1]; }
-        const n = d.length / 4;
-        return Math.sqrt(s2 / n - (s / n) ** 2);
-      });
+      const std = await canvasSpread(page, 'vib3-canvas');
       assert.ok(std > 3, `the canvas shows a picture (std ${std})`);
       assert.deepEqual(failed, []);
       assert.deepEqual(errors, []);
@@ -139,6 +129,32 @@ for (const name of ['vite', 'webpack', 'esbuild']) {
     }
   });
 }
+
+test('vite dev server (the README recipe: optimizeDeps.exclude) serves the kit with its worker and sandbox, no failed request', async () => {
+  const app = join(scratch, 'apps', 'vite');
+  mkdirSync(join(app, 'public'), { recursive: true });
+  cpSync(join(repo, 'extensions/duoprism/dev.vib3.duoprism-1.0.1.vib3x'), join(app, 'public/duoprism.vib3x'));
+  cpSync(join(repo, 'extensions/duoprism/test-keys/reference.public.jwk'), join(app, 'public/reference.public.jwk'));
+  const { createServer } = await import('vite');
+  const server = await createServer({ root: app, configFile: false, logLevel: 'error', server: { port: 0, host: '127.0.0.1' }, optimizeDeps: { exclude: ['vib3-embed'] } });
+  await server.listen();
+  const page = await browser.newPage();
+  const failed = [];
+  page.on('response', (r) => r.status() >= 400 && failed.push(`${new URL(r.url()).pathname} ${r.status()}`));
+  page.on('pageerror', (e) => failed.push(e.message));
+  try {
+    await page.goto(`${server.resolvedUrls.local[0]}index.html`);
+    await page.waitForFunction(() => window.report, null, { timeout: 60_000 });
+    const report = await page.evaluate(() => window.report);
+    assert.equal(report.failed, undefined, report.failed);
+    assert.equal(report.mesh.kernels, 'wasm-simd');
+    assert.equal(report.cells, 9);
+    assert.deepEqual(failed, []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
 
 test('the Vite app type-checks against the packed type declarations (strict, no skipLibCheck)', () => {
   execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(scratch, 'apps/vite/tsconfig.json')], { encoding: 'utf8' });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startServer, launch, FLAG_SETS } from './browser.mjs';
+import { startServer, launch, canvasSpread, FLAG_SETS } from './browser.mjs';
 
 let kit;
 let pages;
@@ -58,17 +58,7 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
       assert.deepEqual(report.violations, []);
       assert.deepEqual(report.errors, []);
       // The element really draws (pixels vary across the canvas).
-      const std = await page.evaluate(() => {
-        const c = document.querySelector('#v').shadowRoot.querySelector('canvas');
-        const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
-        const ctx = copy.getContext('2d');
-        ctx.drawImage(c, 0, 0);
-        const d = ctx.getImageData(0, 0, c.width, c.height).data;
-        let s = 0, s2 = 0;
-        for (let i = 0; i < d.length; i += 4) { s += d[i + 1]; s2 += d[i + 1] * d[i + 1]; }
-        const n = d.length / 4;
-        return Math.sqrt(s2 / n - (s / n) ** 2);
-      });
+      const std = await canvasSpread(page, '#v');
       assert.ok(std > 3, `the canvas shows a picture (std ${std})`);
       assert.deepEqual(failed, []);
       assert.deepEqual(pageErrors, []);
