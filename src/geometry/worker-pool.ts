@@ -101,11 +101,6 @@ export class GeometryWorkerPool {
     }
   }
 
-  /** The worker script URL this pool starts. */
-  get scriptUrl(): URL {
-    return this.url;
-  }
-
   /** Number of workers. */
   get size(): number {
     return this.slots.length;

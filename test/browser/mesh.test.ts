@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { mount, cleanup, renderAt, pixels, compare, isNonBlank, nextEvent, nextDrawnFrame, frames, env } from './helpers.js';
 import { GeometryWorkerPool, geometryPool } from '../../src/geometry/worker-pool.js';
-import { geometryWorkerUrl } from '../../src/geometry/worker-url.js';
+import { geometryWorkerUrl, setGeometryWorkerUrl } from '../../src/geometry/worker-url.js';
 import { referenceKernels, kernelMatrix } from '../../src/geometry/kernels.js';
 import { polytope } from '../../src/geometry/polytopes.js';
 import type { MeshUpdateDetail } from '../../src/render/contract.js';
@@ -140,6 +140,39 @@ describe(`geometry worker pool (${env.flagSet} flags)`, () => {
     expect(p.restarts).to.equal(1);
     expect(errors).to.deep.equal(['GEOMETRY_WORKER_FAILED']);
     expect((await p.slice(request)).triangleCount).to.be.greaterThan(0);
+  });
+
+  it('a worker script that never loads: retried quietly, then one GEOMETRY_WORKER_FAILED; later requests fail at once', async () => {
+    const reported: { code: string; suggestion: string }[] = [];
+    const p = pool({ url: '/no/such/geometry-worker.js', onWorkerError: (e: { code: string; suggestion: string }) => reported.push(e) });
+    const err = await p.slice(request).then(() => undefined, (e: { code: string; message: string }) => e);
+    expect(err?.code).to.equal('GEOMETRY_WORKER_FAILED');
+    expect(err?.message).to.contain('3 attempts');
+    expect(reported.map((e) => e.code)).to.deep.equal(['GEOMETRY_WORKER_FAILED']);
+    expect(reported[0]!.suggestion).to.contain('/no/such/geometry-worker.js');
+    expect(p.unavailable).to.equal(err);
+    expect(p.size, 'no worker is kept or restarted').to.equal(0);
+    const again = await p.slice(request).then(() => undefined, (e: unknown) => e);
+    expect(again, 'the same error, without a new attempt').to.equal(err);
+    expect(reported.length).to.equal(1);
+  });
+
+  it('a worker URL on another origin starts through a blob: trampoline and answers', async () => {
+    // 127.0.0.1 vs localhost: another origin for the same test server.
+    const here = new URL(location.href);
+    const other = new URL(geometryWorkerUrl().pathname, `${here.protocol}//${here.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${here.port}`);
+    expect(other.origin).to.not.equal(location.origin);
+    const result = await pool({ url: other }).slice(request);
+    expect(result.triangleCount).to.be.greaterThan(0);
+  });
+
+  it('setGeometryWorkerUrl() restarts the page pool with the new URL', async () => {
+    const before = geometryPool();
+    setGeometryWorkerUrl(geometryWorkerUrl().href);
+    const after = geometryPool();
+    expect(after).to.not.equal(before);
+    expect(geometryPool(), 'stable until the URL changes again').to.equal(after);
+    expect((await after.slice(request)).triangleCount).to.be.greaterThan(0);
   });
 
   it('a hung worker is terminated by the watchdog and replaced', async () => {
