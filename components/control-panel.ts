@@ -1,16 +1,18 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { PARAM_SPECS, SYSTEMS, type NumericParamSpec, type Vib3Params } from '../src/core/params.js';
 import { listGeometries } from '../src/core/geometry.js';
 import type { Vib3Canvas } from '../src/element/vib3-canvas.js';
 import { LocaleController, msg } from './i18n.js';
-import { baseStyles, resolveTarget } from './shared-styles.js';
+import { baseStyles } from './shared-styles.js';
+import { CanvasController } from './canvas-context.js';
 
 const NUMERIC = PARAM_SPECS.filter((s): s is NumericParamSpec => s.kind !== 'enum' && s.name !== 'geometry');
 
 /**
  * `<vib3-control-panel for="canvas-id">`: a slider and a number field for every parameter of
  * a `<vib3-canvas>`, system and geometry pickers, and reset. Keyboard operable (native inputs),
- * labelled, themed only through tokens; follows the canvas when it changes elsewhere.
+ * labelled, themed only through tokens; follows the canvas when it changes elsewhere. Inside a
+ * `<vib3-stage>` it controls the stage's canvas without `for`.
  *
  * @tagname vib3-control-panel
  * @csspart panel - The form.
@@ -98,7 +100,13 @@ export class Vib3ControlPanel extends LitElement {
   declare _params: Vib3Params | undefined;
 
   private readonly locale = new LocaleController(this);
-  private bound: Vib3Canvas | null = null;
+  private readonly controlled = new CanvasController(this, {
+    onBind: (next, previous) => {
+      previous?.removeEventListener('vib3-params-change', this.sync);
+      next?.addEventListener('vib3-params-change', this.sync);
+      this._params = next && typeof next.getParams === 'function' ? next.getParams() : undefined;
+    },
+  });
 
   constructor() {
     super();
@@ -106,38 +114,8 @@ export class Vib3ControlPanel extends LitElement {
     this.target = null;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    queueMicrotask(() => this.bind());
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unbind();
-  }
-
-  protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('for') || changed.has('target')) this.bind();
-  }
-
-  private get canvas(): Vib3Canvas | null {
-    return this.target ?? resolveTarget<Vib3Canvas>(this, this.for);
-  }
-
-  private bind(): void {
-    const next = this.canvas;
-    if (next === this.bound) return;
-    this.unbind();
-    this.bound = next;
-    if (next) {
-      next.addEventListener('vib3-params-change', this.sync);
-      this._params = typeof next.getParams === 'function' ? next.getParams() : undefined;
-    }
-  }
-
-  private unbind(): void {
-    this.bound?.removeEventListener('vib3-params-change', this.sync);
-    this.bound = null;
+  private get bound(): Vib3Canvas | null {
+    return this.controlled.canvas;
   }
 
   private sync = (): void => {

@@ -13,6 +13,7 @@ export { Vib3ControlPanel, Vib3Toolbar, Vib3ThemeSwitcher, Vib3ConsentDialog, Vi
 export type { ConsentCapability, ConsentRequest, ConsentResult } from './consent-dialog.js';
 export type { ProgressState } from './install-progress.js';
 export { ComponentRegistry, componentRegistry, RegistryError, SLOT_CONSTRAINTS, UI_SLOTS, type ComponentEntry, type ComponentSource, type UiSlot } from './registry.js';
+export { canvasContext, CanvasController, type CanvasControllerHost, type CanvasControllerOptions } from './canvas-context.js';
 export { msg, setLocale, getLocale, registerCatalogue, availableLocales, type Catalogue } from './i18n.js';
 
 const TAGS: [string, CustomElementConstructor][] = [

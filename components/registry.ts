@@ -1,5 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { ContextProvider } from '@lit/context';
+import type { Vib3Canvas } from '../src/element/vib3-canvas.js';
+import { canvasContext } from './canvas-context.js';
 import { LocaleController, msg } from './i18n.js';
 import { baseStyles } from './shared-styles.js';
 import { UI_SLOTS, SLOT_CONSTRAINTS, type UiSlot } from '../src/core/slots.js';
@@ -92,7 +95,8 @@ export const componentRegistry = new ComponentRegistry();
 /**
  * `<vib3-stage>`: lays a `<vib3-canvas>` out with the registry's slots around it (toolbar above,
  * panel beside, overlay on top, status below). Extension widgets are wrapped in labelled,
- * size-constrained regions.
+ * size-constrained regions. Provides its canvas ({@link canvasContext}) to the components
+ * inside it, so a toolbar or control panel in a stage needs no `for=`.
  *
  * @tagname vib3-stage
  * @slot - The `<vib3-canvas>`.
@@ -121,6 +125,8 @@ export class Vib3Stage extends LitElement {
   /** The registry to show (default: the page's). */
   declare registry: ComponentRegistry;
   private readonly locale = new LocaleController(this);
+  /** The canvas in the stage's default slot, provided to the components inside the stage. */
+  private readonly canvasProvider = new ContextProvider(this, { context: canvasContext });
   private readonly onChange = () => {
     // Forget elements of components that left (a re-registered name gets its new element).
     const live = new Set(UI_SLOTS.flatMap((slot) => this.registry.list(slot).map((e) => `${e.name}|${e.source}`)));
@@ -179,10 +185,16 @@ export class Vib3Stage extends LitElement {
     )}</div>`;
   }
 
+  private readonly onSlotChange = (e: Event): void => {
+    const assigned = (e.target as HTMLSlotElement).assignedElements({ flatten: true });
+    const canvas = assigned.map((el) => (el.localName === 'vib3-canvas' ? el : el.querySelector('vib3-canvas'))).find(Boolean) as Vib3Canvas | undefined;
+    if (canvas !== this.canvasProvider.value) this.canvasProvider.setValue(canvas);
+  };
+
   protected override render() {
     void this.locale;
     return html`${this.region('toolbar')}
-      <div class="canvas"><slot></slot>${this.region('overlay')}</div>
+      <div class="canvas"><slot @slotchange=${this.onSlotChange}></slot>${this.region('overlay')}</div>
       ${this.region('panel')} ${this.region('status')}`;
   }
 }

@@ -1,11 +1,14 @@
 import { LitElement, css, html } from 'lit';
+import { ContextConsumer } from '@lit/context';
 import { listThemePacks } from '../src/theme/theme-registry.js';
+import { themeContext, type ThemeContextValue } from '../src/theme/theme-context.js';
 import { LocaleController, msg } from './i18n.js';
 import { baseStyles, resolveTarget } from './shared-styles.js';
 
 /**
  * `<vib3-theme-switcher for="element-id">`: picks a registered theme pack and sets `theme` on
  * the target (a `<vib3-theme>`, a `<vib3-canvas>`), or `data-vib3-theme` on `<html>` without one.
+ * Inside a `<vib3-theme>` it switches that wrapper without `for`, and shows its theme.
  *
  * @tagname vib3-theme-switcher
  * @csspart select - The select.
@@ -32,6 +35,16 @@ export class Vib3ThemeSwitcher extends LitElement {
   declare value: string;
   private readonly locale = new LocaleController(this);
   private readonly refresh = () => this.requestUpdate();
+  /** The `<vib3-theme>` around this switcher, if any (through the theme context). */
+  private provided: ThemeContextValue | undefined;
+  private readonly themeConsumer = new ContextConsumer(this, {
+    context: themeContext,
+    subscribe: true,
+    callback: (value) => {
+      this.provided = value;
+      if (!this.for && value?.theme) this.value = value.theme;
+    },
+  });
 
   constructor() {
     super();
@@ -42,7 +55,7 @@ export class Vib3ThemeSwitcher extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('vib3-theme-registered', this.refresh);
-    const target = resolveTarget<HTMLElement>(this, this.for);
+    const target = this.target();
     this.value = target?.getAttribute('theme') || document.documentElement.dataset['vib3Theme'] || this.value;
   }
 
@@ -51,9 +64,14 @@ export class Vib3ThemeSwitcher extends LitElement {
     document.removeEventListener('vib3-theme-registered', this.refresh);
   }
 
+  /** `for=` wins; else the `<vib3-theme>` around this switcher; else none (the document). */
+  private target(): HTMLElement | null {
+    return resolveTarget<HTMLElement>(this, this.for) ?? (this.for ? null : (this.provided?.element ?? null));
+  }
+
   private choose(name: string): void {
     this.value = name;
-    const target = resolveTarget<HTMLElement>(this, this.for);
+    const target = this.target();
     if (target) target.setAttribute('theme', name);
     else document.documentElement.dataset['vib3Theme'] = name;
     this.dispatchEvent(new CustomEvent('vib3-theme-change', { bubbles: true, composed: true, detail: { theme: name } }));

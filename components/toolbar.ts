@@ -1,11 +1,14 @@
 import { LitElement, css, html } from 'lit';
 import type { Vib3Canvas } from '../src/element/vib3-canvas.js';
 import { LocaleController, msg } from './i18n.js';
-import { baseStyles, resolveTarget } from './shared-styles.js';
+import { baseStyles } from './shared-styles.js';
+import { CanvasController } from './canvas-context.js';
 
 /**
  * `<vib3-toolbar for="canvas-id">`: play/pause, reset and save-image for a canvas, plus any
- * slotted buttons. A WAI-ARIA toolbar: one tab stop, arrow keys move between items.
+ * slotted buttons. A WAI-ARIA toolbar: one tab stop, arrow keys move between items. Inside a
+ * `<vib3-stage>` it controls the stage's canvas without `for`. Its play/pause button follows the
+ * canvas, whoever pauses it.
  *
  * @tagname vib3-toolbar
  * @csspart toolbar - The toolbar row.
@@ -35,6 +38,7 @@ export class Vib3Toolbar extends LitElement {
   declare for: string;
   declare _paused: boolean;
   private readonly locale = new LocaleController(this);
+  private readonly controlled = new CanvasController(this, { attributes: ['paused'] });
 
   constructor() {
     super();
@@ -43,7 +47,7 @@ export class Vib3Toolbar extends LitElement {
   }
 
   private get canvas(): Vib3Canvas | null {
-    return resolveTarget<Vib3Canvas>(this, this.for);
+    return this.controlled.canvas;
   }
 
   private items(): HTMLElement[] {

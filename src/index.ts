@@ -65,6 +65,8 @@ export {
   TOKEN_PATHS,
   TOKEN_VALUES,
   Vib3Theme,
+  themeContext,
+  type ThemeContextValue,
   cssVarName,
   brandColorToVisual,
   type BrandVisual,

@@ -8,6 +8,7 @@ import { defineTheme } from './vib3-theme.js';
 
 export { registerThemePack, listThemePacks, getThemePack, installThemeStyles, themePackSheet, ThemePackError, TOKENS_VERSION, type RegisteredThemePack } from './theme-registry.js';
 export { Vib3Theme, defineTheme } from './vib3-theme.js';
+export { themeContext, type ThemeContextValue } from './theme-context.js';
 export { cssVarName, validateThemePack, type ThemePack, type TokenProblem, type TokenRename, type TokenTree, type TokenType } from './token-core.js';
 export { TOKEN_PATHS, TOKEN_VALUES, type TokenPath } from './generated/tokens.js';
 export { brandColorToVisual, parseCssColor, type BrandVisual, type BrandColorResult, type BrandColorProblem } from './brand-color.js';

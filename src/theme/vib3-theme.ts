@@ -1,8 +1,11 @@
+import { ContextProvider } from '@lit/context';
 import { getThemePack, listThemePacks } from './theme-registry.js';
+import { themeContext } from './theme-context.js';
 
 /**
  * `<vib3-theme theme="light">`: applies a theme pack to everything inside it (including
- * `<vib3-canvas>` palettes and the kit's components). Renders no box of its own.
+ * `<vib3-canvas>` palettes and the kit's components). Renders no box of its own. Provides
+ * {@link themeContext} to the components inside it (a theme switcher there needs no `for=`).
  *
  * @tagname vib3-theme
  * @slot - Content that takes the theme.
@@ -10,13 +13,17 @@ import { getThemePack, listThemePacks } from './theme-registry.js';
  */
 export class Vib3Theme extends HTMLElement {
   static observedAttributes = ['theme'];
+  private readonly provider = new ContextProvider(this, { context: themeContext, initialValue: { element: this, theme: this.theme } });
 
   connectedCallback(): void {
     this.style.display = 'contents';
+    // Consumers that asked an outer provider before this one was connected move here.
+    this.provider.hostConnected();
     this.check();
   }
 
   attributeChangedCallback(): void {
+    this.provider.setValue({ element: this, theme: this.theme });
     this.check();
   }
 

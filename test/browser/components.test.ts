@@ -307,3 +307,83 @@ describe('component registry', () => {
     expect(stage.querySelector('vib3-canvas')!.getAttribute('aria-label')).to.equal('Animated 4D geometry visual');
   });
 });
+
+describe('contexts: <vib3-stage> provides its canvas, <vib3-theme> its theme (@lit/context)', () => {
+  afterEach(() => {
+    cleanup();
+    document.querySelectorAll('vib3-stage, div').forEach((e) => e.remove());
+  });
+  const until = async (check: () => boolean, what: string) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => requestAnimationFrame(r));
+    expect(check(), what).to.equal(true);
+  };
+
+  it('a toolbar and a control panel inside a stage control its canvas without for=, and follow it', async () => {
+    const r = new ComponentRegistry();
+    r.register({ name: 'core.toolbar', slot: 'toolbar', create: () => document.createElement('vib3-toolbar') });
+    r.register({ name: 'core.panel', slot: 'panel', create: () => document.createElement('vib3-control-panel') });
+    const stage = document.createElement('vib3-stage');
+    stage.registry = r;
+    stage.innerHTML = '<vib3-canvas loading="eager" hue="40" style="width:96px;height:72px"></vib3-canvas>';
+    document.body.append(stage);
+    await stage.updateComplete;
+    const canvas = stage.querySelector('vib3-canvas')!;
+    const toolbar = stage.shadowRoot!.querySelector('vib3-toolbar')!;
+    const panel = stage.shadowRoot!.querySelector('vib3-control-panel')!;
+    const hueSlider = () => panel.shadowRoot!.querySelector<HTMLInputElement>('#p-hue');
+    await until(() => hueSlider()?.value === '40', 'the panel shows the stage canvas parameters');
+    const button = () => toolbar.shadowRoot!.querySelector<HTMLButtonElement>('[data-action=play-pause]')!;
+    expect(button().textContent!.trim()).to.equal('Pause');
+    button().click();
+    expect(canvas.paused, 'the toolbar paused the stage canvas').to.equal(true);
+    // Changed elsewhere: the toolbar follows its canvas.
+    canvas.paused = false;
+    await until(() => button().textContent!.trim() === 'Pause', 'the toolbar label follows canvas.paused');
+    canvas.hue = 300;
+    await until(() => hueSlider()?.value === '300', 'the panel follows a parameter change made elsewhere');
+    // The panel writes to the stage canvas.
+    const slider = hueSlider()!;
+    slider.value = '120';
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(canvas.hue).to.equal(120);
+  });
+
+  it('a stage provides the canvas that is slotted later, and for= still wins outside and inside', async () => {
+    const r = new ComponentRegistry();
+    r.register({ name: 'core.toolbar', slot: 'toolbar', create: () => document.createElement('vib3-toolbar') });
+    const stage = document.createElement('vib3-stage');
+    stage.registry = r;
+    document.body.append(stage);
+    await stage.updateComplete;
+    const toolbar = stage.shadowRoot!.querySelector('vib3-toolbar')!;
+    const late = document.createElement('vib3-canvas');
+    late.loading = 'eager';
+    late.style.cssText = 'width:64px;height:48px';
+    stage.append(late);
+    // The provided canvas arrives with the slot change; then the toolbar's button acts on it.
+    await new Promise((r) => late.addEventListener('vib3-ready', r, { once: true }));
+    toolbar.shadowRoot!.querySelector<HTMLButtonElement>('[data-action=play-pause]')!.click();
+    expect(late.paused, 'the late canvas is controlled').to.equal(true);
+    const wrap = html('<vib3-toolbar for="outside"></vib3-toolbar>');
+    const { el } = await mount({ id: 'outside' }, [64, 48], wrap);
+    const outside = wrap.querySelector('vib3-toolbar')!;
+    await outside.updateComplete;
+    outside.shadowRoot!.querySelector<HTMLButtonElement>('[data-action=play-pause]')!.click();
+    expect(el.paused, 'for= outside a stage').to.equal(true);
+  });
+
+  it('a theme switcher inside <vib3-theme> shows and switches that wrapper without for=', async () => {
+    const wrap = html('<vib3-theme theme="light"><vib3-theme-switcher></vib3-theme-switcher></vib3-theme>');
+    const theme = wrap.querySelector('vib3-theme')!;
+    const switcher = wrap.querySelector('vib3-theme-switcher')!;
+    await switcher.updateComplete;
+    const select = switcher.shadowRoot!.querySelector('select')!;
+    await until(() => select.value === 'light', 'the switcher shows the wrapper theme');
+    select.value = 'high-contrast';
+    select.dispatchEvent(new Event('change'));
+    expect(theme.getAttribute('theme')).to.equal('high-contrast');
+    expect(document.documentElement.dataset['vib3Theme'], 'the document is left alone').to.not.equal('high-contrast');
+    theme.setAttribute('theme', 'acme');
+    await until(() => select.value === 'acme', 'the switcher follows the wrapper');
+  });
+});
