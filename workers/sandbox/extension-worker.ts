@@ -7,6 +7,17 @@ import type { ExtensionRuntime, HostFacade, RuntimeInfo } from '../../src/extens
 
 installErrorWire();
 
+// Extension code may not start workers of its own: they would run outside the heartbeat, the
+// deadlines and the restart that supervise this worker (the frame's CSP has to allow blob:
+// workers for this worker itself, and a nested worker would inherit that).
+for (const name of ['Worker', 'SharedWorker'] as const) {
+  try {
+    delete (self as unknown as Record<string, unknown>)[name];
+  } catch {
+    /* not configurable here: nothing to remove */
+  }
+}
+
 interface Definition {
   kind?: string;
   capabilities?: string[];

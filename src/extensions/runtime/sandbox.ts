@@ -6,7 +6,9 @@ import { installErrorWire } from './wire.js';
 
 /** The Content-Security-Policy of a sandbox frame (and, inherited, of its worker). */
 export function sandboxCsp(grantedOrigins: readonly string[]): string {
-  const connect = grantedOrigins.length ? grantedOrigins.join(' ') : "'none'";
+  // Each granted http(s) origin also in its WebSocket form (ws / wss): CSP matches schemes exactly.
+  const withSockets = grantedOrigins.flatMap((o) => (/^https?:\/\//.test(o) ? [o, o.replace(/^http/, 'ws')] : [o]));
+  const connect = withSockets.length ? withSockets.join(' ') : "'none'";
   return `default-src 'none'; script-src blob:; worker-src blob:; connect-src ${connect}; img-src 'none'; style-src 'none'; font-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'`;
 }
 

@@ -1,0 +1,70 @@
+import { expect } from '@esm-bundle/chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { cleanup, frames } from './helpers.js';
+import { testKeys, netlog, caps, pkg as pkgFor, type TestKeys } from './extension-fixtures.js';
+import { ExtensionHost, memoryGrantStore } from '../../src/extensions/runtime/index.js';
+
+/**
+ * Containment gaps closed (issue 14): WebSocket to a granted origin, and no workers of an
+ * extension's own. Network checks read the loopback servers' request log.
+ */
+let keys: TestKeys;
+let origins: { granted: string; forbidden: string };
+
+const toolPack = (body: string) => `export default {
+  kind: 'toolpack',
+  capabilities: ['agent-tools'],
+  tools: { run: { description: 'runs the probe', inputSchema: { type: 'object' }, async handler(input, ctx) {
+    const result = await (async () => { ${body} })();
+    return { content: [{ type: 'text', text: JSON.stringify(result) }] };
+  } } },
+};`;
+const text = (r: { content: { text: string }[] }) => JSON.parse(r.content[0]!.text) as unknown;
+
+describe('extension containment: sockets and nested workers', function () {
+  this.timeout(60_000);
+  let host: ExtensionHost;
+  before(async () => {
+    keys = await testKeys();
+    origins = (await executeServerCommand('vib3-netlog-start')) as { granted: string; forbidden: string };
+  });
+  beforeEach(() => {
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: async () => true, grants: memoryGrantStore(), callTimeoutMs: 3000 });
+  });
+  afterEach(() => {
+    host.dispose();
+    cleanup();
+  });
+
+  async function run(name: string, body: string, capabilities?: Record<string, unknown>) {
+    await host.install(await pkgFor(keys, name, toolPack(body), capabilities));
+    await host.activate(`dev.test.${name}`);
+    return text(await host.callTool(`dev.test.${name}/run`));
+  }
+
+  it('a granted origin is reachable by WebSocket (ws: form of the grant); an ungranted one is not', async () => {
+    const before = (await netlog()).length;
+    const attempt = (origin: string, path: string) =>
+      `await new Promise((res) => { try { const ws = new WebSocket(${JSON.stringify(origin.replace('http', 'ws'))} + '${path}'); ws.onerror = () => res('error'); ws.onclose = () => res('closed'); } catch (e) { res('refused ' + e.name); } })`;
+    const result = (await run(
+      'sockets',
+      `return { granted: ${attempt(origins.granted, '/granted-ws')}, forbidden: ${attempt(origins.forbidden, '/forbidden-ws')} };`,
+      caps('agent-tools', ['network', { origins: [origins.granted] }]),
+    )) as Record<string, string>;
+    await frames(5);
+    const log = (await netlog()).slice(before);
+    // The test server refuses the upgrade after logging it: reaching it is what is checked.
+    expect(log.filter((l) => l.server === 'granted').map((l) => `${l.method} ${l.url}`), JSON.stringify(result)).to.deep.equal(['UPGRADE /granted-ws']);
+    expect(log.filter((l) => l.server === 'forbidden'), 'the ungranted origin saw nothing').to.deep.equal([]);
+  });
+
+  it('extension code cannot start workers of its own (they would escape supervision)', async () => {
+    const result = (await run(
+      'nested',
+      `const out = { Worker: typeof Worker, SharedWorker: typeof SharedWorker, inSelf: 'Worker' in self };
+       try { const W = self.Worker || globalThis.Worker; new W(URL.createObjectURL(new Blob(['for(;;){}']))); out.started = true; } catch { out.started = false; }
+       return out;`,
+    )) as Record<string, unknown>;
+    expect(result).to.deep.equal({ Worker: 'undefined', SharedWorker: 'undefined', inSelf: false, started: false });
+  });
+});
