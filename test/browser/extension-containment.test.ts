@@ -67,4 +67,37 @@ describe('extension containment: sockets and nested workers', function () {
     )) as Record<string, unknown>;
     expect(result).to.deep.equal({ Worker: 'undefined', SharedWorker: 'undefined', inSelf: false, started: false });
   });
+
+  it('a result too large for the page (a 200 MB string) is refused in the sandbox frame: the call rejects with MESSAGE_TOO_LARGE', async () => {
+    await host.install(await pkgFor(keys, 'hugeresult', `export default { kind: 'toolpack', capabilities: ['agent-tools'], tools: {
+      huge: { description: 'answers with 200 MB', inputSchema: { type: 'object' }, handler() { return { content: [{ type: 'text', text: 'x'.repeat(100000000) }] }; } },
+      small: { description: 'answers small', inputSchema: { type: 'object' }, handler() { return { content: [{ type: 'text', text: 'ok' }] }; } },
+    } };`));
+    await host.activate('dev.test.hugeresult');
+    const err = (await host.callTool('dev.test.hugeresult/huge').then(() => undefined, (e: { code: string }) => e)) as { code: string } | undefined;
+    expect(err?.code).to.equal('MESSAGE_TOO_LARGE');
+    expect((await host.callTool('dev.test.hugeresult/small')).content[0]!.text, 'the extension keeps working').to.equal('ok');
+  });
+
+  it('a flood of host calls is cut off at its source: the page hears a bounded number of refusals, the worker is stopped and restarted', async () => {
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: async () => true, grants: memoryGrantStore(), callTimeoutMs: 3000, heartbeatMs: 200, heartbeatTimeoutMs: 600, limits: { maxCallsPerSecond: 50 } });
+    const codes: string[] = [];
+    host.addEventListener('vib3-extension-error', (e) => codes.push((e as CustomEvent).detail.code));
+    await host.install(await pkgFor(keys, 'flooder', `export default { kind: 'toolpack', capabilities: ['agent-tools', 'telemetry'], tools: {
+      flood: { description: 'floods', inputSchema: { type: 'object' }, handler(input, ctx) { for (let i = 0; i < 20000; i++) ctx.telemetry.track('x'); return { content: [{ type: 'text', text: 'sent' }] }; } },
+      ping: { description: 'ping', inputSchema: { type: 'object' }, handler() { return { content: [{ type: 'text', text: 'pong' }] }; } },
+    } };`, caps('agent-tools', 'telemetry')));
+    await host.activate('dev.test.flooder');
+    await host.callTool('dev.test.flooder/flood').catch(() => undefined);
+    // The frame stopped the worker; the heartbeat notices and the host restarts it.
+    for (let i = 0; i < 100 && !(host.list()[0]!.health.restarts >= 1 && host.list()[0]!.state === 'active'); i++) await frames(3);
+    const info = host.list()[0]!;
+    expect(info.health.restarts, JSON.stringify(info)).to.be.at.least(1);
+    expect(info.state).to.equal('active');
+    expect((await host.callTool('dev.test.flooder/ping')).content[0]!.text).to.equal('pong');
+    const refused = codes.filter((c) => c === 'RATE_LIMITED').length;
+    // At most FLOOD_FACTOR x the limit in the one second before the cut (20 x 50), far from 20,000.
+    expect(refused, 'refusals the page heard').to.be.within(1, 1000);
+  });
 });

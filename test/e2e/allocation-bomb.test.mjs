@@ -40,6 +40,12 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
       assert.equal(await answer('dev.test.good', 1), 'echo:1');
       assert.equal(await answer('dev.test.bomb', 2), 'echo:2');
 
+      // The page's tick share on this machine right now, without the bomb: the baseline that the
+      // share during the bomb is compared with (a busy machine lowers both alike).
+      const calm0 = await state();
+      await sleep(2000);
+      const calm1 = await state();
+      const baseline = (calm1.ticks - calm0.ticks) / ((calm1.now - calm0.now) / 10);
       assert.equal(await run('window.bombTest.then((t) => t.detonate())'), 'growing');
       // While it grows, the page and the good extension carry on.
       const samples = [];
@@ -54,17 +60,17 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
       assert.ok(hung, 'the bomb is reported HUNG (its process died, so its heartbeat stopped)');
       const s1 = samples.at(-1);
       const hungAt = Date.now();
-      const elapsed = s1.now - s0.now;
-      const tickShare = (s1.ticks - s0.ticks) / (elapsed / 10);
+      const elapsed = s1.now - calm1.now;
+      const tickShare = (s1.ticks - calm1.ticks) / (elapsed / 10);
       // Two containment paths are both correct, and which one wins depends on how busy the machine
       // is: the frame's renderer process runs out of memory and dies (its heartbeat stops), or the
       // heartbeat deadline fires first while the garbage collector thrashes. The test reports the
       // path it saw and asserts what matters either way.
       const path = crashAt ? `its renderer process died of OOM ${hungAt - crashAt} ms before the host saw HUNG` : 'the heartbeat deadline stopped it before its process died';
-      console.log(`# bomb (${flagSet}): HUNG after ${(hung.at - s0.now).toFixed(0)} ms; host timer kept ${(tickShare * 100).toFixed(1)}% of its 10 ms ticks; canvas drew ${s1.frames - s0.frames} frames; ${path}`);
+      console.log(`# bomb (${flagSet}): HUNG after ${(hung.at - s0.now).toFixed(0)} ms; host timer kept ${(tickShare * 100).toFixed(1)}% of its 10 ms ticks (${(baseline * 100).toFixed(1)}% before the bomb); canvas drew ${s1.frames - s0.frames} frames; ${path}`);
       // The page is not frozen. (The issue's 90% bar is for while(true), in the runtime suite; here a
       // second process fills gigabytes on the same two cores the page and SwiftShader share.)
-      assert.ok(tickShare >= 0.75, `the host keeps its timer ticking (${(tickShare * 100).toFixed(1)}% of 10 ms ticks)`);
+      assert.ok(tickShare >= 0.8 * baseline, `the host keeps its timer ticking: ${(tickShare * 100).toFixed(1)}% of 10 ms ticks during the bomb, ${(baseline * 100).toFixed(1)}% before it`);
       assert.ok(s1.frames > s0.frames, 'the canvas kept rendering');
       assert.deepEqual(samples.map((s) => s.good), samples.map((_, i) => `echo:${i}`), 'the good extension answered every time');
       assert.deepEqual(s1.errors.filter((e) => e.extensionId === 'dev.test.good'), [], 'nothing happened to the good extension');

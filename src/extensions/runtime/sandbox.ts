@@ -1,6 +1,6 @@
 import { expose, wrap, releaseProxy, type Remote } from 'comlink';
 import { ExtensionError } from './errors.js';
-import { guardedEndpoint, type DispatchLimits } from './dispatcher.js';
+import { guardedEndpoint, DEFAULT_LIMITS, type DispatchLimits } from './dispatcher.js';
 import type { ExtensionRuntime, HostFacade } from './protocol.js';
 import { installErrorWire } from './wire.js';
 
@@ -11,6 +11,11 @@ export function sandboxCsp(grantedOrigins: readonly string[]): string {
   const connect = withSockets.length ? withSockets.join(' ') : "'none'";
   return `default-src 'none'; script-src blob:; worker-src blob:; connect-src ${connect}; img-src 'none'; style-src 'none'; font-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'`;
 }
+
+/** Codes the sandbox frame reports for calls it refused before they reached the page. */
+const REFUSAL_CODES = ['RATE_LIMITED', 'MESSAGE_TOO_LARGE', 'INVALID_ARGUMENTS'] as const;
+/** Refusals reported per notice at most (the frame cuts a flooding worker off well before). */
+const MAX_REPORTED_REFUSALS = 10_000;
 
 /** How to start one sandbox. */
 export interface SandboxOptions {
@@ -113,7 +118,15 @@ export class Sandbox {
   /** After start, the frame only speaks again if it reloaded (which destroyed its worker). */
   private readonly onLaterMessage = (e: MessageEvent) => {
     if (e.source !== this.iframe.contentWindow || this.dead || !this.started) return;
-    if ((e.data as { type?: string } | undefined)?.type === 'vib3-sandbox-loaded') this.options.onReload?.();
+    const data = e.data as { type?: string; code?: unknown; message?: unknown; suggestion?: unknown; count?: unknown } | undefined;
+    if (data?.type === 'vib3-sandbox-loaded') this.options.onReload?.();
+    else if (data?.type === 'vib3-sandbox-refused') {
+      // Calls the frame refused before they reached this page (workers/sandbox/relay.ts), batched.
+      const code = REFUSAL_CODES.find((c) => c === data.code);
+      const count = typeof data.count === 'number' && Number.isInteger(data.count) ? Math.min(data.count, MAX_REPORTED_REFUSALS) : 0;
+      if (!code) return;
+      for (let i = 0; i < count; i++) this.options.onRefused?.(new ExtensionError(code, String(data.message).slice(0, 300), String(data.suggestion).slice(0, 300)));
+    }
   };
 
   /** UI widgets: sends the (checked) UI to the frame's renderer. */
@@ -148,7 +161,9 @@ export class Sandbox {
     expose(this.options.facade, guardedEndpoint(toHost.port1, { granted: this.options.granted, ...(this.options.limits ? { limits: this.options.limits } : {}), ...(this.options.onRefused ? { onRefused: this.options.onRefused } : {}) }));
     this.runtimeProxy = wrap<ExtensionRuntime>(toExtension.port1);
     // An opaque origin cannot be named: '*' is the only target origin that reaches it.
-    this.iframe.contentWindow?.postMessage({ type: 'vib3-sandbox-init', csp: sandboxCsp(this.options.connectOrigins), shim: this.options.shimSource, code: this.options.code }, '*', transfer);
+    // The frame enforces the same limits before anything reaches this page (workers/sandbox/relay.ts).
+    const limits = { ...DEFAULT_LIMITS, ...this.options.limits };
+    this.iframe.contentWindow?.postMessage({ type: 'vib3-sandbox-init', csp: sandboxCsp(this.options.connectOrigins), shim: this.options.shimSource, code: this.options.code, limits }, '*', transfer);
   }
 
   /** Destroys the frame (and with it the worker), closes the ports. */
