@@ -100,4 +100,17 @@ describe('extension containment: sockets and nested workers', function () {
     // At most FLOOD_FACTOR x the limit in the one second before the cut (20 x 50), far from 20,000.
     expect(refused, 'refusals the page heard').to.be.within(1, 1000);
   });
+
+  it('a 5-million-vertex mesh is refused in the sandbox frame (MESSAGE_TOO_LARGE) and the canvas layer never sees it', async () => {
+    const seen: unknown[] = [];
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: async () => true, grants: memoryGrantStore(), callTimeoutMs: 10_000, onMesh: (_id, mesh) => seen.push(mesh) });
+    const codes: string[] = [];
+    host.addEventListener('vib3-extension-error', (e) => codes.push((e as CustomEvent).detail.code));
+    // publish() is fire-and-forget in the SDK: the refusal is seen at the host.
+    await run('bigmesh', `ctx.geometry.publish({ vertices: new Float32Array(5000000 * 4), edges: new Uint32Array(2) }); return 'sent';`, caps('agent-tools', 'geometry'));
+    for (let i = 0; i < 100 && !codes.includes('MESSAGE_TOO_LARGE'); i++) await frames(2);
+    expect(codes).to.include('MESSAGE_TOO_LARGE');
+    expect(seen, 'nothing reached the page').to.deep.equal([]);
+  });
 });
