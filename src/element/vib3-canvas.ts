@@ -6,6 +6,7 @@ import type { ActiveBackend, RendererPreference } from '../render/contract.js';
 import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from '../render/frame-state.js';
 import { AudioInput } from './audio-input.js';
 import { dispatchVib3Event } from './events.js';
+import { ErrorReporter } from './error-reporter.js';
 import { frameScheduler, type FrameClient } from './frame-scheduler.js';
 import { MotionController } from './motion-controller.js';
 import { OPTION_BY_ATTRIBUTE, OPTION_SPECS, OptionStore, defineOptionAccessors, type LoadingStrategy, type MotionPreference, type OptionName } from './options.js';
@@ -112,36 +113,30 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   /** Hyperplane offset of `mesh-mode="slice"`, -1.5..1.5 (clamped; meshes have radius <= 1). Animatable. */
   declare sliceW: number;
 
-  private readonly options = new OptionStore(this, (error) => this.reportError(error), (name) => this.optionChanged(name));
-  private readonly state = new ParamState(this, (error, fromAttribute) => this.reportError(error, fromAttribute), (changed) => this.paramsChanged(changed));
+  private readonly errors = new ErrorReporter(this);
+  private readonly options = new OptionStore(this, (error) => this.errors.report(error), (name) => this.optionChanged(name));
+  private readonly state = new ParamState(this, (error, fromAttribute) => this.errors.report(error, fromAttribute), (changed) => this.paramsChanged(changed));
   private readonly rendererController: RendererController = new RendererController(this, {
     canvas: () => this.canvas!,
     preference: () => this.options.values.renderer,
     frameState: (width, height) => this.frameState(width, height),
-    wanted: (): boolean => this.viewport.visible || this.options.values.loading === 'eager',
+    wanted: () => this.wantsRenderer,
     attached: (view) => {
       this.viewport.measure();
       this.palette.sync();
-      view.setActive(this.viewport.visible || this.options.values.loading === 'eager');
+      view.setActive(this.wantsRenderer);
     },
-    report: (error) => this.reportError(error),
+    report: (error) => this.errors.report(error),
   });
   private readonly viewport: ViewportController = new ViewportController(this, this.rendererController, {
     canvas: () => this.canvas,
     frameState: (width, height) => this.frameState(width, height),
   });
-  private readonly palette = new PaletteController(this, this.state, (error) => this.reportError(error));
+  private readonly palette = new PaletteController(this, this.state, (error) => this.errors.report(error));
   private readonly motionController = new MotionController(this, () => this.options.values.motion, () => this.invalidate());
   private readonly pointer = new PointerTracker(this);
   private readonly audio = new AudioInput(this);
   private lastNow: number | undefined = undefined;
-  /** Set once the element has been connected; attribute errors before that wait in `pendingErrors`. */
-  private connectedOnce = false;
-  /** Errors in the initial (markup) attributes, dispatched when the element is first connected. */
-  private readonly pendingErrors: Vib3Error[] = [];
-  /** The option attribute being converted to its property right now, and whether it was rejected. */
-  private optionAttribute: string | null = null;
-  private optionRejected = false;
   /** The role this element set itself (a role the page set is left alone). */
   private ownRole: string | null = null;
 
@@ -187,7 +182,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     try {
       this.audio.assign(node);
     } catch (err) {
-      this.reportError(toVib3Error(err, 'AUDIO_SOURCE_INVALID', 'Pass an AudioNode or null.'));
+      this.errors.report(toVib3Error(err, 'AUDIO_SOURCE_INVALID', 'Pass an AudioNode or null.'));
     }
   }
 
@@ -228,11 +223,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     this.syncLabel();
     frameScheduler.add(this);
     if (this.options.values.loading === 'eager') this.rendererController.start();
-    if (!this.connectedOnce) {
-      // Now that the element is in the document (after upgrade), report what its markup got wrong.
-      this.connectedOnce = true;
-      for (const error of this.pendingErrors.splice(0)) this.reportError(error, true);
-    }
+    // Now that the element is in the document (after upgrade), report what its markup got wrong.
+    this.errors.connected();
   }
 
   override disconnectedCallback(): void {
@@ -252,18 +244,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
       return;
     }
     if (this.state.isReflecting(name)) return;
-    const outer = [this.optionAttribute, this.optionRejected] as const;
-    this.optionAttribute = name;
-    this.optionRejected = false;
-    let rejected = false;
-    try {
-      super.attributeChangedCallback(name, old, value);
-    } finally {
-      rejected = this.optionRejected;
-      [this.optionAttribute, this.optionRejected] = outer;
-    }
     // Like a rejected parameter: the attribute shows the value in effect.
-    if (rejected) this.state.setQuietly(name, this.options.text(option));
+    if (this.errors.convertAttribute(() => super.attributeChangedCallback(name, old, value))) this.state.setQuietly(name, this.options.text(option));
   }
 
   protected override render() {
@@ -323,6 +305,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     return this.renderRoot?.querySelector('canvas') ?? null;
   }
 
+  /** Visible, or `loading="eager"`: a renderer should run now. */
+  private get wantsRenderer(): boolean {
+    return this.viewport.visible || this.options.values.loading === 'eager';
+  }
+
   private invalidate(): void {
     this.rendererController.dirty = true;
   }
@@ -364,7 +351,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     }
   }
 
-  // ---------------------------------------------------------------- errors & a11y
+  // ---------------------------------------------------------------- a11y
 
   /**
    * `role="img"` named by `alt` (or a generic name without `alt`); `alt=""` makes the visual
@@ -381,25 +368,6 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     else this.setAttribute('aria-label', this.alt ?? DEFAULT_ALT);
   }
 
-  /**
-   * Dispatches `vib3-error`. Errors in attribute values (markup has no caller to return them to)
-   * are also logged with one `console.warn` each; those found before the element was first
-   * connected (its initial markup) wait until it is, so listeners on the document receive them.
-   */
-  private reportError(error: Vib3Error, fromAttribute = false): void {
-    if (this.optionAttribute !== null) {
-      this.optionRejected = true;
-      fromAttribute = true;
-    }
-    if (fromAttribute) {
-      if (!this.connectedOnce) {
-        this.pendingErrors.push(error);
-        return;
-      }
-      console.warn(`<vib3-canvas> ${error.code}: ${error.message} ${error.suggestion}`, this);
-    }
-    dispatchVib3Event(this, 'vib3-error', error.toDetail());
-  }
 }
 
 defineOptionAccessors(Vib3Canvas.prototype);
