@@ -1,4 +1,5 @@
 import { Vib3Error } from '../core/errors.js';
+import { defineBackedAccessors } from './accessors.js';
 import type { RendererPreference } from '../render/contract.js';
 import { MESH_MODES, MESH_NAMES, isMeshName, type CustomMeshName, type MeshMode, type MeshName } from '../geometry/names.js';
 
@@ -78,6 +79,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   numberOption('sliceW', 'slice-w', (v) => new Vib3Error('INVALID_PARAM', `slice-w must be a finite number; got ${String(v)}.`, 'Use a value between -1.5 and 1.5, e.g. slice-w="0.3".'), SLICE_W_RANGE),
 ] as OptionSpec[];
 
+/** Option specs by property name. */
+const OPTION_BY_NAME: ReadonlyMap<OptionName, OptionSpec> = new Map(OPTION_SPECS.map((s) => [s.name, s]));
 /** Option specs by attribute name. */
 export const OPTION_BY_ATTRIBUTE: ReadonlyMap<string, OptionSpec> = new Map(OPTION_SPECS.map((s) => [s.attribute, s]));
 
@@ -123,16 +126,5 @@ export class OptionStore {
 
 /** Defines one accessor per option on `prototype`, each backed by the instance's {@link OptionStore}. */
 export function defineOptionAccessors(prototype: object): void {
-  for (const spec of OPTION_SPECS) {
-    Object.defineProperty(prototype, spec.name, {
-      configurable: true,
-      enumerable: true,
-      get(this: object) {
-        return stores.get(this)!.values[spec.name];
-      },
-      set(this: object, value: unknown) {
-        stores.get(this)!.set(spec, value);
-      },
-    });
-  }
+  defineBackedAccessors(prototype, OPTION_SPECS.map((s) => s.name), stores, (store, name) => store.values[name], (store, name, value) => store.set(OPTION_BY_NAME.get(name)!, value));
 }

@@ -1,8 +1,11 @@
 import { toVib3Error, type Vib3Error } from '../core/errors.js';
-import { PARAM_BY_ATTRIBUTE, PARAM_BY_NAME, defaultParams, normalizeParam, normalizeParams, type ParamSpec, type Vib3ParamName, type Vib3Params } from '../core/params.js';
+import { defineBackedAccessors } from './accessors.js';
+import { PARAM_BY_ATTRIBUTE, PARAM_BY_NAME, PARAM_SPECS, defaultParams, normalizeParam, normalizeParams, type ParamSpec, type Vib3ParamName, type Vib3Params } from '../core/params.js';
 
 /** Where a parameter value comes from: the page (explicit, wins) or the theme palette (fills the rest). */
 export type ParamSource = 'user' | 'palette';
+
+const states = new WeakMap<object, ParamState>();
 
 /**
  * The VIB3 parameters of one element: normalisation, which ones the page set explicitly, and
@@ -20,7 +23,9 @@ export class ParamState {
     private readonly host: HTMLElement,
     private readonly report: (error: Vib3Error, fromAttribute?: boolean) => void,
     private readonly changed: (changed: Partial<Vib3Params>) => void,
-  ) {}
+  ) {
+    states.set(host, this);
+  }
 
   /** True when the page set `name` itself. */
   isExplicit(name: Vib3ParamName): boolean {
@@ -111,4 +116,9 @@ export class ParamState {
     if (!this.host.hasAttribute(attribute) && String(spec.default) === value) return;
     this.setQuietly(attribute, value);
   }
+}
+
+/** Defines one accessor per VIB3 parameter on `prototype`, validated on every write (like `setParams`). */
+export function defineParamAccessors(prototype: object): void {
+  defineBackedAccessors(prototype, PARAM_SPECS.map((s) => s.name), states, (state, name) => state.params[name], (state, name, value) => state.set({ [name]: value } as Partial<Vib3Params>));
 }

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { toVib3Error, type Vib3Error } from '../core/errors.js';
+import { toVib3Error } from '../core/errors.js';
 import { PARAM_BY_ATTRIBUTE, PARAM_SPECS, type Vib3Params } from '../core/params.js';
 import type { CustomMeshName, MeshMode, MeshName } from '../geometry/names.js';
 import type { ActiveBackend, RendererPreference } from '../render/contract.js';
@@ -11,7 +11,7 @@ import { frameScheduler, type FrameClient } from './frame-scheduler.js';
 import { MotionController } from './motion-controller.js';
 import { OPTION_BY_ATTRIBUTE, OPTION_SPECS, OptionStore, defineOptionAccessors, type LoadingStrategy, type MotionPreference, type OptionName } from './options.js';
 import { PaletteController } from './palette-controller.js';
-import { ParamState } from './param-state.js';
+import { ParamState, defineParamAccessors } from './param-state.js';
 import { PointerTracker } from './pointer-tracker.js';
 import type { BudgetClient } from './render-budget.js';
 import { RendererController, type SnapshotOptions } from './renderer-controller.js';
@@ -371,20 +371,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 }
 
 defineOptionAccessors(Vib3Canvas.prototype);
-
-/* Parameter accessors: one property per VIB3 parameter, validated on every write. */
-for (const spec of PARAM_SPECS) {
-  Object.defineProperty(Vib3Canvas.prototype, spec.name, {
-    configurable: true,
-    enumerable: true,
-    get(this: Vib3Canvas) {
-      return (this as unknown as { state: ParamState }).state.params[spec.name];
-    },
-    set(this: Vib3Canvas, value: unknown) {
-      this.setParams({ [spec.name]: value } as Partial<Vib3Params>);
-    },
-  });
-}
+defineParamAccessors(Vib3Canvas.prototype);
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Vib3Canvas extends Vib3Params {}
