@@ -28,5 +28,14 @@ for (const s of PARAM_SPECS) {
   decl.members.push({ kind: 'field', name: s.name, type: { text: typeText(s) }, default: def, description: describe(s), attribute: s.attribute, reflects: true });
 }
 decl.events = (decl.events ?? []).filter((e) => e.name.startsWith('vib3-'));
+// vib3-canvas.ts re-exports its modules' public names; the analyzer also lists the type-only ones
+// (interfaces, aliases), which declare nothing in the manifest: keep the re-exports that resolve.
+const modules = manifest.modules as unknown as { path: string; declarations?: { name: string }[]; exports?: { name: string; declaration: { name: string; module?: string } }[] }[];
+const element = modules.find((m) => m.path === 'src/element/vib3-canvas.ts')!;
+element.exports = element.exports?.filter((e) => {
+  const module = e.declaration.module ?? element.path;
+  const path = module.startsWith('./') ? `src/element/${module.slice(2).replace(/\.js$/, '.ts')}` : module;
+  return modules.find((m) => m.path === path)?.declarations?.some((d) => d.name === e.declaration.name) ?? false;
+});
 writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`custom-elements.json: ${decl.attributes.length} attributes, ${decl.members.length} members, ${decl.events.length} events`);

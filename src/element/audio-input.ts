@@ -1,14 +1,41 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Vib3Error } from '../core/errors.js';
 import { SILENT_AUDIO, type AudioBands } from '../render/frame-state.js';
 
 /**
  * Reads bass / mid / high levels from a host-supplied AudioNode through an AnalyserNode in the
  * node's own AudioContext. No globals: nothing is created until a host hands in a node.
+ * Given a lit host, it is that host's controller: the analyser is released when the host disconnects.
  */
-export class AudioInput {
+export class AudioInput implements ReactiveController {
   private analyser: AnalyserNode | undefined;
   private source: AudioNode | undefined;
   private bins: Uint8Array<ArrayBuffer> | undefined;
+  private assigned: AudioNode | null = null;
+
+  constructor(owner?: ReactiveControllerHost) {
+    owner?.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.disconnect();
+  }
+
+  /** The node last assigned with {@link assign} (kept while the host is disconnected); null for none. */
+  get node(): AudioNode | null {
+    return this.assigned;
+  }
+
+  /** Assigns a node (or null) and connects it. Throws Vib3Error for anything that is not an AudioNode (the node is then none). */
+  assign(node: AudioNode | null): void {
+    try {
+      this.connect(node);
+      this.assigned = node ?? null;
+    } catch (err) {
+      this.assigned = null;
+      throw err;
+    }
+  }
 
   /** Connects a node (or disconnects with null). Throws Vib3Error for anything that is not an AudioNode. */
   connect(node: AudioNode | null): void {

@@ -1,3 +1,4 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PointerState } from '../render/frame-state.js';
 
 /** How fast the click pulse fades (ms time constant). */
@@ -7,15 +8,28 @@ const EASE_MS = 120;
 
 /**
  * Tracks the pointer over an element: position shifts the lattice, a click pulses brightness.
- * Listeners are passive and removed on {@link PointerTracker.detach}.
+ * Listeners are passive and removed on {@link PointerTracker.detach}. Given a lit host, it is
+ * that host's controller: attached while the host is connected.
  */
-export class PointerTracker {
+export class PointerTracker implements ReactiveController {
   private x = 0.5;
   private y = 0.5;
   private inside = false;
   private strength = 0;
   private click = 0;
   private host: HTMLElement | undefined;
+
+  constructor(private readonly owner?: ReactiveControllerHost & HTMLElement) {
+    owner?.addController(this);
+  }
+
+  hostConnected(): void {
+    if (this.owner) this.attach(this.owner);
+  }
+
+  hostDisconnected(): void {
+    this.detach();
+  }
 
   /** Starts listening on `host`. */
   attach(host: HTMLElement): void {

@@ -3,32 +3,23 @@
  * `<vib3-canvas hue={120} system="holographic" onvib3-ready={(e) => e.detail.backend} />`
  * type-checks, with every parameter, option and event of the element. React 19 sets these as
  * properties and wires `on<event-name>` props as event listeners on custom elements.
+ *
+ * The props are derived from the element's own tables (the parameter types, the option
+ * properties and the event map), so a new parameter, option or event is typed here with no edit.
  * @packageDocumentation
  */
 import type * as React from 'react';
-import type { Vib3Canvas, Vib3ReadyDetail, Vib3ParamsChangeDetail, Vib3ContextLostDetail, Vib3ContextRestoredDetail, Vib3RenderScaleDetail } from '../element/vib3-canvas.js';
-import type { Vib3ErrorDetail } from '../core/errors.js';
+import type { Vib3Canvas, Vib3CanvasEventMap, Vib3CanvasOptions } from '../element/vib3-canvas.js';
 import type { Vib3Params } from '../core/params.js';
 
-type Handler<T> = (event: CustomEvent<T>) => void;
+/** `on<event-name>` handler props, one per event of {@link Vib3CanvasEventMap}. */
+export type Vib3CanvasJsxEvents = {
+  [K in keyof Vib3CanvasEventMap as `on${K}`]?: (event: CustomEvent<Vib3CanvasEventMap[K]>) => void;
+};
 
-/** Props of `<vib3-canvas>` in JSX. */
-export interface Vib3CanvasJsxProps extends Partial<Vib3Params> {
-  renderer?: Vib3Canvas['renderer'];
-  motion?: Vib3Canvas['motion'];
-  loading?: Vib3Canvas['loading'];
-  paused?: boolean;
-  time?: number;
+/** Props of `<vib3-canvas>` in JSX: every parameter, option and settable property, and the event handlers. */
+export interface Vib3CanvasJsxProps extends Partial<Vib3Params>, Partial<Vib3CanvasOptions>, Partial<Pick<Vib3Canvas, 'paused' | 'theme' | 'poster' | 'audioSource'>>, Vib3CanvasJsxEvents {
   alt?: string;
-  theme?: string;
-  poster?: string;
-  audioSource?: AudioNode | null;
-  'onvib3-ready'?: Handler<Vib3ReadyDetail>;
-  'onvib3-params-change'?: Handler<Vib3ParamsChangeDetail>;
-  'onvib3-error'?: Handler<Vib3ErrorDetail>;
-  'onvib3-context-lost'?: Handler<Vib3ContextLostDetail>;
-  'onvib3-context-restored'?: Handler<Vib3ContextRestoredDetail>;
-  'onvib3-render-scale'?: Handler<Vib3RenderScaleDetail>;
 }
 
 type Base<E> = React.DetailedHTMLProps<React.HTMLAttributes<E>, E>;

@@ -52,6 +52,11 @@ export interface RendererContract {
    * so that `vib3-ready` still means a frame is on screen. Called once after {@link init}.
    */
   prepare?(frame: FrameState): Promise<void>;
+  /**
+   * Optional: draws one frame at `width` x `height` into a canvas of its own, leaving the visible
+   * canvas as it is (snapshots at any size). Without it, a snapshot draws and copies the visible canvas.
+   */
+  renderOffscreen?(frame: FrameState, width: number, height: number): HTMLCanvasElement;
   /** Sets the drawing-buffer size of the view in device pixels. */
   resize(width: number, height: number): void;
   /** Draws one frame into the view's canvas. Returns false when nothing was drawn (inactive, or device lost). */

@@ -61,6 +61,31 @@ describe(`hue is the CSS hue (${env.flagSet} flags, ${env.expectedBackend})`, ()
     expect(el.hue).to.equal(210);
   });
 
+  it('a theme switch on a <vib3-theme> around the element reaches its palette on the next frames (vib3-theme-change), not at the next poll', async () => {
+    registerThemePack({ name: 'switch-green-test', version: '1.0.0', base: '^1.1.0', brandColor: 'hsl(120 60% 40%)', tokens: {} });
+    registerThemePack({ name: 'switch-red-test', version: '1.0.0', base: '^1.1.0', brandColor: 'hsl(0 60% 40%)', tokens: {} });
+    const wrapper = document.createElement('vib3-theme');
+    wrapper.setAttribute('theme', 'switch-green-test');
+    document.body.append(wrapper);
+    try {
+      const { el, error } = await mount({ system: 'faceted', geometry: 1, paused: '' }, [64, 48], wrapper);
+      expect(error, JSON.stringify(error)).to.equal(undefined);
+      await untilPalette(el, () => el.hue === 120, 'hue 120 from the wrapper theme');
+      // Let the element's first palette poll pass, so the next one is a poll interval away.
+      await frames(2);
+      let changed = false;
+      el.addEventListener('vib3-params-change', (e) => (changed ||= e.detail.changed.hue === 0));
+      // <vib3-theme> announces the switch with vib3-theme-change; the element re-reads its
+      // palette on the next frame it renders instead of waiting for the palette poll.
+      wrapper.setAttribute('theme', 'switch-red-test');
+      for (let i = 0; i < 3 && !changed; i++) await frames(1);
+      expect(changed, `hue after the switch: ${el.hue}`).to.equal(true);
+      expect(el.hue).to.equal(0);
+    } finally {
+      wrapper.remove();
+    }
+  });
+
   it('a bad brandColor is refused with a coded problem and the pack is not registered', () => {
     let thrown: unknown;
     try {

@@ -1,0 +1,47 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { MotionPreference } from './options.js';
+
+/**
+ * Motion preference of one element: `motion="auto"` follows `prefers-reduced-motion` live,
+ * `reduce` and `full` override it. Mirrors the effective choice as `data-reduced-motion`
+ * (the poster cross-fade uses it).
+ */
+export class MotionController implements ReactiveController {
+  private query: MediaQueryList | undefined = undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly preference: () => MotionPreference,
+    private readonly changed: () => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.query = matchMedia('(prefers-reduced-motion: reduce)');
+    this.query.addEventListener('change', this.onChange);
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.query?.removeEventListener('change', this.onChange);
+  }
+
+  /** True when the element keeps a still frame. */
+  get reduced(): boolean {
+    const preference = this.preference();
+    if (preference === 'reduce') return true;
+    if (preference === 'full') return false;
+    return this.query?.matches ?? false;
+  }
+
+  /** Updates `data-reduced-motion` (after the `motion` option or the media query changed). */
+  sync(): void {
+    this.host.toggleAttribute('data-reduced-motion', this.reduced);
+  }
+
+  private onChange = (): void => {
+    this.changed();
+    this.sync();
+  };
+}
