@@ -25,7 +25,7 @@ export function meshProblem(mesh: MeshArrays | null | undefined): string | undef
     if (a === undefined && optional) return undefined;
     if (!(a instanceof Uint32Array) || a.length % k !== 0) return `${what} must be a Uint32Array with ${k} indices each`;
     const bad = a.find((i) => i >= n);
-    return bad === undefined ? undefined : `${what} reference vertex ${bad}, but there are ${n}`;
+    return bad === undefined ? undefined : `an index in ${what} references vertex ${bad} of ${n}`;
   };
   return indices(mesh.edges, 2, 'edges', false) ?? indices(mesh.triangles, 3, 'triangles', true) ?? indices(mesh.tetrahedra, 4, 'tetrahedra (cells)', true);
 }
