@@ -4,7 +4,7 @@ import semverGt from 'semver/functions/gt.js';
 import { verifyPackage, type TrustedKeys } from '../signing/package.js';
 import { ExtensionError, toExtensionError } from './errors.js';
 import type { DispatchLimits } from './dispatcher.js';
-import { localGrantStore, type Grant, type GrantStore } from './grants.js';
+import { CachedGrants, localGrantStore, type Grant, type GrantStore } from './grants.js';
 import type { ExtensionFrameRequest, ExtensionRuntime, ToolDescription } from './protocol.js';
 import type { RendererFactory } from '../../render/contract.js';
 import { extensionRendererFactory, type FrameSource } from './renderer-view.js';
@@ -16,9 +16,9 @@ import { askConsent, consentPolicy, notCovered, requested, type ConsentPolicy, t
 import { Supervisor, type Supervised, type SupervisionOptions } from './supervisor.js';
 import { WidgetHost, type WidgetSlots } from './widgets.js';
 import { ExtensionMeshes, pageFacade, type PageConnections } from './page-facade.js';
-import { toolSchemaChecks, type ToolSchemaCheck } from '../../sdk/tool-schema.js';
+import { ToolGate } from './tool-gate.js';
 import type { Mesh4D, ToolResult } from '../../sdk/types.js';
-import { mesh4DProblem } from '../../sdk/contract.js';
+import { mesh4DProblem, type CapabilityName } from '../../sdk/contract.js';
 
 export type { ConsentPolicy, ConsentQuestion, ConsentUi } from './consent.js';
 export type { WidgetSlots } from './widgets.js';
@@ -67,9 +67,8 @@ interface Entry extends Supervised {
   code: string;
   state: ExtensionState;
   lastError?: ExtensionError;
-  tools: ToolDescription[];
-  /** Checks of its tools' input and output schemas (compiled on first use). */
-  schemas?: (tool: string, which: 'input' | 'output') => ToolSchemaCheck | undefined;
+  /** Its tools (as it described them when it started) and their input/output checks. */
+  tools: ToolGate;
   pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string };
 }
 
@@ -90,7 +89,7 @@ const decoder = new TextDecoder();
  */
 export class ExtensionHost extends EventTarget implements FrameSource {
   private readonly entries = new Map<string, Entry>();
-  private readonly grants: GrantStore;
+  private readonly grants: CachedGrants;
   private readonly consent: ConsentPolicy;
   private readonly supervisor: Supervisor;
   private readonly widgets: WidgetHost;
@@ -102,7 +101,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   constructor(private readonly options: ExtensionHostOptions) {
     super();
-    this.grants = options.grants ?? localGrantStore();
+    this.grants = new CachedGrants(options.grants ?? localGrantStore());
     this.consent = consentPolicy(options.consent);
     this.supervisor = new Supervisor(options);
     this.widgets = new WidgetHost({
@@ -134,13 +133,12 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     return this.reporting(undefined, async () => {
       const { manifest, code } = await this.open(pkg);
       if (this.entries.has(manifest.id)) throw new ExtensionError('ALREADY_INSTALLED', `${manifest.id} is already installed.`, 'Use update() for a new version, or uninstall() first.', manifest.id);
-      const grant = this.grants.get(manifest.id);
       const wanted = requested(manifest);
-      if (!grant || notCovered(grant, wanted).length) {
+      if (!this.grants.has(manifest.id) || notCovered(this.grants.get(manifest.id), wanted).length) {
         if (!(await askConsent(this.consent, manifest))) throw new ExtensionError('CONSENT_DENIED', `The user did not grant what ${manifest.name} asks for.`, 'Install again to be asked again.', manifest.id);
-        this.setGrant(manifest.id, wanted);
+        this.grants.set(manifest.id, wanted);
       }
-      this.entries.set(manifest.id, { manifest, code, state: 'inactive', restarts: 0, failures: 0, tools: [], pending: new Set() });
+      this.entries.set(manifest.id, { manifest, code, state: 'inactive', restarts: 0, failures: 0, tools: new ToolGate([]), pending: new Set() });
       return this.info(manifest.id);
     });
   }
@@ -158,13 +156,13 @@ export class ExtensionHost extends EventTarget implements FrameSource {
         throw new ExtensionError('NOT_NEWER', `${manifest.id}@${manifest.version} is not newer than the installed ${entry.manifest.version}.`, 'Publish a higher version; a version number never changes content.', manifest.id);
       }
       const wanted = requested(manifest);
-      const added = notCovered(this.grants.get(manifest.id) ?? { capabilities: [], origins: [] }, wanted);
+      const added = notCovered(this.grants.get(manifest.id), wanted);
       if (added.length) {
         if (!(await askConsent(this.consent, manifest, added))) {
           entry.pendingUpdate = { manifest, code };
           return { applied: false, info: this.info(manifest.id) };
         }
-        this.setGrant(manifest.id, wanted);
+        this.grants.set(manifest.id, wanted);
       }
       const wasActive = entry.state === 'active';
       if (wasActive) await this.deactivate(manifest.id);
@@ -181,7 +179,6 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     if (this.entries.has(id)) await this.deactivate(id).catch(() => undefined);
     this.entries.delete(id);
     this.grants.delete(id);
-    this.grantedCache.delete(id);
   }
 
   private async open(pkg: Uint8Array): Promise<{ manifest: Vib3ExtensionManifest; code: string }> {
@@ -252,11 +249,11 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   revoke(id: string, capability: string, origin?: string): Promise<ExtensionInfo> {
     return this.reporting(id, async () => {
       const entry = this.entry(id);
-      const grant = this.grants.get(id) ?? { capabilities: [], origins: [] };
+      const grant = this.grants.get(id);
       const next: Grant = origin
         ? { capabilities: grant.capabilities, origins: grant.origins.filter((o) => o !== origin) }
         : { capabilities: grant.capabilities.filter((c) => c !== capability), origins: capability === 'network' ? [] : grant.origins };
-      this.setGrant(id, next);
+      this.grants.set(id, next);
       if (entry.state === 'active') {
         this.stop(id, entry);
         this.setState(id, entry, 'restarting');
@@ -275,7 +272,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   /** Agent tools of the active extensions, namespaced `<extension id>/<tool>`. */
   tools(): ToolDescription[] {
-    return [...this.entries.entries()].flatMap(([id, e]) => (e.state === 'active' && this.granted(id).has('agent-tools') ? e.tools.map((t) => ({ ...t, name: `${id}/${t.name}` })) : []));
+    return [...this.entries.entries()].flatMap(([id, e]) => (e.state === 'active' && this.grants.capabilities(id).has('agent-tools') ? e.tools.tools.map((t) => ({ ...t, name: `${id}/${t.name}` })) : []));
   }
 
   /**
@@ -290,16 +287,11 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     const name = qualified.slice(slash + 1);
     return this.reporting(id, async () => {
       const entry = this.entry(id);
-      if (!this.granted(id).has('agent-tools')) throw new ExtensionError('CAPABILITY_DENIED', `${id} has no granted agent-tools capability.`, 'Grant agent-tools to use its tools.', id);
+      this.requireGrant(id, 'agent-tools', 'Grant agent-tools to use its tools.');
       if (!entry.sandbox) throw new ExtensionError('NOT_ACTIVE', `${id} is not active.`, 'Activate it first.', id);
-      if (!entry.tools.some((t) => t.name === name)) throw new ExtensionError('UNKNOWN_TOOL', `${id} has no tool "${name}".`, `Available: ${entry.tools.map((t) => `${id}/${t.name}`).join(', ') || 'none'}.`, id);
-      const bad = typeof input === 'object' && input !== null && !Array.isArray(input) ? entry.schemas?.(name, 'input')?.check(input) : { path: '/', message: 'the input must be an object' };
-      if (bad) throw new ExtensionError('INVALID_TOOL_INPUT', `Input for ${qualified} is invalid at ${bad.path}: ${bad.message}.`, 'Send input matching the tool inputSchema (see host.tools()).', id);
-      const result = await this.call(id, (r) => r.callTool(name, input));
-      if (!result || typeof result !== 'object' || !Array.isArray(result.content)) throw new ExtensionError('INVALID_TOOL_OUTPUT', `${qualified} returned something that is not a tool result.`, 'A handler returns { content: [{ type: "text", text }], structuredContent? }.', id);
-      const wrong = result.isError ? undefined : entry.schemas?.(name, 'output')?.check(result.structuredContent);
-      if (wrong) throw new ExtensionError('INVALID_TOOL_OUTPUT', `${qualified} returned structuredContent that does not match its outputSchema at ${wrong.path}: ${wrong.message}.`, 'Report it to the extension publisher; the result was withheld.', id);
-      return result;
+      const gate = entry.tools;
+      gate.checkInput(id, name, input);
+      return gate.checkOutput(id, name, await this.call(id, (r) => r.callTool(name, input)));
     });
   }
 
@@ -315,7 +307,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   private async generateRaw(id: string, request: { shape: string; options?: Record<string, unknown> }): Promise<Mesh4D> {
     this.entry(id);
-    if (!this.granted(id).has('geometry')) throw new ExtensionError('CAPABILITY_DENIED', `${id} has no granted geometry capability.`, 'Grant geometry to use its shapes.', id);
+    this.requireGrant(id, 'geometry', 'Grant geometry to use its shapes.');
     return this.call(id, (r) => r.generate(request));
   }
 
@@ -339,7 +331,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   renderFrame(id: string, frame: ExtensionFrameRequest): Promise<ImageData> {
     return this.reporting(id, async () => {
       this.entry(id);
-      if (!this.granted(id).has('rendering')) throw new ExtensionError('CAPABILITY_DENIED', `${id} has no granted rendering capability.`, 'Grant rendering to let it draw.', id);
+      this.requireGrant(id, 'rendering', 'Grant rendering to let it draw.');
       const out = await this.call(id, (r) => r.render(frame));
       const ok = out && Number.isInteger(out.width) && Number.isInteger(out.height) && out.width > 0 && out.height > 0 && out.width <= 4096 && out.height <= 4096 && out.pixels instanceof Uint8ClampedArray && out.pixels.length === out.width * out.height * 4;
       if (!ok) throw new ExtensionError('INVALID_ARGUMENTS', `${id} returned an invalid frame.`, 'render() must return { width, height, pixels: Uint8ClampedArray(width * height * 4) }.', id);
@@ -359,7 +351,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   /** Tells every active extension with `rendering` that the canvas parameters changed. */
   notifyParams(params: Record<string, unknown>): void {
     for (const [id, entry] of this.entries) {
-      if (entry.state === 'active' && this.granted(id).has('rendering')) {
+      if (entry.state === 'active' && this.grants.capabilities(id).has('rendering')) {
         void this.call(id, (r) => r.onParams(params)).then(
           () => this.widgets.render(id),
           () => undefined,
@@ -378,28 +370,6 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     }
   }
 
-  // ------------------------------------------------------------------ grants
-
-  /**
-   * Granted capabilities, cached: the dispatcher asks on every message an extension sends, and the
-   * default store would parse localStorage each time. The host is the store's writer (setGrant).
-   */
-  private granted(id: string): ReadonlySet<string> {
-    let set = this.grantedCache.get(id);
-    if (!set) {
-      set = new Set(this.grants.get(id)?.capabilities ?? []);
-      this.grantedCache.set(id, set);
-    }
-    return set;
-  }
-
-  private readonly grantedCache = new Map<string, ReadonlySet<string>>();
-
-  private setGrant(id: string, grant: Grant): void {
-    this.grants.set(id, grant);
-    this.grantedCache.set(id, new Set(grant.capabilities));
-  }
-
   // ------------------------------------------------------------------ sandbox and health
 
   private frameUrlFor(id: string): URL {
@@ -408,7 +378,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   }
 
   private async start(id: string, entry: Entry): Promise<void> {
-    const grant = this.grants.get(id) ?? { capabilities: [], origins: [] };
+    const grant = this.grants.get(id);
     const widget = grant.capabilities.includes('ui') ? this.widgets.place(id, entry.manifest) : undefined;
     const origins = grant.capabilities.includes('network') ? grant.origins : [];
     const sandbox = new Sandbox({
@@ -420,7 +390,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       facade: pageFacade(id, this.options, this.meshes, () => {
         if (this.entries.get(id)?.state === 'active') void this.widgets.render(id);
       }),
-      granted: () => this.granted(id),
+      granted: () => this.grants.capabilities(id),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
       onRefused: (error) => this.report(id, new ExtensionError(error.code, error.message, error.suggestion, id)),
       onReload: () => this.reloaded(id, entry, sandbox),
@@ -436,9 +406,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       throw widget && e.code === 'TIMEOUT' ? new ExtensionError('TIMEOUT', `${id}'s widget frame did not load: its ${widget.slot} slot is not on the page.`, 'Show the registry you passed as `slots` in a <vib3-stage> before activating UI widgets.', id) : e;
     }
     const description = await this.call(id, (r) => r.describe());
-    entry.tools = Array.isArray(description?.tools) ? description.tools.filter((t) => typeof t?.name === 'string') : [];
-    const tools = new Map(entry.tools.map((t) => [t.name, t]));
-    entry.schemas = toolSchemaChecks((tool, which) => (which === 'input' ? tools.get(tool)?.inputSchema : tools.get(tool)?.outputSchema));
+    entry.tools = new ToolGate(description?.tools);
     if (widget && description.kind !== 'ui-widget') throw new ExtensionError('ACTIVATE_FAILED', `${id} declares the ui capability but is a ${description.kind || 'plain'} extension.`, "Use defineExtension({ kind: 'ui-widget', view, ... }) for a UI.", id);
     const params = grant.capabilities.includes('rendering') ? ({ ...(this.options.canvas?.getParams() ?? {}) } as Record<string, unknown>) : {};
     const slot = widget ? { slot: widget.slot, ...SLOT_CONSTRAINTS[widget.slot] } : undefined;
@@ -511,6 +479,10 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     this.dispatchEvent(new CustomEvent('vib3-extension-state', { detail: { id, state } }));
   }
 
+  private requireGrant(id: string, capability: CapabilityName, suggestion: string): void {
+    if (!this.grants.capabilities(id).has(capability)) throw new ExtensionError('CAPABILITY_DENIED', `${id} has no granted ${capability} capability.`, suggestion, id);
+  }
+
   private entry(id: string): Entry {
     const e = this.entries.get(id);
     if (!e) throw new ExtensionError('NOT_INSTALLED', `No extension ${id} is installed.`, 'Install its package first.', id);
@@ -524,10 +496,10 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       version: e.manifest.version,
       name: e.manifest.name,
       state: e.state,
-      granted: this.grants.get(id) ?? { capabilities: [], origins: [] },
+      granted: this.grants.get(id),
       ...(e.pendingUpdate ? { pendingUpdate: e.pendingUpdate.manifest.version } : {}),
       health: { restarts: e.restarts, failures: e.failures, ...(e.lastError ? { lastError: { code: e.lastError.code, message: e.lastError.message } } : {}), ...(e.lastBeat !== undefined ? { lastHeartbeatMs: e.lastBeat } : {}) },
-      tools: e.tools.map((t) => `${id}/${t.name}`),
+      tools: e.tools.tools.map((t) => `${id}/${t.name}`),
     };
   }
 }

@@ -6,8 +6,8 @@
  */
 export { ExtensionHost, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState } from './host.js';
 export { uiConsent, pageDialogConsent, type ConsentPolicy, type ConsentQuestion, type ConsentUi } from './consent.js';
-export { WidgetHost, type WidgetSlots } from './widgets.js';
-export { Supervisor, type SupervisionOptions } from './supervisor.js';
+export type { WidgetSlots } from './widgets.js';
+export type { SupervisionOptions } from './supervisor.js';
 export type { PageConnections } from './page-facade.js';
 export { readWidgetTheme, WIDGET_TOKENS } from './widget-theme.js';
 export { ExtensionError, toExtensionError, EXTENSION_ERROR_CODES, type ExtensionErrorCode } from './errors.js';
