@@ -493,4 +493,20 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     expect(host.list().find((x) => x.id === 'dev.test.thrower')!.health.lastError).to.include({ code: 'NOT_NEWER' });
     expect(document.querySelector('iframe[sandbox]'), 'no half-started sandbox is left').to.equal(null);
   });
+
+  it('consent can be a consent UI passed in (anything with ask(), e.g. a <vib3-consent-dialog>), not found by tag name', async () => {
+    const asked: { extensionName: string; capabilities: { name: string }[] }[] = [];
+    let answer = false;
+    const ui = { ask: async (request: (typeof asked)[0]) => (asked.push(request), { granted: answer }) };
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: ui, grants: memoryGrantStore(), callTimeoutMs: 1500 });
+    host.addEventListener('vib3-extension-error', (e) => errors.push((e as CustomEvent).detail));
+    const denied = (await host.install(await pkg('asked', toolPack('return 1;'))).catch((x) => x)) as { code: string };
+    expect(denied.code).to.equal('CONSENT_DENIED');
+    answer = true;
+    const info = await host.install(await pkg('asked', toolPack('return 1;')));
+    expect(info.granted.capabilities).to.deep.equal(['agent-tools']);
+    expect(asked.map((a) => [a.extensionName, a.capabilities.map((c) => c.name)])).to.deep.equal([['asked', ['agent-tools']], ['asked', ['agent-tools']]]);
+    expect(document.querySelector('vib3-consent-dialog'), 'no dialog on the page was needed').to.equal(null);
+  });
 });
