@@ -1,5 +1,6 @@
 import { Vib3Error } from '../core/errors.js';
 import type { Mesh4 } from './mesh4.js';
+import { meshProblem } from './mesh-check.js';
 
 /** Shared by every copy of the kit on the page (the ES build, the script-tag file, the extension runtime). */
 const KEY = Symbol.for('vib3.custom-meshes');
@@ -24,16 +25,9 @@ const check = (ok: boolean, what: string) => {
  */
 export function registerMesh(name: string, mesh: Omit<Mesh4, 'name'>): Mesh4 {
   check(CUSTOM_MESH_NAME.test(name), `the name "${name}" must look like "owner/shape"`);
-  const v = mesh.vertices, n = v instanceof Float32Array ? v.length / 4 : -1;
-  check(n >= 0 && Number.isInteger(n) && n <= 1_000_000, 'vertices must be a Float32Array of xyzw (at most 1e6 vertices)');
-  check(v.every(Number.isFinite), 'vertices must be finite');
-  const indices = (a: Uint32Array, k: number, what: string) => {
-    check(a instanceof Uint32Array && a.length % k === 0, `${what} must be a Uint32Array with ${k} indices each`);
-    check(a.every((i) => i < n), `${what} index a vertex that does not exist`);
-  };
-  indices(mesh.edges, 2, 'edges');
-  indices(mesh.triangles, 3, 'triangles');
-  indices(mesh.tetrahedra, 4, 'tetrahedra');
+  const problem = meshProblem(mesh);
+  check(problem === undefined, problem ?? '');
+  const v = mesh.vertices;
   const stored: Mesh4 = { name, vertices: v, edges: mesh.edges, triangles: mesh.triangles, tetrahedra: mesh.tetrahedra };
   customMeshes().set(name, stored);
   return stored;

@@ -1,4 +1,5 @@
-import type { CapabilityName, ExtensionDefinition, ExtensionKind } from './types.js';
+import type { CapabilityName, ExtensionDefinition, ExtensionKind, ToolDescription } from './types.js';
+import { CAPABILITIES } from './contract.js';
 import { UI_SLOTS } from '../core/slots.js';
 
 /** Thrown for a malformed definition, with a stable code and a suggestion. */
@@ -13,7 +14,6 @@ export class ExtensionDefinitionError extends Error {
   }
 }
 
-const CAPABILITIES: readonly CapabilityName[] = ['rendering', 'geometry', 'ui', 'agent-tools', 'telemetry', 'network'];
 /** The capability each kind needs. */
 export const KIND_CAPABILITY: Record<ExtensionKind, CapabilityName> = {
   renderer: 'rendering',
@@ -45,7 +45,7 @@ export function defineExtension<const C extends CapabilityName, D extends Extens
   if (!d || typeof d !== 'object') fail('defineExtension expects an object.', 'Pass { kind, capabilities, ... }.');
   if (!(d.kind in KIND_CAPABILITY)) fail(`Unknown kind "${String(d.kind)}".`, `Use one of: ${Object.keys(KIND_CAPABILITY).join(', ')}.`);
   if (!Array.isArray(d.capabilities)) fail('capabilities must be an array.', "List the capabilities the code uses, e.g. capabilities: ['geometry'].");
-  for (const c of d.capabilities) if (!CAPABILITIES.includes(c)) fail(`Unknown capability "${String(c)}".`, `Use any of: ${CAPABILITIES.join(', ')}.`);
+  for (const c of d.capabilities) if (!(CAPABILITIES as readonly string[]).includes(c)) fail(`Unknown capability "${String(c)}".`, `Use any of: ${CAPABILITIES.join(', ')}.`);
   const needed = KIND_CAPABILITY[d.kind];
   if (!d.capabilities.includes(needed as C)) fail(`A ${d.kind} extension needs the "${needed}" capability.`, `Add '${needed}' to capabilities (and to extension.json).`);
   const needFn = (name: string) => {
@@ -71,6 +71,7 @@ export function defineExtension<const C extends CapabilityName, D extends Extens
       if (!TOOL_NAME.test(name)) fail(`Tool name "${name}" is invalid.`, 'Use lowercase snake_case, starting with a letter, at most 48 characters.');
       if (typeof tool.description !== 'string' || tool.description.length < 10) fail(`Tool "${name}" needs a description (10+ characters).`, 'Say what the tool does; agents choose tools by it.');
       if (!tool.inputSchema || tool.inputSchema.type !== 'object') fail(`Tool "${name}" needs an object inputSchema.`, "Use inputSchema: { type: 'object', properties: {...} }.");
+      if (tool.outputSchema !== undefined && tool.outputSchema?.type !== 'object') fail(`Tool "${name}" has an outputSchema that is not an object schema.`, "Use outputSchema: { type: 'object', properties: {...} } (it describes structuredContent), or leave it out.");
       if (typeof tool.handler !== 'function') fail(`Tool "${name}" needs a handler function.`, 'Add handler(input, ctx).');
     }
   }
@@ -84,8 +85,8 @@ export function isExtensionDefinition(value: unknown): value is ExtensionDefinit
 }
 
 /** The JSON listing of a definition's tools (what `vib3 ext build` writes to the toolPack file). */
-export function describeTools(definition: ExtensionDefinition): { tools: { name: string; description: string; inputSchema: unknown }[] } {
+export function describeTools(definition: ExtensionDefinition): { tools: ToolDescription[] } {
   return {
-    tools: Object.entries(definition.tools ?? {}).map(([name, t]) => ({ name, description: t.description, inputSchema: t.inputSchema })),
+    tools: Object.entries(definition.tools ?? {}).map(([name, t]) => ({ name, description: t.description, inputSchema: t.inputSchema, ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}) })),
   };
 }

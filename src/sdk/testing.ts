@@ -1,12 +1,16 @@
-import { Validator, type Schema } from '@cfworker/json-schema';
 import { defaultParams, normalizeParams, type Vib3Params } from '../core/params.js';
 import type { CapabilityName, ExtensionDefinition, ExtensionFrame, Mesh4D, RenderOutput, SlotName, ToolResult, UiEvent, UiNode } from './types.js';
 import { validateUiTree, validateUiEvent } from './ui-tree.js';
 import { SLOT_CONSTRAINTS } from '../core/slots.js';
+import { guardContext, mesh4DProblem, type ExtensionErrorCode } from './contract.js';
+import { toolSchemaChecks } from './tool-schema.js';
+
+/** The codes the harness throws: each is the code the host (or its sandbox) uses for the same mistake. */
+export type HarnessErrorCode = Extract<ExtensionErrorCode, 'CAPABILITY_NOT_GRANTED' | 'NETWORK_ORIGIN_NOT_GRANTED' | 'INVALID_TOOL_INPUT' | 'INVALID_TOOL_OUTPUT' | 'UNKNOWN_TOOL' | 'UNKNOWN_METHOD' | 'INVALID_ARGUMENTS' | 'INVALID_MESH' | 'UI_INVALID'>;
 
 /** Thrown when an extension uses something it was not granted. Same codes as the real host. */
 export class CapabilityError extends Error {
-  readonly code: 'CAPABILITY_NOT_GRANTED' | 'NETWORK_ORIGIN_NOT_GRANTED' | 'INVALID_TOOL_INPUT' | 'UNKNOWN_TOOL' | 'NOT_SUPPORTED' | 'UI_INVALID';
+  readonly code: HarnessErrorCode;
   readonly suggestion: string;
   constructor(code: CapabilityError['code'], message: string, suggestion: string) {
     super(message);
@@ -50,7 +54,10 @@ export interface TestHarness {
   setParams(partial: Partial<Vib3Params>): void;
   generate(shape: string, options?: Record<string, unknown>): Promise<Mesh4D>;
   render(frame?: Partial<ExtensionFrame>): Promise<RenderOutput>;
-  /** Calls a tool with schema-validated input, as the host's tool registry would. */
+  /**
+   * Calls a tool as the host does: input checked against `inputSchema` (INVALID_TOOL_INPUT), and
+   * the structuredContent of a successful result against `outputSchema` when declared (INVALID_TOOL_OUTPUT).
+   */
   callTool(name: string, input: Record<string, unknown>): Promise<ToolResult>;
   /** UI widgets: the UI now, checked as the host checks it (throws UI_INVALID with the path). */
   view(): UiNode[];
@@ -90,7 +97,7 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
     log: (...args: unknown[]) => logs.push(args),
   };
   if (grants.has('telemetry')) apis['telemetry'] = { track: (event: string, data?: Record<string, string | number | boolean>) => telemetry.push(data ? { event, data } : { event }) };
-  if (grants.has('geometry')) apis['geometry'] = { publish: (mesh: Mesh4D) => meshes.push(checkMesh(mesh)) };
+  if (grants.has('geometry')) apis['geometry'] = { publish: (mesh: Mesh4D) => meshes.push(checkMesh(mesh, 'INVALID_ARGUMENTS')) };
   if (grants.has('rendering')) {
     apis['rendering'] = {
       getParams: () => ({ ...params }),
@@ -117,29 +124,12 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
       },
     };
   }
-  const API_OF: Record<string, CapabilityName> = { telemetry: 'telemetry', geometry: 'geometry', rendering: 'rendering', ui: 'ui', tools: 'agent-tools', network: 'network' };
-  const context = new Proxy(apis, {
-    get(target, prop, receiver) {
-      if (typeof prop === 'string' && !(prop in target) && prop in API_OF) {
-        const cap = API_OF[prop]!;
-        throw new CapabilityError('CAPABILITY_NOT_GRANTED', `ctx.${prop} needs the "${cap}" capability, which ${declared.has(cap) ? 'the user did not grant' : 'the extension did not declare'}.`, declared.has(cap) ? 'Handle the missing grant (the user may decline it).' : `Declare '${cap}' in capabilities (code and extension.json).`);
-      }
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-
-  const validators = new Map<string, Validator>();
-  const validatorFor = (name: string) => {
-    let v = validators.get(name);
-    if (!v) {
-      v = new Validator(definition.tools![name]!.inputSchema as unknown as Schema, '2020-12', false);
-      validators.set(name, v);
-    }
-    return v;
-  };
+  const context = guardContext(apis, declared, (code, message, suggestion) => new CapabilityError(code as HarnessErrorCode, message, suggestion));
+  const schemaOf = (name: string, which: 'input' | 'output') => (which === 'input' ? definition.tools![name]!.inputSchema : definition.tools![name]!.outputSchema);
+  const checks = toolSchemaChecks(schemaOf);
   const ctx = context as never;
   const view = (): UiNode[] => {
-    if (definition.kind !== 'ui-widget') throw new CapabilityError('NOT_SUPPORTED', `A ${definition.kind} extension has no UI.`, 'Call view() on ui-widget extensions only.');
+    if (definition.kind !== 'ui-widget') throw new CapabilityError('UNKNOWN_METHOD', `A ${definition.kind} extension has no UI.`, 'Call view() on ui-widget extensions only.');
     const result = validateUiTree(definition.view(ctx));
     if (!result.ok) throw new CapabilityError('UI_INVALID', `view() returned an invalid UI at ${result.path}: ${result.message}.`, 'Return text, button, toggle, slider, select, swatch, row and column nodes (see UiNode).');
     return result.tree;
@@ -165,16 +155,16 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
       definition.onParams?.({ ...params }, ctx);
     },
     async generate(shape, opts) {
-      if (definition.kind !== 'geometry') throw new CapabilityError('NOT_SUPPORTED', `A ${definition.kind} extension does not generate geometry.`, 'Call generate() on geometry extensions only.');
-      if (!(shape in definition.shapes)) throw new CapabilityError('NOT_SUPPORTED', `Unknown shape "${shape}".`, `Use one of: ${Object.keys(definition.shapes).join(', ')}.`);
-      return checkMesh(await definition.generate({ shape, ...(opts ? { options: opts } : {}) }, ctx));
+      if (definition.kind !== 'geometry') throw new CapabilityError('UNKNOWN_METHOD', `A ${definition.kind} extension does not generate geometry.`, 'Call generate() on geometry extensions only.');
+      if (!(shape in definition.shapes)) throw new CapabilityError('INVALID_ARGUMENTS', `Unknown shape "${shape}".`, `Use one of: ${Object.keys(definition.shapes).join(', ')}.`);
+      return checkMesh(await definition.generate({ shape, ...(opts ? { options: opts } : {}) }, ctx), 'INVALID_MESH');
     },
     async render(frame = {}) {
-      if (definition.kind !== 'renderer') throw new CapabilityError('NOT_SUPPORTED', `A ${definition.kind} extension does not render.`, 'Call render() on renderer extensions only.');
+      if (definition.kind !== 'renderer') throw new CapabilityError('UNKNOWN_METHOD', `A ${definition.kind} extension does not render.`, 'Call render() on renderer extensions only.');
       const f: ExtensionFrame = { width: frame.width ?? 16, height: frame.height ?? 16, timeMs: frame.timeMs ?? 0, params: frame.params ?? { ...params } };
       const out = await definition.render(f, ctx);
       if (out.width !== f.width || out.height !== f.height || out.pixels.length !== f.width * f.height * 4) {
-        throw new CapabilityError('NOT_SUPPORTED', `render() returned ${out.width}x${out.height} with ${out.pixels.length} bytes for a ${f.width}x${f.height} frame.`, 'Return exactly width*height*4 RGBA bytes at the requested size.');
+        throw new CapabilityError('INVALID_ARGUMENTS', `render() returned ${out.width}x${out.height} with ${out.pixels.length} bytes for a ${f.width}x${f.height} frame.`, 'Return exactly width*height*4 RGBA bytes at the requested size.');
       }
       return out;
     },
@@ -182,12 +172,13 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
       const tool = definition.tools?.[name];
       if (!tool) throw new CapabilityError('UNKNOWN_TOOL', `No tool named "${name}".`, `Available: ${Object.keys(definition.tools ?? {}).join(', ') || 'none'}.`);
       if (!grants.has('agent-tools')) throw new CapabilityError('CAPABILITY_NOT_GRANTED', 'Tools need the "agent-tools" grant.', 'Grant agent-tools in the harness options.');
-      const result = validatorFor(name).validate(input);
-      if (!result.valid) {
-        const first = result.errors.find((e) => !['properties', '$ref'].includes(e.keyword)) ?? result.errors[0]!;
-        throw new CapabilityError('INVALID_TOOL_INPUT', `Input for ${name} is invalid at ${first.instanceLocation.replace(/^#/, '') || '/'}: ${first.error}`, 'Send input matching the tool inputSchema.');
-      }
-      return tool.handler(input, ctx);
+      const bad = checks(name, 'input')!.check(input);
+      if (bad) throw new CapabilityError('INVALID_TOOL_INPUT', `Input for ${name} is invalid at ${bad.path}: ${bad.message}`, 'Send input matching the tool inputSchema.');
+      const result = await tool.handler(input, ctx);
+      const output = result?.isError ? undefined : checks(name, 'output');
+      const wrong = output?.check(result?.structuredContent);
+      if (wrong) throw new CapabilityError('INVALID_TOOL_OUTPUT', `${name} returned structuredContent that does not match its outputSchema at ${wrong.path}: ${wrong.message}`, 'Return structuredContent matching outputSchema (or fix the schema).');
+      return result;
     },
     get updates() {
       return updates;
@@ -201,14 +192,8 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
   };
 }
 
-function checkMesh(mesh: Mesh4D): Mesh4D {
-  if (!(mesh?.vertices instanceof Float32Array) || mesh.vertices.length % 4 !== 0) throw new CapabilityError('NOT_SUPPORTED', 'mesh.vertices must be a Float32Array of xyzw quadruples.', 'Return new Float32Array(count * 4).');
-  if (!(mesh.edges instanceof Uint32Array) || mesh.edges.length % 2 !== 0) throw new CapabilityError('NOT_SUPPORTED', 'mesh.edges must be a Uint32Array of index pairs.', 'Return new Uint32Array(edgeCount * 2).');
-  const n = mesh.vertices.length / 4;
-  for (const i of mesh.edges) if (i >= n) throw new CapabilityError('NOT_SUPPORTED', `mesh.edges references vertex ${i} of ${n}.`, 'Keep edge indices below the vertex count.');
-  if (mesh.cells) {
-    if (!(mesh.cells instanceof Uint32Array) || mesh.cells.length % 4 !== 0) throw new CapabilityError('NOT_SUPPORTED', 'mesh.cells must be a Uint32Array of tetrahedra (4 indices each).', 'Return new Uint32Array(cellCount * 4).');
-    for (const i of mesh.cells) if (i >= n) throw new CapabilityError('NOT_SUPPORTED', `mesh.cells references vertex ${i} of ${n}.`, 'Keep cell indices below the vertex count.');
-  }
+function checkMesh(mesh: Mesh4D, code: 'INVALID_MESH' | 'INVALID_ARGUMENTS'): Mesh4D {
+  const problem = mesh4DProblem(mesh);
+  if (problem) throw new CapabilityError(code, `The mesh is invalid: ${problem}.`, 'Return { vertices: Float32Array(count * 4), edges: Uint32Array of index pairs, cells?: Uint32Array of tetrahedra }.');
   return mesh;
 }

@@ -4,19 +4,13 @@ import type { UiSlot } from '../core/slots.js';
 
 export type { UiNode, UiEvent, UiText, UiButton, UiToggle, UiSlider, UiSelect, UiSwatch, UiGroup, UiTreeProblem } from './ui-tree.js';
 
-/** Capabilities an extension can request in extension.json. */
-export type CapabilityName = 'rendering' | 'geometry' | 'ui' | 'agent-tools' | 'telemetry' | 'network';
+import type { CapabilityName, Mesh4D } from './contract.js';
+
+export type { CapabilityName, Mesh4D, ExtensionErrorCode } from './contract.js';
 /** UI slots of the canvas a widget may render into. */
 export type SlotName = UiSlot;
 /** The four kinds of extension. */
 export type ExtensionKind = 'renderer' | 'geometry' | 'toolpack' | 'ui-widget';
-
-/** A 4D mesh: xyzw vertices, vertex-index pairs for edges, optional tetrahedral cells (4 indices each). */
-export interface Mesh4D {
-  vertices: Float32Array;
-  edges: Uint32Array;
-  cells?: Uint32Array;
-}
 
 /** Events and numbers an extension reports (requires `telemetry`). */
 export interface TelemetryApi {
@@ -96,7 +90,10 @@ export interface ToolResult {
 /** One agent tool. Its name is the key in `tools`; the host namespaces it by extension id. */
 export interface ToolDefinition<C extends CapabilityName> {
   description: string;
+  /** Checked by the host before the handler sees the input (INVALID_TOOL_INPUT). */
   inputSchema: ToolInputSchema;
+  /** When given, `structuredContent` of a successful result must match it (INVALID_TOOL_OUTPUT). */
+  outputSchema?: ToolInputSchema;
   handler(input: Record<string, unknown>, ctx: ExtensionContext<C>): ToolResult | Promise<ToolResult>;
 }
 
@@ -107,6 +104,14 @@ export interface ExtensionFrame {
   timeMs: number;
   params: Readonly<Vib3Params>;
 }
+/** A tool as an extension describes it to the host (the host namespaces its name). */
+export interface ToolDescription {
+  name: string;
+  description: string;
+  inputSchema: unknown;
+  outputSchema?: unknown;
+}
+
 /** What a renderer plugin returns: RGBA pixels, row-major from the top-left. */
 export interface RenderOutput {
   width: number;

@@ -380,4 +380,133 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     expect(err.code).to.equal('VERIFY_FAILED');
     expect(host.list().map((x) => x.id)).to.deep.equal(['dev.test.flood']);
   });
+
+  /** A tool pack with a strict tool (input and output schemas) and a counter of the handler's runs. */
+  const strictPack = `
+    let calls = 0;
+    export default {
+      kind: 'toolpack',
+      capabilities: ['agent-tools'],
+      tools: {
+        strict: {
+          description: 'doubles n',
+          inputSchema: { type: 'object', properties: { n: { type: 'integer', minimum: 0 }, tag: { type: 'string', maxLength: 8 }, nested: { type: 'object' } }, required: ['n'], additionalProperties: false },
+          outputSchema: { type: 'object', properties: { doubled: { type: 'integer' } }, required: ['doubled'], additionalProperties: false },
+          handler(input) {
+            calls++;
+            const structuredContent = input.n === 13 ? { doubled: 'thirteen' } : input.n === 14 ? { doubled: 28, leaked: 'x' } : { doubled: input.n * 2 };
+            return { content: [{ type: 'text', text: String(input.n * 2) }], structuredContent };
+          },
+        },
+        count: { description: 'how often strict ran', inputSchema: { type: 'object', additionalProperties: false }, handler() { return { content: [{ type: 'text', text: String(calls) }] }; } },
+      },
+    };`;
+
+  it('tool input is checked against inputSchema before the worker sees it (hostile inputs refused with INVALID_TOOL_INPUT)', async () => {
+    await installActive('strict', strictPack);
+    const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code: string }) => e.code);
+    let deep: Record<string, unknown> = { end: true };
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const hostile: [string, unknown][] = [
+      ['wrong type', { n: '1' }],
+      ['not an integer', { n: 1.5 }],
+      ['below minimum', { n: -1 }],
+      ['missing required', {}],
+      ['extra property (additionalProperties false)', { n: 1, extra: true }],
+      ['prototype key as extra property', JSON.parse('{"n": 1, "__proto__": {"polluted": true}}')],
+      ['too long a string', { n: 1, tag: 'x'.repeat(100) }],
+      ['deeply nested', { n: 1, nested: deep }],
+      ['huge', { n: 1, nested: { blob: 'x'.repeat(400_000) } }],
+      ['an array', [1, 2]],
+      ['null', null],
+    ];
+    for (const [name, input] of hostile) expect(await code(host.callTool('dev.test.strict/strict', input as Record<string, unknown>)), name).to.equal('INVALID_TOOL_INPUT');
+    expect(await code(host.callTool('dev.test.strict/count', { sneaky: 1 })), 'count has its own schema').to.equal('INVALID_TOOL_INPUT');
+    expect(await code(host.callTool('dev.test.strict/nope', {}))).to.equal('UNKNOWN_TOOL');
+    expect((await host.callTool('dev.test.strict/count')).content[0]!.text, 'the worker never saw an invalid input').to.equal('0');
+    const ok = await host.callTool('dev.test.strict/strict', { n: 2, tag: 'ok', nested: { a: [1] } });
+    expect(ok.structuredContent).to.deep.equal({ doubled: 4 });
+    expect((await host.callTool('dev.test.strict/count')).content[0]!.text).to.equal('1');
+    expect(errors.filter((e) => e.code === 'INVALID_TOOL_INPUT').length, 'each refusal is reported').to.equal(hostile.length + 1);
+    expect(host.list()[0]!.health.lastError?.code).to.equal('UNKNOWN_TOOL');
+  });
+
+  it("a tool's output is checked against its outputSchema: a mismatching result is withheld (INVALID_TOOL_OUTPUT)", async () => {
+    await installActive('strict', strictPack);
+    const e13 = (await host.callTool('dev.test.strict/strict', { n: 13 }).catch((x) => x)) as { code: string; message: string };
+    expect(e13.code).to.equal('INVALID_TOOL_OUTPUT');
+    expect(e13.message).to.contain('/doubled');
+    const e14 = (await host.callTool('dev.test.strict/strict', { n: 14 }).catch((x) => x)) as { code: string };
+    expect(e14.code, 'an extra output property where additionalProperties is false').to.equal('INVALID_TOOL_OUTPUT');
+    expect((await host.callTool('dev.test.strict/count')).content[0]!.text, 'the handler ran; its result was refused').to.equal('2');
+    expect(host.list()[0]!.health.lastError?.code).to.equal('INVALID_TOOL_OUTPUT');
+    expect(errors.map((e) => e.code)).to.deep.equal(['INVALID_TOOL_OUTPUT', 'INVALID_TOOL_OUTPUT']);
+    expect((await host.callTool('dev.test.strict/strict', { n: 5 })).structuredContent).to.deep.equal({ doubled: 10 });
+  });
+
+  it('every failed operation fires vib3-extension-error with its code: install (tampered, denied), activate that throws, update', async () => {
+    // A signed package whose extension.json was changed after signing: tampered, not "run lint".
+    const good = await pkg('tampered', toolPack('return 1;'));
+    const { readArchive, writeArchive } = await import('../../src/extensions/index.js');
+    const files = readArchive(good);
+    const manifest = JSON.parse(new TextDecoder().decode(files.get('extension.json')!)) as Record<string, unknown>;
+    manifest['version'] = '1.0';
+    files.set('extension.json', new TextEncoder().encode(JSON.stringify(manifest)));
+    const tampered = (await host.install(writeArchive(files)).catch((x) => x)) as { code: string; message: string; suggestion: string };
+    expect(tampered.code).to.equal('VERIFY_FAILED');
+    expect(tampered.message).to.match(/^SIGNATURE_INVALID: /);
+    expect(tampered.suggestion).not.to.contain('lint');
+    expect(errors.at(-1)).to.include({ code: 'VERIFY_FAILED' });
+
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: async () => false, grants: memoryGrantStore(), callTimeoutMs: 1500 });
+    host.addEventListener('vib3-extension-error', (e) => errors.push((e as CustomEvent).detail));
+    expect(((await host.install(await pkg('denied', toolPack('return 1;'))).catch((x) => x)) as { code: string }).code).to.equal('CONSENT_DENIED');
+    expect(errors.at(-1)).to.include({ code: 'CONSENT_DENIED', extensionId: 'dev.test.denied' });
+
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), callTimeoutMs: 1500 });
+    host.addEventListener('vib3-extension-error', (e) => errors.push((e as CustomEvent).detail));
+    const throws = `export default { kind: 'toolpack', capabilities: ['agent-tools'], activate() { throw new Error('boom at start'); },
+      tools: { run: { description: 'run', inputSchema: { type: 'object' }, handler() { return { content: [] }; } } } };`;
+    await host.install(await pkg('thrower', throws));
+    const failed = (await host.activate('dev.test.thrower').catch((x) => x)) as { code: string; message: string };
+    expect(failed.code).to.equal('ACTIVATE_FAILED');
+    expect(failed.message).to.contain('boom at start');
+    expect(errors.at(-1)).to.include({ code: 'ACTIVATE_FAILED', extensionId: 'dev.test.thrower' });
+    expect(errors.filter((e) => e.code === 'ACTIVATE_FAILED').length, 'reported once').to.equal(1);
+    const info = host.list().find((x) => x.id === 'dev.test.thrower')!;
+    expect(info.state).to.equal('inactive');
+    expect(info.health.lastError).to.include({ code: 'ACTIVATE_FAILED' });
+
+    // An ungranted API touched in activate: the sandbox names the capability (same code as the SDK harness).
+    const nosy = `export default { kind: 'toolpack', capabilities: ['agent-tools'], activate(ctx) { ctx.telemetry.track('x'); },
+      tools: { run: { description: 'run', inputSchema: { type: 'object' }, handler() { return { content: [] }; } } } };`;
+    await host.install(await pkg('nosy', nosy));
+    const nosyError = (await host.activate('dev.test.nosy').catch((x) => x)) as { code: string; message: string };
+    expect(nosyError.code).to.equal('ACTIVATE_FAILED');
+    expect(nosyError.message).to.contain('CAPABILITY_NOT_GRANTED');
+
+    const stale = (await host.update(await pkg('thrower', throws, undefined, '1.0.0')).catch((x) => x)) as { code: string };
+    expect(stale.code).to.equal('NOT_NEWER');
+    expect(errors.at(-1)).to.include({ code: 'NOT_NEWER', extensionId: 'dev.test.thrower' });
+    expect(host.list().find((x) => x.id === 'dev.test.thrower')!.health.lastError).to.include({ code: 'NOT_NEWER' });
+    expect(document.querySelector('iframe[sandbox]'), 'no half-started sandbox is left').to.equal(null);
+  });
+
+  it('consent can be a consent UI passed in (anything with ask(), e.g. a <vib3-consent-dialog>), not found by tag name', async () => {
+    const asked: { extensionName: string; capabilities: { name: string }[] }[] = [];
+    let answer = false;
+    const ui = { ask: async (request: (typeof asked)[0]) => (asked.push(request), { granted: answer }) };
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: ui, grants: memoryGrantStore(), callTimeoutMs: 1500 });
+    host.addEventListener('vib3-extension-error', (e) => errors.push((e as CustomEvent).detail));
+    const denied = (await host.install(await pkg('asked', toolPack('return 1;'))).catch((x) => x)) as { code: string };
+    expect(denied.code).to.equal('CONSENT_DENIED');
+    answer = true;
+    const info = await host.install(await pkg('asked', toolPack('return 1;')));
+    expect(info.granted.capabilities).to.deep.equal(['agent-tools']);
+    expect(asked.map((a) => [a.extensionName, a.capabilities.map((c) => c.name)])).to.deep.equal([['asked', ['agent-tools']], ['asked', ['agent-tools']]]);
+    expect(document.querySelector('vib3-consent-dialog'), 'no dialog on the page was needed').to.equal(null);
+  });
 });

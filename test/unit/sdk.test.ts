@@ -191,3 +191,43 @@ export function typeChecks(ctx: ExtensionContext<'geometry' | 'telemetry'>, none
   void none.geometry;
   void none.signal;
 }
+
+test('the harness checks tools as the host does (input, output, size, depth) and throws only the host codes', async () => {
+  const { EXTENSION_ERROR_CODES } = await import('../../src/extensions/runtime/errors.js');
+  let runs = 0;
+  const def = defineExtension({
+    kind: 'toolpack',
+    capabilities: ['agent-tools'],
+    tools: {
+      half: {
+        description: 'Halves an even number.',
+        inputSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'], additionalProperties: false },
+        outputSchema: { type: 'object', properties: { half: { type: 'integer' } }, required: ['half'] },
+        handler: (input) => {
+          runs++;
+          const n = input['n'] as number;
+          return { content: [{ type: 'text', text: String(n / 2) }], structuredContent: { half: n / 2 } };
+        },
+      },
+    },
+  });
+  const h = createTestHarness(def);
+  const codes: string[] = [];
+  const attempt = (p: Promise<unknown>) => p.then(() => codes.push('ok'), (e: CapabilityError) => codes.push(e.code));
+  let deep: Record<string, unknown> = {};
+  for (let i = 0; i < 40; i++) deep = { d: deep };
+  await attempt(h.callTool('half', { n: 'x' }));
+  await attempt(h.callTool('half', { n: 2, extra: 1 }));
+  await attempt(h.callTool('half', { n: 2, d: deep }));
+  await attempt(h.callTool('half', { n: 2, s: 'x'.repeat(300_000) }));
+  assert.equal(runs, 0, 'the handler never saw invalid input');
+  await attempt(h.callTool('half', { n: 4 }));
+  await attempt(h.callTool('half', { n: 3 }));
+  await attempt(h.callTool('nope', {}));
+  await attempt(h.generate('x'));
+  assert.deepEqual(codes, ['INVALID_TOOL_INPUT', 'INVALID_TOOL_INPUT', 'INVALID_TOOL_INPUT', 'INVALID_TOOL_INPUT', 'ok', 'INVALID_TOOL_OUTPUT', 'UNKNOWN_TOOL', 'UNKNOWN_METHOD']);
+  for (const code of codes) if (code !== 'ok') assert.ok((EXTENSION_ERROR_CODES as readonly string[]).includes(code), code);
+  const bad = createTestHarness(defineExtension({ kind: 'geometry', capabilities: ['geometry'], shapes: { broken: 'An edge to nowhere' }, generate: () => ({ vertices: new Float32Array(4), edges: new Uint32Array([0, 5]) }) }));
+  await assert.rejects(bad.generate('broken'), { code: 'INVALID_MESH' });
+  assert.throws(() => defineExtension({ ...def, tools: { half: { ...def.tools.half, outputSchema: { type: 'string' } as never } } }), { code: 'INVALID_DEFINITION' });
+});

@@ -143,3 +143,29 @@ test('archives: canonical form only, safe paths only, long paths via the ustar p
   padded.set(writeArchive(files));
   assert.throws(() => readArchive(padded), /canonical/);
 });
+
+test('a signed extension.json changed into an invalid manifest is reported as tampered, before any lint advice', async () => {
+  const s = await setup();
+  const cases: [string, Uint8Array][] = [
+    ['version no longer semver', withManifest(s.signed, (m) => (m.version = '1.0'))],
+    ['name emptied', withManifest(s.signed, (m) => (m.name = ''))],
+    ['wildcard origin added', withManifest(s.signed, (m) => (m.capabilities.network = { reason: 'Phones home to report.', origins: ['https://*.evil.example'] }))],
+    ['unknown field added', withManifest(s.signed, (m) => (m.backdoor = true))],
+  ];
+  for (const [name, pkg] of cases) {
+    const r = await verifyPackage(pkg, s.trusted);
+    assert.equal(r.ok, false, name);
+    if (!r.ok) {
+      assert.equal(r.code, 'SIGNATURE_INVALID', `${name}: ${r.code} ${r.message}`);
+      assert.doesNotMatch(r.suggestion, /lint/, name);
+      assert.equal(r.problems, undefined, `${name}: no manifest problems are listed for a tampered package`);
+    }
+  }
+  // An unsigned manifest that is invalid still gets the author's advice.
+  const unsigned = withManifest(s.signed, (m) => {
+    delete m.signature;
+    m.version = '1.0';
+  });
+  const r = await verifyPackage(unsigned, s.trusted);
+  assert.equal(r.ok ? 'ok' : r.code, 'MANIFEST_INVALID');
+});

@@ -4,6 +4,7 @@
 import { expose, transfer, wrap } from 'comlink';
 import { installErrorWire } from '../../src/extensions/runtime/wire.js';
 import type { ExtensionRuntime, HostFacade, RuntimeInfo } from '../../src/extensions/runtime/protocol.js';
+import { guardContext } from '../../src/sdk/contract.js';
 
 installErrorWire();
 
@@ -24,7 +25,7 @@ interface Definition {
   activate?(ctx: unknown): unknown;
   deactivate?(): unknown;
   onParams?(params: unknown, ctx: unknown): unknown;
-  tools?: Record<string, { description?: string; inputSchema?: unknown; handler(input: unknown, ctx: unknown): unknown }>;
+  tools?: Record<string, { description?: string; inputSchema?: unknown; outputSchema?: unknown; handler(input: unknown, ctx: unknown): unknown }>;
   shapes?: Record<string, string>;
   generate?(request: unknown, ctx: unknown): unknown;
   render?(frame: unknown, ctx: unknown): unknown;
@@ -61,14 +62,16 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
     ping: () => 'pong',
     describe() {
       const d = definition();
-      return { kind: String(d.kind ?? ''), tools: Object.entries(d.tools ?? {}).map(([name, t]) => ({ name, description: String(t.description ?? ''), inputSchema: t.inputSchema ?? { type: 'object' } })), shapes: Object.keys(d.shapes ?? {}) };
+      return { kind: String(d.kind ?? ''), tools: Object.entries(d.tools ?? {}).map(([name, t]) => ({ name, description: String(t.description ?? ''), inputSchema: t.inputSchema ?? { type: 'object' }, ...(t.outputSchema !== undefined ? { outputSchema: t.outputSchema } : {}) })), shapes: Object.keys(d.shapes ?? {}) };
     },
     async activate(info: RuntimeInfo) {
       const d = definition();
       controller = new AbortController();
-      const granted = new Set(info.granted);
+      const granted = new Set<string>(info.granted);
+      const origins = new Set(info.origins);
       params = { ...info.params };
-      ctx = {
+      // Touching the API of a capability that is not granted throws CAPABILITY_NOT_GRANTED (as in the SDK harness).
+      ctx = guardContext({
         extensionId: info.id,
         version: info.version,
         signal: controller.signal,
@@ -87,11 +90,26 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
           : {}),
         ...(granted.has('geometry') ? { geometry: { publish: (m: unknown) => void host.geometry.publish(m as never) } } : {}),
         ...(granted.has('telemetry') ? { telemetry: { track: (e: string, data?: Record<string, string | number | boolean>) => void host.telemetry.track(e, data) } } : {}),
-        // The frame's CSP (connect-src) limits fetch to the granted origins; the host checks nothing else here.
-        ...(granted.has('network') ? { network: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? controller.signal }) } } : {}),
+        // The frame's CSP (connect-src) limits fetch to the granted origins; this check only gives the error its code.
+        ...(granted.has('network')
+          ? {
+              network: {
+                fetch: async (url: string, init?: RequestInit) => {
+                  let origin = '';
+                  try {
+                    origin = new URL(url).origin;
+                  } catch {
+                    /* not absolute */
+                  }
+                  if (!origins.has(origin)) throw fail('NETWORK_ORIGIN_NOT_GRANTED', `${origin || JSON.stringify(url)} is not among the granted origins.`, 'Add the exact origin to capabilities.network.origins in extension.json.');
+                  return fetch(url, { ...init, signal: init?.signal ?? controller.signal });
+                },
+              },
+            }
+          : {}),
         ...(granted.has('agent-tools') ? { tools: { names: Object.keys(d.tools ?? {}) } } : {}),
         ...(granted.has('ui') && info.slot ? { ui: { ...info.slot, update: () => void host.ui.update() } } : {}),
-      };
+      }, new Set(d.capabilities ?? []), fail);
       await d.activate?.(ctx);
     },
     async deactivate() {

@@ -1,11 +1,14 @@
 import type { Endpoint } from 'comlink';
 import { ExtensionError } from './errors.js';
 import { errorWireValue, installErrorWire } from './wire.js';
+import { estimateBytes, mesh4DProblem, type CapabilityName } from '../../sdk/contract.js';
+
+export { estimateBytes } from '../../sdk/contract.js';
 
 /** A method the host offers to extensions: the capability it needs and its argument check. */
 export interface HostMethod {
   /** Capability the user must have granted (none: every extension may call it). */
-  capability?: 'rendering' | 'geometry' | 'ui' | 'agent-tools' | 'telemetry' | 'network';
+  capability?: CapabilityName;
   /** Returns a problem description, or undefined when the arguments are acceptable. */
   validate(args: readonly unknown[]): string | undefined;
 }
@@ -26,10 +29,10 @@ export const HOST_METHODS: Readonly<Record<string, HostMethod>> = {
   },
   'geometry.publish': {
     capability: 'geometry',
-    validate: ([m]) =>
-      isPlainObject(m) && m['vertices'] instanceof Float32Array && m['edges'] instanceof Uint32Array && (m['cells'] === undefined || m['cells'] instanceof Uint32Array) && (m['vertices'] as Float32Array).length % 4 === 0
-        ? undefined
-        : 'publish takes { vertices: Float32Array (xyzw), edges: Uint32Array, cells?: Uint32Array }',
+    validate: (a) => {
+      const problem = a.length === 1 ? mesh4DProblem(a[0]) : 'publish takes one mesh';
+      return problem && `publish takes { vertices: Float32Array (xyzw), edges: Uint32Array, cells?: Uint32Array }: ${problem}`;
+    },
   },
   'ui.update': { capability: 'ui', validate: (a) => (a.length === 0 ? undefined : 'update takes no arguments') },
   'telemetry.track': {
@@ -47,23 +50,6 @@ export interface DispatchLimits {
 }
 
 export const DEFAULT_LIMITS: DispatchLimits = { maxMessageBytes: 1 << 20, maxCallsPerSecond: 200 };
-
-/** Estimated size of a structured-cloned value in bytes (stops counting past `cap`). */
-export function estimateBytes(value: unknown, cap = Infinity, seen = new Set<unknown>()): number {
-  if (value === null || value === undefined) return 1;
-  if (typeof value === 'string') return value.length * 2;
-  if (typeof value !== 'object') return 8;
-  if (seen.has(value)) return 0;
-  seen.add(value);
-  if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (value instanceof ArrayBuffer) return value.byteLength;
-  let total = 16;
-  for (const [k, v] of Object.entries(value)) {
-    total += k.length * 2 + estimateBytes(v, cap, seen);
-    if (total > cap) return total;
-  }
-  return total;
-}
 
 /** Finds a forbidden key anywhere in a value (own keys of plain objects and arrays), or undefined. */
 export function findForbiddenKey(value: unknown, depth = 0): string | undefined {

@@ -1,28 +1,6 @@
-/** Stable codes of the extension runtime's errors (they cross the sandbox boundary intact). */
-export type ExtensionErrorCode =
-  | 'VERIFY_FAILED'
-  | 'INCOMPATIBLE'
-  | 'CONSENT_DENIED'
-  | 'CONSENT_REQUIRED'
-  | 'NOT_INSTALLED'
-  | 'ALREADY_INSTALLED'
-  | 'NOT_NEWER'
-  | 'NOT_ACTIVE'
-  | 'QUARANTINED'
-  | 'ACTIVATE_FAILED'
-  | 'TIMEOUT'
-  | 'SANDBOX_DIED'
-  | 'HUNG'
-  | 'CAPABILITY_DENIED'
-  | 'UNKNOWN_METHOD'
-  | 'FORBIDDEN_PATH'
-  | 'INVALID_ARGUMENTS'
-  | 'MESSAGE_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | 'UNKNOWN_TOOL'
-  | 'UI_INVALID'
-  | 'NO_UI_SLOTS'
-  | 'EXTENSION_ERROR';
+import type { ExtensionErrorCode } from '../../sdk/contract.js';
+
+export { EXTENSION_ERROR_CODES, type ExtensionErrorCode } from '../../sdk/contract.js';
 
 /** An error of the extension runtime: a stable `code`, a human `message` and a `suggestion`. */
 export class ExtensionError extends Error {

@@ -52,3 +52,39 @@ export function memoryGrantStore(): GrantStore {
   const m = new Map<string, Grant>();
   return { get: (id) => m.get(id), set: (id, g) => void m.set(id, g), delete: (id) => void m.delete(id) };
 }
+
+/**
+ * A grant store with the granted capabilities cached: the dispatcher asks on every message an
+ * extension sends, and the default store would parse localStorage each time. Writes go through it.
+ */
+export class CachedGrants {
+  private readonly cache = new Map<string, ReadonlySet<string>>();
+
+  constructor(private readonly store: GrantStore) {}
+
+  /** The grant (an empty one when there is none). */
+  get(id: string): Grant {
+    return this.store.get(id) ?? { capabilities: [], origins: [] };
+  }
+
+  has(id: string): boolean {
+    return this.store.get(id) !== undefined;
+  }
+
+  set(id: string, grant: Grant): void {
+    this.store.set(id, grant);
+    this.cache.set(id, new Set(grant.capabilities));
+  }
+
+  delete(id: string): void {
+    this.store.delete(id);
+    this.cache.delete(id);
+  }
+
+  /** Granted capability names (cached). */
+  capabilities(id: string): ReadonlySet<string> {
+    let set = this.cache.get(id);
+    if (!set) this.cache.set(id, (set = new Set(this.get(id).capabilities)));
+    return set;
+  }
+}

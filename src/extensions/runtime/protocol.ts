@@ -1,21 +1,23 @@
+import type { CapabilityName, ExtensionFrame, Mesh4D, RenderOutput, TelemetryApi, ToolDescription, ToolResult, UiEvent } from '../../sdk/types.js';
+
+export type { ToolDescription } from '../../sdk/types.js';
+
 /** What the host tells the sandbox when it activates an extension. */
 export interface RuntimeInfo {
   id: string;
   version: string;
   /** Granted capability names. */
-  granted: string[];
+  granted: CapabilityName[];
+  /** Granted network origins (exact): `ctx.network.fetch` refuses others before a request leaves. */
+  origins: string[];
   /** The canvas parameters now (so `ctx.rendering.getParams()` answers synchronously). */
   params: Record<string, unknown>;
   /** UI widgets: the slot and its size limits (`ctx.ui`). */
   slot?: { slot: string; maxWidth: number; maxHeight: number };
 }
 
-/** A tool as the extension describes it (namespaced by the host). */
-export interface ToolDescription {
-  name: string;
-  description: string;
-  inputSchema: unknown;
-}
+/** What a renderer plugin is asked to draw (the SDK's frame, with the parameters as plain data). */
+export type ExtensionFrameRequest = Omit<ExtensionFrame, 'params'> & { params: Record<string, unknown> };
 
 /** What the sandbox worker exposes to the host (over comlink). */
 export interface ExtensionRuntime {
@@ -24,30 +26,23 @@ export interface ExtensionRuntime {
   activate(info: RuntimeInfo): Promise<void>;
   deactivate(): Promise<void>;
   onParams(params: Record<string, unknown>): void;
-  callTool(name: string, input: Record<string, unknown>): Promise<{ content: { type: 'text'; text: string }[]; isError?: boolean; structuredContent?: Record<string, unknown> }>;
-  generate(request: { shape: string; options?: Record<string, unknown> }): Promise<{ vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }>;
+  /** Runs a tool's handler (the host has checked the input against its inputSchema already). */
+  callTool(name: string, input: Record<string, unknown>): Promise<ToolResult>;
+  generate(request: { shape: string; options?: Record<string, unknown> }): Promise<Mesh4D>;
   /** Renderer plugins: one frame as RGBA pixels (row-major from the top-left). */
-  render(frame: ExtensionFrameRequest): Promise<{ width: number; height: number; pixels: Uint8ClampedArray }>;
+  render(frame: ExtensionFrameRequest): Promise<RenderOutput>;
   /** UI widgets: the UI now (unchecked data: the host validates it before the frame renders it). */
   view(): Promise<unknown>;
   /** UI widgets: a user action (already checked by the host against the rendered tree). */
-  uiEvent(event: { type: 'press'; id: string } | { type: 'change'; id: string; value: number | boolean | string }): Promise<void>;
-}
-
-/** What a renderer plugin is asked to draw. */
-export interface ExtensionFrameRequest {
-  width: number;
-  height: number;
-  timeMs: number;
-  params: Record<string, unknown>;
+  uiEvent(event: UiEvent): Promise<void>;
 }
 
 /** The host API an extension can call (each method checked by the dispatcher first). */
 export interface HostFacade {
   log(...args: (string | number | boolean)[]): void;
   rendering: { getParams(): Record<string, unknown>; setParams(partial: Record<string, unknown>): void };
-  geometry: { publish(mesh: { vertices: Float32Array; edges: Uint32Array; cells?: Uint32Array }): void };
-  telemetry: { track(event: string, data?: Record<string, string | number | boolean>): void };
+  geometry: { publish(mesh: Mesh4D): void };
+  telemetry: TelemetryApi;
   /** UI widgets: ask the host to render `view()` again. */
   ui: { update(): void };
 }

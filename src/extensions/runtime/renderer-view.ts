@@ -1,8 +1,24 @@
-import type { RendererContract, RendererViewEvents } from '../../render/contract.js';
+import type { RendererContract, RendererFactory, RendererViewEvents } from '../../render/contract.js';
 import type { FrameState } from '../../render/frame-state.js';
 import { replaceWithFreshCanvas, resizeCanvas } from '../../render/canvas-target.js';
 import { ExtensionError } from './errors.js';
-import type { ExtensionHost } from './host.js';
+import type { ExtensionFrameRequest } from './protocol.js';
+
+/** What a renderer view needs from the extension host (the host implements it; no import of it here). */
+export interface FrameSource {
+  list(): { id: string; state: string }[];
+  activate(id: string): Promise<unknown>;
+  /** One frame from the extension, checked, with the call deadline. */
+  renderFrame(id: string, frame: ExtensionFrameRequest): Promise<ImageData>;
+}
+
+/**
+ * A renderer factory that draws elements with a renderer extension (what
+ * `ExtensionHost.rendererFactory(id)` returns).
+ */
+export function extensionRendererFactory(host: FrameSource, id: string): RendererFactory {
+  return (target, _preference, events) => new ExtensionRendererView(host, id, target, events);
+}
 
 /**
  * A `<vib3-canvas>` drawn by a renderer extension: each frame is requested from the extension's
@@ -19,7 +35,7 @@ export class ExtensionRendererView implements RendererContract {
   private scratch: HTMLCanvasElement | undefined;
 
   constructor(
-    private readonly host: ExtensionHost,
+    private readonly host: FrameSource,
     private readonly id: string,
     private target: HTMLCanvasElement,
     private readonly events: RendererViewEvents,

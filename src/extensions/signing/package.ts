@@ -88,6 +88,10 @@ export async function verifyPackage(archive: Uint8Array, trusted: TrustedKeys, e
   if (claimed?.signature && claimed.signature.keyId !== claimed.publisher?.keyId) {
     return fail('KEY_MISMATCH', `Signed with ${String(claimed.signature.keyId)} but publisher.keyId is ${String(claimed.publisher?.keyId)}.`, 'Do not install: the package claims one publisher and carries the signature of another.', MANIFEST_FILE);
   }
+  // A signed manifest is checked against its signature before it is validated: a manifest changed
+  // after signing is a tampered package (SIGNATURE_INVALID), not an author's mistake to lint.
+  const early = await tamperedSignature(raw, trusted, engine);
+  if (early) return early;
   const validation = validateManifest(raw);
   if (!validation.valid || !validation.manifest) {
     return {
@@ -124,6 +128,28 @@ export async function verifyPackage(archive: Uint8Array, trusted: TrustedKeys, e
     return fail('SIGNATURE_INVALID', 'The Ed25519 signature does not match the manifest (a field was changed, or a different key signed it).', 'Obtain the package again from the publisher; do not install it.', MANIFEST_FILE);
   }
   return { ok: true, manifest: validation.manifest, files, keyId: sig.keyId };
+}
+
+/**
+ * When the manifest carries a signature by a trusted key, verifies it over the manifest as it is
+ * (before validation). Returns SIGNATURE_INVALID when it does not match; undefined when it matches
+ * or cannot be checked yet (unsigned, unknown key, malformed signature: the later steps say why).
+ */
+async function tamperedSignature(raw: unknown, trusted: TrustedKeys, engine?: Ed25519Engine): Promise<VerifyResult | undefined> {
+  const sig = (raw as { signature?: { keyId?: unknown; value?: unknown } } | null)?.signature;
+  if (typeof sig !== 'object' || sig === null || typeof sig.keyId !== 'string' || typeof sig.value !== 'string') return undefined;
+  const key = trusted.get(sig.keyId);
+  if (!key || (await keyIdOf(key)) !== sig.keyId) return undefined;
+  let signature: Uint8Array;
+  let payload: Uint8Array;
+  try {
+    signature = fromBase64Url(sig.value);
+    payload = signedPayload(raw as Vib3ExtensionManifest);
+  } catch {
+    return undefined;
+  }
+  if (await verifyEd25519(key, payload, signature, engine).catch(() => false)) return undefined;
+  return fail('SIGNATURE_INVALID', 'extension.json was changed after it was signed: the Ed25519 signature does not match it.', 'Do not install: the package was tampered with or damaged. Obtain it again from the publisher.', MANIFEST_FILE);
 }
 
 function fail(code: VerifyFailureCode, message: string, suggestion: string, path?: string): VerifyResult {
