@@ -33,7 +33,8 @@ function onInit(event: MessageEvent): void {
     const calls = new MessageChannel();
     const runtime = new MessageChannel();
     startRelay({ pageCalls: toHost, workerCalls: calls.port1, pageRuntime: toExtension, workerRuntime: runtime.port1 }, data.limits, {
-      onRefused: (notice) => parent.postMessage(notice, '*'),
+      // On the runtime port: in order with the results the page is waiting for.
+      onRefused: (notice) => toExtension.postMessage(notice),
       onFlood: () => {
         worker.terminate();
         parent.postMessage({ type: 'vib3-sandbox-flood' }, '*');

@@ -118,15 +118,21 @@ export class Sandbox {
   /** After start, the frame only speaks again if it reloaded (which destroyed its worker). */
   private readonly onLaterMessage = (e: MessageEvent) => {
     if (e.source !== this.iframe.contentWindow || this.dead || !this.started) return;
+    if ((e.data as { type?: string } | undefined)?.type === 'vib3-sandbox-loaded') this.options.onReload?.();
+  };
+
+  /**
+   * Calls the frame refused before they reached this page (workers/sandbox/relay.ts), batched.
+   * They arrive on the runtime port, in order with the results of the page's calls (comlink
+   * ignores messages without an id).
+   */
+  private readonly onNotice = (e: MessageEvent) => {
     const data = e.data as { type?: string; code?: unknown; message?: unknown; suggestion?: unknown; count?: unknown } | undefined;
-    if (data?.type === 'vib3-sandbox-loaded') this.options.onReload?.();
-    else if (data?.type === 'vib3-sandbox-refused') {
-      // Calls the frame refused before they reached this page (workers/sandbox/relay.ts), batched.
-      const code = REFUSAL_CODES.find((c) => c === data.code);
-      const count = typeof data.count === 'number' && Number.isInteger(data.count) ? Math.min(data.count, MAX_REPORTED_REFUSALS) : 0;
-      if (!code) return;
-      for (let i = 0; i < count; i++) this.options.onRefused?.(new ExtensionError(code, String(data.message).slice(0, 300), String(data.suggestion).slice(0, 300)));
-    }
+    if (data?.type !== 'vib3-sandbox-refused' || this.dead) return;
+    const code = REFUSAL_CODES.find((c) => c === data.code);
+    const count = typeof data.count === 'number' && Number.isInteger(data.count) ? Math.min(data.count, MAX_REPORTED_REFUSALS) : 0;
+    if (!code) return;
+    for (let i = 0; i < count; i++) this.options.onRefused?.(new ExtensionError(code, String(data.message).slice(0, 300), String(data.suggestion).slice(0, 300)));
   };
 
   /** UI widgets: sends the (checked) UI to the frame's renderer. */
@@ -159,6 +165,7 @@ export class Sandbox {
       };
     }
     expose(this.options.facade, guardedEndpoint(toHost.port1, { granted: this.options.granted, ...(this.options.limits ? { limits: this.options.limits } : {}), ...(this.options.onRefused ? { onRefused: this.options.onRefused } : {}) }));
+    toExtension.port1.addEventListener('message', this.onNotice);
     this.runtimeProxy = wrap<ExtensionRuntime>(toExtension.port1);
     // An opaque origin cannot be named: '*' is the only target origin that reaches it.
     // The frame enforces the same limits before anything reaches this page (workers/sandbox/relay.ts).
