@@ -101,8 +101,16 @@ export function createTestHarness(definition: ExtensionDefinition, options: Harn
   if (grants.has('rendering')) {
     apis['rendering'] = {
       getParams: () => ({ ...params }),
+      // As the host: a refused change rejects with INVALID_ARGUMENTS and changes nothing.
       setParams: async (partial: Partial<Vib3Params>) => {
-        params = { ...params, ...normalizeParams(partial as Record<string, unknown>) };
+        let next: Partial<Vib3Params>;
+        try {
+          next = normalizeParams(partial as Record<string, unknown>);
+        } catch (err) {
+          const e = err as { message?: unknown; suggestion?: unknown };
+          throw new CapabilityError('INVALID_ARGUMENTS', `The canvas refused the parameters: ${String(e.message ?? err)}`, String(e.suggestion ?? 'Use the parameter names and ranges of <vib3-canvas> (finite numbers).'));
+        }
+        params = { ...params, ...next };
       },
     };
   }

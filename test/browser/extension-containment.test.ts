@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { cleanup, frames } from './helpers.js';
+import { cleanup, frames, mount } from './helpers.js';
 import { testKeys, netlog, caps, pkg as pkgFor, type TestKeys } from './extension-fixtures.js';
 import { ExtensionHost, memoryGrantStore } from '../../src/extensions/runtime/index.js';
 
@@ -21,7 +21,7 @@ const toolPack = (body: string) => `export default {
 };`;
 const text = (r: { content: { text: string }[] }) => JSON.parse(r.content[0]!.text) as unknown;
 
-describe('extension containment: sockets and nested workers', function () {
+describe(`extension containment: sockets, workers, floods, sizes, refused parameters`, function () {
   this.timeout(60_000);
   let host: ExtensionHost;
   before(async () => {
@@ -112,5 +112,27 @@ describe('extension containment: sockets and nested workers', function () {
     for (let i = 0; i < 100 && !codes.includes('MESSAGE_TOO_LARGE'); i++) await frames(2);
     expect(codes).to.include('MESSAGE_TOO_LARGE');
     expect(seen, 'nothing reached the page').to.deep.equal([]);
+  });
+
+  it('a parameter change the canvas refuses rejects the extension promise with its code and leaves its snapshot unchanged; accepted values come back clamped', async () => {
+    const { el } = await mount({ system: 'faceted', hue: 10 }, [64, 48]);
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: async () => true, grants: memoryGrantStore(), callTimeoutMs: 3000, canvas: el });
+    const result = await run(
+      'params',
+      `const code = async (f) => { try { await f(); return 'ok'; } catch (e) { return e.code; } };
+       const out = {};
+       out.nan = await code(() => ctx.rendering.setParams({ hue: NaN }));
+       out.infinite = await code(() => ctx.rendering.setParams({ chaos: Infinity }));
+       out.unknown = await code(() => ctx.rendering.setParams({ nope: 1 }));
+       const snap = ctx.rendering.getParams();
+       out.snapshot = { hue: snap.hue, chaos: snap.chaos, nope: 'nope' in snap };
+       out.clamp = await code(() => ctx.rendering.setParams({ hue: 400 }));
+       out.clamped = ctx.rendering.getParams().hue;
+       return out;`,
+      caps('agent-tools', 'rendering'),
+    );
+    expect(result).to.deep.equal({ nan: 'INVALID_ARGUMENTS', infinite: 'INVALID_ARGUMENTS', unknown: 'INVALID_ARGUMENTS', snapshot: { hue: 10, chaos: el.getParams().chaos, nope: false }, clamp: 'ok', clamped: 360 });
+    expect(el.hue).to.equal(360);
   });
 });

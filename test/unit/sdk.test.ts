@@ -66,6 +66,19 @@ test('the harness only gives granted capabilities; touching others throws CAPABI
   assert.deepEqual(full.telemetry, [{ event: 'generate', data: { shape: 'remote' } }]);
 });
 
+test('the harness refuses parameter changes as the host does: INVALID_ARGUMENTS, snapshot unchanged; accepted values clamp', async () => {
+  const def = defineExtension({ kind: 'toolpack', capabilities: ['rendering', 'agent-tools'], tools: { t: { description: 'does nothing at all', inputSchema: { type: 'object' }, handler: () => ({ content: [] }) } } });
+  const h = createTestHarness(def);
+  const rendering = (h.context as unknown as { rendering: { setParams(p: object): Promise<void>; getParams(): Record<string, unknown> } }).rendering;
+  const before = rendering.getParams();
+  for (const bad of [{ hue: Number.NaN }, { chaos: Number.POSITIVE_INFINITY }, { nope: 1 }]) {
+    await assert.rejects(rendering.setParams(bad), (e: unknown) => e instanceof CapabilityError && e.code === 'INVALID_ARGUMENTS', JSON.stringify(bad));
+  }
+  assert.deepEqual(rendering.getParams(), before);
+  await rendering.setParams({ hue: 400 });
+  assert.equal(rendering.getParams()['hue'], 360);
+});
+
 test('network: the exact granted origin works; any other origin never reaches its server', async () => {
   const [granted, other] = servers as [(typeof servers)[0], (typeof servers)[0]];
   const h = createTestHarness(geometry(), { networkOrigins: [granted.url] });

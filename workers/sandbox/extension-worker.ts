@@ -82,8 +82,10 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
               rendering: {
                 getParams: () => Object.freeze({ ...params }),
                 setParams: async (p: Record<string, unknown>) => {
-                  await host.rendering.setParams(p);
-                  params = { ...params, ...p };
+                  // The canvas's values after the change (clamped, rounded); a refusal throws and
+                  // leaves the snapshot as it was.
+                  const now = await host.rendering.setParams(p);
+                  params = now && typeof now === 'object' ? { ...now } : { ...params, ...p };
                 },
               },
             }

@@ -9,7 +9,7 @@ export interface PageConnections {
    * The canvas extensions work with (a `<vib3-canvas>`): `rendering` reads and changes its
    * parameters; meshes a geometry extension publishes are shown in its mesh layer.
    */
-  canvas?: { getParams(): object; setParams(partial: object): void; mesh?: string };
+  canvas?: { getParams(): object; setParams(partial: object): unknown; mesh?: string };
   /**
    * Receives meshes published by geometry extensions (`ctx.geometry.publish`). By default they are
    * registered as `<extension id>/published` and shown on `canvas`.
@@ -57,7 +57,25 @@ export function pageFacade(id: string, page: PageConnections, meshes: ExtensionM
     log: (...args) => page.onLog?.(id, args),
     rendering: {
       getParams: () => ({ ...(page.canvas?.getParams() ?? {}) }) as Record<string, unknown>,
-      setParams: (partial) => page.canvas?.setParams({ ...partial }),
+      setParams: (partial) => {
+        const canvas = page.canvas;
+        if (!canvas) return undefined;
+        // The element reports why it refused through a synchronous vib3-error; keep its reason.
+        let reason: { message?: unknown; suggestion?: unknown } | undefined;
+        const target = canvas as Partial<EventTarget>;
+        const listen = (e: Event) => (reason ??= (e as CustomEvent).detail);
+        target.addEventListener?.('vib3-error', listen);
+        let accepted: unknown;
+        try {
+          accepted = canvas.setParams({ ...partial });
+        } finally {
+          target.removeEventListener?.('vib3-error', listen);
+        }
+        if (accepted === false) {
+          throw new ExtensionError('INVALID_ARGUMENTS', `The canvas refused the parameters: ${String(reason?.message ?? 'invalid value')}`, String(reason?.suggestion ?? 'Use the parameter names and ranges of <vib3-canvas> (finite numbers).'));
+        }
+        return { ...canvas.getParams() } as Record<string, unknown>;
+      },
     },
     geometry: {
       publish: (mesh) => {

@@ -40,7 +40,11 @@ export interface ExtensionRuntime {
 /** The host API an extension can call (each method checked by the dispatcher first). */
 export interface HostFacade {
   log(...args: (string | number | boolean)[]): void;
-  rendering: { getParams(): Record<string, unknown>; setParams(partial: Record<string, unknown>): void };
+  /**
+   * `setParams` answers with the canvas's parameters after the change (clamped, rounded), or
+   * throws `INVALID_ARGUMENTS` with the canvas's reason when it refused the change (nothing changed).
+   */
+  rendering: { getParams(): Record<string, unknown>; setParams(partial: Record<string, unknown>): Record<string, unknown> | undefined };
   geometry: { publish(mesh: Mesh4D): void };
   telemetry: TelemetryApi;
   /** UI widgets: ask the host to render `view()` again. */
