@@ -141,6 +141,31 @@ describe(`extension UI widgets (${env.flagSet} flags)`, function () {
     expect(r.height).to.be.at.most(SLOT_CONSTRAINTS.toolbar.maxHeight);
   });
 
+  it('a widget that keeps asking to render an oversized view is backed off: few re-checks, not a loop', async () => {
+    const code = `
+      let views = 0;
+      export default {
+        kind: 'ui-widget', capabilities: ['ui', 'agent-tools'], slot: 'toolbar',
+        tools: { views: { description: 'how many views were asked for', inputSchema: { type: 'object' }, handler: () => ({ content: [{ type: 'text', text: String(views) }] }) } },
+        view(ctx) {
+          views++;
+          // Asks for the next render almost at once, every time: a render storm of oversized trees.
+          setTimeout(() => ctx.ui.update(), 10);
+          return { type: 'column', children: Array.from({ length: 5000 }, (_, i) => ({ type: 'text', text: 'n' + i })) };
+        },
+        onEvent() {},
+      };`;
+    // Its UI never renders, so its frame never sizes itself: install and activate directly.
+    await host.install(await pkg(keys, 'storm-ui', code, caps(['ui', { slots: ['toolbar'] }], 'agent-tools')));
+    await host.activate('dev.test.storm-ui');
+    await until(() => errors.length >= 3, 'three refusals');
+    // Let the storm run for a while (frames, not a clock): without backoff it re-renders hundreds of times.
+    await frames(90);
+    const views = Number((await host.callTool('dev.test.storm-ui/views')).content[0]!.text);
+    expect(views, 'views asked for while the widget stormed').to.be.at.most(12);
+    expect(errors.every((e) => e.code === 'UI_INVALID')).to.equal(true);
+  });
+
   it('hostile trees are refused with UI_INVALID (unknown node types, raw HTML, huge trees); the previous UI stays', async () => {
     const before = (await netlog()).length;
     const code = `

@@ -35,8 +35,15 @@ interface Widget {
   tree: UiNode[];
   queue: Promise<void>;
   dirty: boolean;
+  /** Refused views in a row: the next render waits longer each time (reset by a good view). */
+  refusals: number;
   /** The widget's sandbox frame, once it runs. */
   frame?: Pick<Sandbox, 'renderUi' | 'resize'>;
+}
+
+/** Delay before asking again after `n` refused views in a row: 100 ms doubling, at most 5 s. */
+export function refusalBackoffMs(n: number): number {
+  return n <= 0 ? 0 : Math.min(5000, 100 * 2 ** (n - 1));
 }
 
 /**
@@ -66,7 +73,7 @@ export class WidgetHost {
     wrapper.dataset['extension'] = id;
     const name = `${id}.widget`;
     slots.register({ name, slot, label: manifest.name, source: 'extension', create: () => wrapper });
-    const widget: Widget = { name, slot, wrapper, tree: [], queue: Promise.resolve(), dirty: false };
+    const widget: Widget = { name, slot, wrapper, tree: [], queue: Promise.resolve(), dirty: false, refusals: 0 };
     this.widgets.set(id, widget);
     return {
       container: wrapper,
@@ -101,6 +108,10 @@ export class WidgetHost {
     if (widget.dirty) return widget.queue;
     widget.dirty = true;
     widget.queue = widget.queue.then(async () => {
+      // A widget whose views keep being refused is asked less and less often (it cannot make the
+      // page re-check oversized trees in a loop).
+      const wait = refusalBackoffMs(widget.refusals);
+      if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
       widget.dirty = false;
       if (!widget.frame || this.widgets.get(id) !== widget) return;
       let raw: unknown;
@@ -112,9 +123,11 @@ export class WidgetHost {
       }
       const checked = validateUiTree(raw);
       if (!checked.ok) {
+        widget.refusals++;
         this.deps.report(id, new ExtensionError('UI_INVALID', `${id}'s view() returned an invalid UI at ${checked.path}: ${checked.message}.`, 'The widget keeps its previous UI; report this to the extension publisher.', id));
         return;
       }
+      widget.refusals = 0;
       widget.tree = checked.tree;
       if (this.widgets.get(id) !== widget) return;
       const { maxWidth, maxHeight } = SLOT_CONSTRAINTS[widget.slot];
