@@ -89,13 +89,20 @@ describe(`extension containment: sockets, workers, floods, sizes, refused parame
       ping: { description: 'ping', inputSchema: { type: 'object' }, handler() { return { content: [{ type: 'text', text: 'pong' }] }; } },
     } };`, caps('agent-tools', 'telemetry')));
     await host.activate('dev.test.flooder');
+    // A well-behaved neighbour, running beside it the whole time.
+    await host.install(await pkgFor(keys, 'neighbour', toolPack('return 42;')));
+    await host.activate('dev.test.neighbour');
     await host.callTool('dev.test.flooder/flood').catch(() => undefined);
     // The frame stopped the worker; the heartbeat notices and the host restarts it.
-    for (let i = 0; i < 100 && !(host.list()[0]!.health.restarts >= 1 && host.list()[0]!.state === 'active'); i++) await frames(3);
-    const info = host.list()[0]!;
+    const flooder = () => host.list().find((x) => x.id === 'dev.test.flooder')!;
+    for (let i = 0; i < 100 && !(flooder().health.restarts >= 1 && flooder().state === 'active'); i++) await frames(3);
+    const info = flooder();
     expect(info.health.restarts, JSON.stringify(info)).to.be.at.least(1);
     expect(info.state).to.equal('active');
     expect((await host.callTool('dev.test.flooder/ping')).content[0]!.text).to.equal('pong');
+    const neighbour = host.list().find((x) => x.id === 'dev.test.neighbour')!;
+    expect({ state: neighbour.state, restarts: neighbour.health.restarts, failures: neighbour.health.failures }, 'the neighbour was never touched').to.deep.equal({ state: 'active', restarts: 0, failures: 0 });
+    expect(text(await host.callTool('dev.test.neighbour/run'))).to.equal(42);
     const refused = codes.filter((c) => c === 'RATE_LIMITED').length;
     // At most FLOOD_FACTOR x the limit in the one second before the cut (20 x 50), far from 20,000.
     expect(refused, 'refusals the page heard').to.be.within(1, 1000);
