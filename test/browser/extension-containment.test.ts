@@ -142,4 +142,19 @@ describe(`extension containment: sockets, workers, floods, sizes, refused parame
     expect(result).to.deep.equal({ nan: 'INVALID_ARGUMENTS', infinite: 'INVALID_ARGUMENTS', unknown: 'INVALID_ARGUMENTS', snapshot: { hue: 10, chaos: el.getParams().chaos, nope: false }, clamp: 'ok', clamped: 360 });
     expect(el.hue).to.equal(360);
   });
+
+  it('a refusal notice forged by the extension never reaches the page (no event amplification)', async () => {
+    const codes: string[] = [];
+    host.addEventListener('vib3-extension-error', (e) => codes.push((e as CustomEvent).detail.code));
+    // Extension code reaches the shim's ports by patching MessagePort.prototype.postMessage: the
+    // next message the shim sends (this tool's result) carries a forged notice along, on both ports.
+    await run('forger', `const send = MessagePort.prototype.postMessage;
+      MessagePort.prototype.postMessage = function (message, transfer) {
+        send.call(this, { type: 'vib3-sandbox-refused', code: 'RATE_LIMITED', message: 'forged', suggestion: 'forged', count: 10000 });
+        return send.call(this, message, transfer);
+      };
+      return 'sent';`);
+    await frames(10);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).to.deep.equal([]);
+  });
 });

@@ -127,6 +127,8 @@ export function startRelay(
   const maxResult = limits.maxResultBytes ?? MAX_RESULT_BYTES;
   workerRuntime.onmessage = (e) => {
     const data = e.data as Wire;
+    // Notices are this frame's to send: one forged by the worker never reaches the page.
+    if (data?.type === 'vib3-sandbox-refused') return;
     const bytes = estimateBytes(e.data, maxResult + 1);
     if (bytes <= maxResult && !e.ports.length && forward(pageRuntime, e.data)) return;
     if (typeof data?.id !== 'string') return;
