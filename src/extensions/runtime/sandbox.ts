@@ -14,8 +14,6 @@ export function sandboxCsp(grantedOrigins: readonly string[]): string {
 
 /** Codes the sandbox frame reports for calls it refused before they reached the page. */
 const REFUSAL_CODES = ['RATE_LIMITED', 'MESSAGE_TOO_LARGE', 'INVALID_ARGUMENTS'] as const;
-/** Refusals reported per notice at most (the frame cuts a flooding worker off well before). */
-const MAX_REPORTED_REFUSALS = 10_000;
 
 /** How to start one sandbox. */
 export interface SandboxOptions {
@@ -130,9 +128,12 @@ export class Sandbox {
     const data = e.data as { type?: string; code?: unknown; message?: unknown; suggestion?: unknown; count?: unknown } | undefined;
     if (data?.type !== 'vib3-sandbox-refused' || this.dead) return;
     const code = REFUSAL_CODES.find((c) => c === data.code);
-    const count = typeof data.count === 'number' && Number.isInteger(data.count) ? Math.min(data.count, MAX_REPORTED_REFUSALS) : 0;
-    if (!code) return;
-    for (let i = 0; i < count; i++) this.options.onRefused?.(new ExtensionError(code, String(data.message).slice(0, 300), String(data.suggestion).slice(0, 300)));
+    const count = typeof data.count === 'number' && Number.isInteger(data.count) && data.count > 0 ? data.count : 0;
+    if (!code || !count) return;
+    // One event per notice, however many calls it counts: a flood must not become a storm of
+    // events on this page.
+    const message = String(data.message).slice(0, 300);
+    this.options.onRefused?.(new ExtensionError(code, count === 1 ? message : `${count} calls refused: ${message}`, String(data.suggestion).slice(0, 300)));
   };
 
   /** UI widgets: sends the (checked) UI to the frame's renderer. */
