@@ -79,11 +79,16 @@ describe(`extension containment: sockets, workers, floods, sizes, refused parame
     expect((await host.callTool('dev.test.hugeresult/small')).content[0]!.text, 'the extension keeps working').to.equal('ok');
   });
 
-  it('a flood of host calls is cut off at its source: the page hears a bounded number of refusals, the worker is stopped and restarted', async () => {
+  it('a flood of host calls is cut off at its source: the page hears a bounded number of refusals, the worker is stopped and restarted once, on the first try', async () => {
     host.dispose();
     host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: async () => true, grants: memoryGrantStore(), callTimeoutMs: 3000, heartbeatMs: 200, heartbeatTimeoutMs: 600, limits: { maxCallsPerSecond: 50 } });
     const codes: string[] = [];
-    host.addEventListener('vib3-extension-error', (e) => codes.push((e as CustomEvent).detail.code));
+    const flooderErrors: string[] = [];
+    host.addEventListener('vib3-extension-error', (e) => {
+      const { code, extensionId } = (e as CustomEvent<{ code: string; extensionId?: string }>).detail;
+      codes.push(code);
+      if (extensionId === 'dev.test.flooder') flooderErrors.push(code);
+    });
     await host.install(await pkgFor(keys, 'flooder', `export default { kind: 'toolpack', capabilities: ['agent-tools', 'telemetry'], tools: {
       flood: { description: 'floods', inputSchema: { type: 'object' }, handler(input, ctx) { for (let i = 0; i < 20000; i++) ctx.telemetry.track('x'); return { content: [{ type: 'text', text: 'sent' }] }; } },
       ping: { description: 'ping', inputSchema: { type: 'object' }, handler() { return { content: [{ type: 'text', text: 'pong' }] }; } },
@@ -92,17 +97,33 @@ describe(`extension containment: sockets, workers, floods, sizes, refused parame
     // A well-behaved neighbour, running beside it the whole time.
     await host.install(await pkgFor(keys, 'neighbour', toolPack('return 42;')));
     await host.activate('dev.test.neighbour');
+    // The flooder's state changes from here on; settled once it is active again (or quarantined).
+    const states: string[] = [];
+    const settled = new Promise<void>((resolve) =>
+      host.addEventListener('vib3-extension-state', (e) => {
+        const { id, state } = (e as CustomEvent<{ id: string; state: string }>).detail;
+        if (id !== 'dev.test.flooder') return;
+        states.push(state);
+        if (state === 'quarantined' || (state === 'active' && states.includes('restarting'))) resolve();
+      }),
+    );
     await host.callTool('dev.test.flooder/flood').catch(() => undefined);
-    // The frame stopped the worker; the heartbeat notices and the host restarts it.
-    const flooder = () => host.list().find((x) => x.id === 'dev.test.flooder')!;
-    for (let i = 0; i < 100 && !(flooder().health.restarts >= 1 && flooder().state === 'active'); i++) await frames(3);
-    const info = flooder();
-    expect(info.health.restarts, JSON.stringify(info)).to.be.at.least(1);
-    expect(info.state).to.equal('active');
+    // The frame terminated the worker; the missed heartbeat (HUNG) makes the host restart it after
+    // the backoff. One failure, one restart, and that restart succeeds: the flooder's new sandbox
+    // (a new frame) starts clean.
+    await settled;
     expect((await host.callTool('dev.test.flooder/ping')).content[0]!.text).to.equal('pong');
     const neighbour = host.list().find((x) => x.id === 'dev.test.neighbour')!;
     expect({ state: neighbour.state, restarts: neighbour.health.restarts, failures: neighbour.health.failures }, 'the neighbour was never touched').to.deep.equal({ state: 'active', restarts: 0, failures: 0 });
     expect(text(await host.callTool('dev.test.neighbour/run'))).to.equal(42);
+    // Checked after the calls above, so a second failure meanwhile would show too.
+    const info = host.list().find((x) => x.id === 'dev.test.flooder')!;
+    expect({ state: info.state, restarts: info.health.restarts, failures: info.health.failures }, JSON.stringify(info)).to.deep.equal({ state: 'active', restarts: 1, failures: 1 });
+    expect(states, 'the flooder went down once and came back').to.deep.equal(['restarting', 'active']);
+    expect(
+      flooderErrors.filter((c) => ['HUNG', 'QUARANTINED', 'ACTIVATE_FAILED', 'TIMEOUT'].includes(c)),
+      `failures reported for the flooder (all its errors: ${flooderErrors.join(', ')})`,
+    ).to.deep.equal(['HUNG']);
     const refused = codes.filter((c) => c === 'RATE_LIMITED').length;
     // At most FLOOD_FACTOR x the limit in the one second before the cut (20 x 50), far from 20,000.
     expect(refused, 'refusals the page heard').to.be.within(1, 1000);

@@ -1,91 +1,40 @@
-import type { Vib3ExtensionManifest } from '../manifest/manifest.generated.js';
-import { checkCompatibility } from '../manifest/compatibility.js';
 import semverGt from 'semver/functions/gt.js';
-import { verifyPackage, type TrustedKeys } from '../signing/package.js';
 import { ExtensionError, toExtensionError } from './errors.js';
-import type { DispatchLimits } from './dispatcher.js';
-import { CachedGrants, localGrantStore, type Grant, type GrantStore } from './grants.js';
-import type { ExtensionFrameRequest, ExtensionRuntime, ToolDescription } from './protocol.js';
+import { CachedGrants, localGrantStore, type Grant } from './grants.js';
+import type { ExtensionFrameRequest, ToolDescription } from './protocol.js';
 import type { RendererFactory } from '../../render/contract.js';
 import { extensionRendererFactory, type FrameSource } from './renderer-view.js';
 import { Sandbox } from './sandbox.js';
 import sandboxFrameUrl from 'virtual:vib3-sandbox-frame-url';
 import extensionWorkerSource from 'virtual:vib3-extension-worker-source';
 import { SLOT_CONSTRAINTS } from '../../core/slots.js';
-import { askConsent, consentPolicy, notCovered, requested, type ConsentPolicy, type ConsentUi } from './consent.js';
-import { Supervisor, type Supervised, type SupervisionOptions } from './supervisor.js';
-import { WidgetHost, type WidgetSlots } from './widgets.js';
-import { ExtensionMeshes, pageFacade, type PageConnections } from './page-facade.js';
+import { askConsent, consentPolicy, notCovered, requested, type ConsentPolicy } from './consent.js';
+import { Supervisor } from './supervisor.js';
+import { WidgetHost } from './widgets.js';
+import { ExtensionMeshes, pageFacade } from './page-facade.js';
 import { ToolGate } from './tool-gate.js';
 import type { Mesh4D, ToolResult } from '../../sdk/types.js';
 import { mesh4DProblem, type CapabilityName } from '../../sdk/contract.js';
+import { entryInfo, type Entry, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState } from './host-types.js';
+import { openPackage } from './package-intake.js';
+import { activationFailure, ErrorReporter, sandboxStartFailure } from './error-reporting.js';
+import { checkedFrame } from './frame-check.js';
+import { frameUrls } from './frame-url.js';
 
 export type { ConsentPolicy, ConsentQuestion, ConsentUi } from './consent.js';
 export type { WidgetSlots } from './widgets.js';
-
-/** Lifecycle state of an installed extension. */
-export type ExtensionState = 'inactive' | 'active' | 'restarting' | 'quarantined';
-
-/** One installed extension as `list()` reports it. */
-export interface ExtensionInfo {
-  id: string;
-  version: string;
-  name: string;
-  state: ExtensionState;
-  granted: Grant;
-  /** A newer version waiting for consent to new capabilities. */
-  pendingUpdate?: string;
-  health: { restarts: number; failures: number; lastError?: { code: string; message: string }; lastHeartbeatMs?: number };
-  tools: string[];
-}
-
-/** Options of an {@link ExtensionHost}. */
-export interface ExtensionHostOptions extends PageConnections, SupervisionOptions {
-  /** Publisher keys to trust, by keyId. */
-  trustedKeys: TrustedKeys;
-  /**
-   * Consent: a policy function, or a consent UI to ask (such as a `<vib3-consent-dialog>` element).
-   * Default: the page's `<vib3-consent-dialog>` when there is one, else deny.
-   */
-  consent?: ConsentPolicy | ConsentUi;
-  /** Where grants persist (default: localStorage of the page origin). */
-  grants?: GrantStore;
-  /**
-   * Sandbox frame URL (default: dist/sandbox/frame.html next to the kit). A function gives each
-   * extension its own URL: frames on different sites run in different browser processes, so an
-   * extension that exhausts its memory takes down only its own process (see docs/EXTENSIONS.md).
-   */
-  frameUrl?: string | URL | ((extensionId: string) => string | URL);
-  /** Where UI widgets render (without it, a widget runs without its UI and a NO_UI_SLOTS error is reported). */
-  slots?: WidgetSlots;
-  /** Per-extension message size and rate limits. */
-  limits?: Partial<DispatchLimits>;
-}
-
-interface Entry extends Supervised {
-  manifest: Vib3ExtensionManifest;
-  code: string;
-  state: ExtensionState;
-  lastError?: ExtensionError;
-  /** Its tools (as it described them when it started) and their input/output checks. */
-  tools: ToolGate;
-  pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string };
-}
-
-/** Codes of errors an extension's own code threw (as opposed to the host refusing or timing out). */
-const EXTENSION_CODE_ERRORS = new Set(['EXTENSION_ERROR', 'CAPABILITY_NOT_GRANTED', 'NETWORK_ORIGIN_NOT_GRANTED']);
-
-const decoder = new TextDecoder();
+export type { ExtensionHostOptions, ExtensionInfo, ExtensionState } from './host-types.js';
 
 /**
  * The extension host, a facade over its parts: installs signed packages (signature, integrity,
- * compatibility, consent — `consent.ts`), runs each extension in its own sandbox (opaque-origin
- * iframe + worker, CSP per grant — `sandbox.ts`), keeps it healthy (deadlines, heartbeat, restart
- * with backoff, quarantine — `supervisor.ts`), shows UI widgets (`widgets.ts`) and connects it to
- * the page (`page-facade.ts`): the canvas parameters, the mesh layer and the agent tool registry
- * (tools named `<extension id>/<tool>`, input and output checked against their schemas). Every
- * failed operation fires `vib3-extension-error` (detail: code, message, suggestion, extensionId);
- * state changes fire `vib3-extension-state` (detail: id, state).
+ * compatibility — `package-intake.ts`; consent — `consent.ts`), runs each extension in its own
+ * sandbox (opaque-origin iframe + worker, CSP per grant — `sandbox.ts`), keeps it healthy
+ * (deadlines, heartbeat, restart with backoff, quarantine — `supervisor.ts`), shows UI widgets
+ * (`widgets.ts`) and connects it to the page (`page-facade.ts`): the canvas parameters, the mesh
+ * layer and the agent tool registry (tools named `<extension id>/<tool>`, input and output checked
+ * against their schemas). Every failed operation fires `vib3-extension-error` (detail: code,
+ * message, suggestion, extensionId — `error-reporting.ts`); state changes fire
+ * `vib3-extension-state` (detail: id, state).
  */
 export class ExtensionHost extends EventTarget implements FrameSource {
   private readonly entries = new Map<string, Entry>();
@@ -94,10 +43,10 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   private readonly supervisor: Supervisor;
   private readonly widgets: WidgetHost;
   private readonly meshes = new ExtensionMeshes();
-  /** Errors already reported (an error passing through several layers fires one event). */
-  private readonly reported = new WeakSet<ExtensionError>();
-  /** The kit's own sandbox frame (dist/sandbox/frame.html, emitted next to the kit by bundlers). */
-  private readonly kitFrameUrl: URL;
+  /** Reports failures: one `vib3-extension-error` per error, kept as the extension's lastError. */
+  private readonly errors = new ErrorReporter(this, (id) => this.entries.get(id));
+  /** The sandbox frame each extension loads (the kit's own, dist/sandbox/frame.html, unless `frameUrl` says otherwise). */
+  private readonly frameUrlFor: (extensionId: string) => URL;
 
   constructor(private readonly options: ExtensionHostOptions) {
     super();
@@ -109,9 +58,9 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       view: (id) => this.call(id, (r) => r.view()),
       uiEvent: (id, event) => this.call(id, (r) => r.uiEvent(event)),
       isActive: (id) => this.entries.get(id)?.state === 'active',
-      report: (id, error) => this.report(id, error),
+      report: (id, error) => this.errors.report(id, error),
     });
-    this.kitFrameUrl = new URL(typeof options.frameUrl === 'function' || !options.frameUrl ? sandboxFrameUrl : options.frameUrl, globalThis.location?.href);
+    this.frameUrlFor = frameUrls(options.frameUrl, sandboxFrameUrl);
     globalThis.document?.addEventListener('vib3-theme-change', this.onThemeChange);
     // Extensions with `rendering` hear about every parameter change of the canvas.
     const canvas = options.canvas as (ExtensionHostOptions['canvas'] & Partial<EventTarget>) | undefined;
@@ -130,8 +79,8 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   /** Verifies, checks compatibility, asks consent and installs (inactive). Rejects with an ExtensionError. */
   install(pkg: Uint8Array): Promise<ExtensionInfo> {
-    return this.reporting(undefined, async () => {
-      const { manifest, code } = await this.open(pkg);
+    return this.errors.run(undefined, async () => {
+      const { manifest, code } = await openPackage(pkg, this.options.trustedKeys);
       if (this.entries.has(manifest.id)) throw new ExtensionError('ALREADY_INSTALLED', `${manifest.id} is already installed.`, 'Use update() for a new version, or uninstall() first.', manifest.id);
       const wanted = requested(manifest);
       if (!this.grants.has(manifest.id) || notCovered(this.grants.get(manifest.id), wanted).length) {
@@ -148,8 +97,8 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    * (the running version stays) until the consent policy grants them; returns whether it applied.
    */
   update(pkg: Uint8Array): Promise<{ applied: boolean; info: ExtensionInfo }> {
-    return this.reporting(undefined, async () => {
-      const { manifest, code } = await this.open(pkg);
+    return this.errors.run(undefined, async () => {
+      const { manifest, code } = await openPackage(pkg, this.options.trustedKeys);
       const entry = this.entry(manifest.id);
       // id@version is immutable and updates only move forward (no silent rollback).
       if (!semverGt(manifest.version, entry.manifest.version)) {
@@ -181,23 +130,11 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     this.grants.delete(id);
   }
 
-  private async open(pkg: Uint8Array): Promise<{ manifest: Vib3ExtensionManifest; code: string }> {
-    const verified = await verifyPackage(pkg, this.options.trustedKeys);
-    if (!verified.ok) throw new ExtensionError('VERIFY_FAILED', `${verified.code}: ${verified.message}`, verified.suggestion);
-    const manifest = verified.manifest;
-    const issues = checkCompatibility(manifest);
-    if (issues.length) throw new ExtensionError('INCOMPATIBLE', issues.map((i) => i.message).join(' '), issues[0]!.suggestion, manifest.id);
-    const entry = manifest.entrypoints.worker;
-    const bytes = entry ? verified.files.get(entry) : undefined;
-    if (!bytes) throw new ExtensionError('VERIFY_FAILED', `${manifest.id} has no worker entrypoint in its package.`, 'Set entrypoints.worker in extension.json and pack the built file.', manifest.id);
-    return { manifest, code: decoder.decode(bytes) };
-  }
-
   // ------------------------------------------------------------------ lifecycle
 
   /** Starts the extension's sandbox and calls its `activate`. */
   activate(id: string): Promise<ExtensionInfo> {
-    return this.reporting(id, async () => {
+    return this.errors.run(id, async () => {
       const entry = this.entry(id);
       if (entry.state === 'quarantined') throw new ExtensionError('QUARANTINED', `${id} failed ${entry.failures} times and is quarantined.`, 'Call enable(id) after checking with its publisher.', id);
       if (entry.state !== 'active') await this.launch(id, entry);
@@ -213,14 +150,13 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     } catch (err) {
       this.stop(id, entry);
       this.setState(id, entry, 'inactive');
-      const error = toExtensionError(err, id);
-      throw EXTENSION_CODE_ERRORS.has(error.code) ? new ExtensionError('ACTIVATE_FAILED', `${id} failed to activate: ${error.code === 'EXTENSION_ERROR' ? '' : `${error.code}: `}${error.message}`, 'Check the extension with `vib3 ext test`.', id) : error;
+      throw activationFailure(id, err);
     }
   }
 
   /** Calls its `deactivate` (with a deadline) and destroys the sandbox; its resources go with it. */
   deactivate(id: string): Promise<void> {
-    return this.reporting(id, async () => {
+    return this.errors.run(id, async () => {
       const entry = this.entry(id);
       this.supervisor.cancelRestart(entry);
       if (entry.sandbox) await this.call(id, (r) => r.deactivate()).catch(() => undefined);
@@ -233,7 +169,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   /** Lifts a quarantine (the user re-enabled the extension) and activates it. */
   enable(id: string): Promise<ExtensionInfo> {
-    return this.reporting(id, async () => {
+    return this.errors.run(id, async () => {
       const entry = this.entry(id);
       entry.failures = 0;
       if (entry.state === 'quarantined') this.setState(id, entry, 'inactive');
@@ -247,7 +183,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    * revocation itself stands).
    */
   revoke(id: string, capability: string, origin?: string): Promise<ExtensionInfo> {
-    return this.reporting(id, async () => {
+    return this.errors.run(id, async () => {
       const entry = this.entry(id);
       const grant = this.grants.get(id);
       const next: Grant = origin
@@ -257,7 +193,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       if (entry.state === 'active') {
         this.stop(id, entry);
         this.setState(id, entry, 'restarting');
-        await this.launch(id, entry).catch((err: ExtensionError) => this.report(id, err));
+        await this.launch(id, entry).catch((err: ExtensionError) => this.errors.report(id, err));
       }
       return this.info(id);
     });
@@ -285,7 +221,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     const slash = qualified.lastIndexOf('/');
     const id = qualified.slice(0, slash);
     const name = qualified.slice(slash + 1);
-    return this.reporting(id, async () => {
+    return this.errors.run(id, async () => {
       const entry = this.entry(id);
       this.requireGrant(id, 'agent-tools', 'Grant agent-tools to use its tools.');
       if (!entry.sandbox) throw new ExtensionError('NOT_ACTIVE', `${id} is not active.`, 'Activate it first.', id);
@@ -297,7 +233,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   /** Asks a geometry extension for a mesh (with the call deadline); a mesh that fails the kit's mesh check is refused (INVALID_MESH). */
   generate(id: string, request: { shape: string; options?: Record<string, unknown> }): Promise<Mesh4D> {
-    return this.reporting(id, async () => {
+    return this.errors.run(id, async () => {
       const mesh = await this.generateRaw(id, request);
       const problem = mesh4DProblem(mesh);
       if (problem) throw new ExtensionError('INVALID_MESH', `${id} produced an invalid mesh: ${problem}.`, 'Report it to the extension publisher.', id);
@@ -318,7 +254,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    * deactivated or uninstalled.
    */
   loadMesh(id: string, shape: string, options?: Record<string, unknown>): Promise<`${string}/${string}`> {
-    return this.reporting(id, async () => {
+    return this.errors.run(id, async () => {
       const mesh = await this.generateRaw(id, { shape, ...(options ? { options } : {}) });
       return this.meshes.register(id, shape, mesh);
     });
@@ -329,13 +265,10 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    * checked (size <= 4096², pixel count matching) before it is handed out.
    */
   renderFrame(id: string, frame: ExtensionFrameRequest): Promise<ImageData> {
-    return this.reporting(id, async () => {
+    return this.errors.run(id, async () => {
       this.entry(id);
       this.requireGrant(id, 'rendering', 'Grant rendering to let it draw.');
-      const out = await this.call(id, (r) => r.render(frame));
-      const ok = out && Number.isInteger(out.width) && Number.isInteger(out.height) && out.width > 0 && out.height > 0 && out.width <= 4096 && out.height <= 4096 && out.pixels instanceof Uint8ClampedArray && out.pixels.length === out.width * out.height * 4;
-      if (!ok) throw new ExtensionError('INVALID_ARGUMENTS', `${id} returned an invalid frame.`, 'render() must return { width, height, pixels: Uint8ClampedArray(width * height * 4) }.', id);
-      return new ImageData(out.pixels as Uint8ClampedArray<ArrayBuffer>, out.width, out.height);
+      return checkedFrame(id, await this.call(id, (r) => r.render(frame)));
     });
   }
 
@@ -372,11 +305,6 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   // ------------------------------------------------------------------ sandbox and health
 
-  private frameUrlFor(id: string): URL {
-    const f = this.options.frameUrl;
-    return typeof f === 'function' ? new URL(f(id), globalThis.location?.href) : this.kitFrameUrl;
-  }
-
   private async start(id: string, entry: Entry): Promise<void> {
     const grant = this.grants.get(id);
     const widget = grant.capabilities.includes('ui') ? this.widgets.place(id, entry.manifest) : undefined;
@@ -392,19 +320,15 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       }),
       granted: () => this.grants.capabilities(id),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
-      onRefused: (error) => this.report(id, new ExtensionError(error.code, error.message, error.suggestion, id)),
+      onRefused: (error) => this.errors.report(id, new ExtensionError(error.code, error.message, error.suggestion, id)),
       onReload: () => this.reloaded(id, entry, sandbox),
       ...(widget ? { container: widget.container, ui: widget.ui } : {}),
     });
     entry.sandbox = sandbox;
     if (widget) this.widgets.attach(id, sandbox);
-    try {
-      await sandbox.start();
-    } catch (err) {
-      const e = toExtensionError(err, id);
-      // A widget's frame loads only once its slot is on the page.
-      throw widget && e.code === 'TIMEOUT' ? new ExtensionError('TIMEOUT', `${id}'s widget frame did not load: its ${widget.slot} slot is not on the page.`, 'Show the registry you passed as `slots` in a <vib3-stage> before activating UI widgets.', id) : e;
-    }
+    await sandbox.start().catch((err: unknown) => {
+      throw sandboxStartFailure(id, err, widget?.slot);
+    });
     const description = await this.call(id, (r) => r.describe());
     entry.tools = new ToolGate(description?.tools);
     if (widget && description.kind !== 'ui-widget') throw new ExtensionError('ACTIVATE_FAILED', `${id} declares the ui capability but is a ${description.kind || 'plain'} extension.`, "Use defineExtension({ kind: 'ui-widget', view, ... }) for a UI.", id);
@@ -440,9 +364,9 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   private failed(id: string, entry: Entry, error: ExtensionError): void {
     this.stop(id, entry);
     const outcome = this.supervisor.failure(entry, () => entry.state === 'restarting', () => this.restart(id, entry));
-    this.report(id, error);
+    this.errors.report(id, error);
     this.setState(id, entry, outcome);
-    if (outcome === 'quarantined') this.report(id, new ExtensionError('QUARANTINED', `${id} failed ${entry.failures} times and is quarantined.`, 'Re-enable it from the extension manager once the publisher has fixed it.', id));
+    if (outcome === 'quarantined') this.errors.report(id, new ExtensionError('QUARANTINED', `${id} failed ${entry.failures} times and is quarantined.`, 'Re-enable it from the extension manager once the publisher has fixed it.', id));
   }
 
   /** One call into the extension's sandbox, with the call deadline. */
@@ -452,26 +376,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     return this.supervisor.call(id, entry, fn as (runtime: Sandbox['runtime']) => Promise<T>);
   }
 
-  // ------------------------------------------------------------------ reporting and state
-
-  /** Runs a public operation: a failure is reported (event + health.lastError) and rethrown. */
-  private async reporting<T>(id: string | undefined, op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
-      const error = toExtensionError(err, id);
-      this.report(error.extensionId ?? id, error);
-      throw error;
-    }
-  }
-
-  private report(id: string | undefined, error: ExtensionError): void {
-    if (this.reported.has(error)) return;
-    this.reported.add(error);
-    const entry = id === undefined ? undefined : this.entries.get(id);
-    if (entry) entry.lastError = error;
-    this.dispatchEvent(new CustomEvent('vib3-extension-error', { detail: { ...error.toJSON(), ...(id !== undefined ? { extensionId: id } : {}) } }));
-  }
+  // ------------------------------------------------------------------ state
 
   private setState(id: string, entry: Entry, state: ExtensionState): void {
     if (entry.state === state) return;
@@ -490,16 +395,6 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   }
 
   private info(id: string): ExtensionInfo {
-    const e = this.entry(id);
-    return {
-      id,
-      version: e.manifest.version,
-      name: e.manifest.name,
-      state: e.state,
-      granted: this.grants.get(id),
-      ...(e.pendingUpdate ? { pendingUpdate: e.pendingUpdate.manifest.version } : {}),
-      health: { restarts: e.restarts, failures: e.failures, ...(e.lastError ? { lastError: { code: e.lastError.code, message: e.lastError.message } } : {}), ...(e.lastBeat !== undefined ? { lastHeartbeatMs: e.lastBeat } : {}) },
-      tools: e.tools.tools.map((t) => `${id}/${t.name}`),
-    };
+    return entryInfo(id, this.entry(id), this.grants.get(id));
   }
 }

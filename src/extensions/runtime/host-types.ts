@@ -1,0 +1,80 @@
+/**
+ * The extension host's types: the public ones ({@link ExtensionState}, {@link ExtensionInfo},
+ * {@link ExtensionHostOptions}, re-exported by `host.ts` and the runtime's index), the host's
+ * internal record of one installed extension ({@link Entry}) and how `list()` reports an entry
+ * ({@link entryInfo}). Imports types only, and nothing imports `host.ts`: no cycle.
+ */
+import type { Vib3ExtensionManifest } from '../manifest/manifest.generated.js';
+import type { TrustedKeys } from '../signing/package.js';
+import type { ExtensionError } from './errors.js';
+import type { DispatchLimits } from './dispatcher.js';
+import type { Grant, GrantStore } from './grants.js';
+import type { ConsentPolicy, ConsentUi } from './consent.js';
+import type { Supervised, SupervisionOptions } from './supervisor.js';
+import type { WidgetSlots } from './widgets.js';
+import type { PageConnections } from './page-facade.js';
+import type { ToolGate } from './tool-gate.js';
+
+/** Lifecycle state of an installed extension. */
+export type ExtensionState = 'inactive' | 'active' | 'restarting' | 'quarantined';
+
+/** One installed extension as `list()` reports it. */
+export interface ExtensionInfo {
+  id: string;
+  version: string;
+  name: string;
+  state: ExtensionState;
+  granted: Grant;
+  /** A newer version waiting for consent to new capabilities. */
+  pendingUpdate?: string;
+  health: { restarts: number; failures: number; lastError?: { code: string; message: string }; lastHeartbeatMs?: number };
+  tools: string[];
+}
+
+/** Options of an `ExtensionHost`. */
+export interface ExtensionHostOptions extends PageConnections, SupervisionOptions {
+  /** Publisher keys to trust, by keyId. */
+  trustedKeys: TrustedKeys;
+  /**
+   * Consent: a policy function, or a consent UI to ask (such as a `<vib3-consent-dialog>` element).
+   * Default: the page's `<vib3-consent-dialog>` when there is one, else deny.
+   */
+  consent?: ConsentPolicy | ConsentUi;
+  /** Where grants persist (default: localStorage of the page origin). */
+  grants?: GrantStore;
+  /**
+   * Sandbox frame URL (default: dist/sandbox/frame.html next to the kit). A function gives each
+   * extension its own URL: frames on different sites run in different browser processes, so an
+   * extension that exhausts its memory takes down only its own process (see docs/EXTENSIONS.md).
+   */
+  frameUrl?: string | URL | ((extensionId: string) => string | URL);
+  /** Where UI widgets render (without it, a widget runs without its UI and a NO_UI_SLOTS error is reported). */
+  slots?: WidgetSlots;
+  /** Per-extension message size and rate limits. */
+  limits?: Partial<DispatchLimits>;
+}
+
+/** The host's record of one installed extension (internal: not exported by the runtime's index). */
+export interface Entry extends Supervised {
+  manifest: Vib3ExtensionManifest;
+  code: string;
+  state: ExtensionState;
+  lastError?: ExtensionError;
+  /** Its tools (as it described them when it started) and their input/output checks. */
+  tools: ToolGate;
+  pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string };
+}
+
+/** What `list()` reports for one entry: its state, grant and health. */
+export function entryInfo(id: string, e: Entry, granted: Grant): ExtensionInfo {
+  return {
+    id,
+    version: e.manifest.version,
+    name: e.manifest.name,
+    state: e.state,
+    granted,
+    ...(e.pendingUpdate ? { pendingUpdate: e.pendingUpdate.manifest.version } : {}),
+    health: { restarts: e.restarts, failures: e.failures, ...(e.lastError ? { lastError: { code: e.lastError.code, message: e.lastError.message } } : {}), ...(e.lastBeat !== undefined ? { lastHeartbeatMs: e.lastBeat } : {}) },
+    tools: e.tools.tools.map((t) => `${id}/${t.name}`),
+  };
+}
