@@ -72,6 +72,44 @@ for (const ex of examples.examples) {
   b.title = ex.summary;
   document.getElementById('examples').append(b);
 }
+// The registry (`npm start` passes ?registry=URL; default: vib3 registry serve's port on loopback).
+// Until the in-page installer lands, packages come through the registry API and the host verifies them.
+const registryUrl = new URLSearchParams(location.search).get('registry') ?? 'http://127.0.0.1:4873';
+async function showRegistry() {
+  const box = document.getElementById('registry-listings');
+  try {
+    const res = await fetch(`${registryUrl}/v1/extensions?sort=name&limit=50`);
+    const { items } = await res.json();
+    if (!res.ok) throw new Error('registry answered ' + res.status);
+    for (const item of items) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.id = item.id;
+      b.textContent = `Install ${item.name} ${item.version} (${item.tier})`;
+      b.title = `${item.id} by ${item.publisher}: ${item.description}`;
+      b.addEventListener('click', async () => {
+        b.disabled = true;
+        try {
+          const pkg = await fetch(`${registryUrl}/v1/extensions/${item.id}/${item.version}/package`);
+          if (!pkg.ok) throw Object.assign(new Error(`download failed (${pkg.status})`), { code: 'DOWNLOAD_FAILED' });
+          await host.install(new Uint8Array(await pkg.arrayBuffer()));
+          await host.activate(item.id);
+          note(`installed ${item.id}@${item.version} from the registry and activated it`);
+        } catch (err) {
+          note(`${item.id}: ${err.code ?? ''} ${err.message}`);
+          b.disabled = false;
+        }
+        render();
+      });
+      box.append(b);
+    }
+    if (!items.length) note('the registry has no extensions yet: run npm run build');
+  } catch (err) {
+    note(`registry at ${registryUrl} not reachable (${err.message}): run npm start`);
+  }
+}
+void showRegistry();
+
 const exampleId = (template) => examples.examples.find((e) => e.template === template)?.id;
 
 /** The renderer example draws a second canvas: it is created with the extension's renderer factory. */

@@ -31,9 +31,10 @@ run(bin('tsc'), ['-p', 'tsconfig.json']);
 // SDK and extension library: self-contained ESM bundles that run in browsers, workers and Node.
 // The CLI: a Node bundle with its templates next to it.
 await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: { 'sdk/index': 'src/sdk/index.ts', 'sdk/testing': 'src/sdk/testing.ts', 'extensions/index': 'src/extensions/index.ts' }, outdir: 'dist' });
-// Self-contained (the package has no runtime dependencies); esbuild, needed only by
-// `vib3 ext build`, is an optional peer loaded when that command runs.
-await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/vib3.js', external: ['esbuild'] });
+// Self-contained (its libraries — commander, hono, @tufjs/models … — are bundled in, so the
+// package keeps no runtime dependencies for them). Optional peers load only when their command
+// runs: esbuild for `vib3 ext build`, PGlite / pg for `vib3 registry serve`.
+await esbuild.build({ ...common, platform: 'node', entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/vib3.js', external: ['esbuild', '@electric-sql/pglite', 'pg', 'pg-native'], banner: { js: "import { createRequire as __vib3CreateRequire } from 'node:module'; const require = __vib3CreateRequire(import.meta.url);" } });
 chmodSync('dist/cli/vib3.js', 0o755);
 cpSync('src/cli/templates', 'dist/cli/templates', { recursive: true });
 await esbuild.build({ ...common, platform: 'neutral', entryPoints: { 'frameworks/react': 'src/frameworks/react.ts' }, outdir: 'dist' });
@@ -41,6 +42,8 @@ await esbuild.build({ ...common, platform: 'neutral', entryPoints: { 'frameworks
 await esbuild.build({ ...common, platform: 'browser', entryPoints: { 'extensions/runtime': 'src/extensions/runtime/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
 // The templates' examples as signed packages, built with that CLI (the extension manager demo installs them).
 run(process.execPath, ['scripts/build-examples.mjs']);
+// …and published, with the reference extension, to the embedded registry `npm start` serves.
+run(process.execPath, ['scripts/seed-registry.mjs']);
 // The standalone geometry library (next to dist/geometry-worker.js).
 await esbuild.build({ ...common, platform: 'neutral', mainFields: ['module', 'main'], entryPoints: { geometry: 'src/geometry/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
 

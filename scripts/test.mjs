@@ -2,13 +2,14 @@
 // `npm test`: the whole suite, on a fresh machine too. Installs what is missing (npm packages;
 // Debian Chromium when root), builds the kit, then runs
 //   unit     node:test on the core math, params and frame state
+//   registry node:test on real registry servers, over PGlite + files and over PostgreSQL + S3
 //   browser  web-test-runner in real Chromium, once with the WebGPU flag set and once without,
 //            and in Firefox ESR (WebGL2 path, over WebDriver BiDi under Xvfb)
 //   e2e      playwright against the built files (script-tag IIFE on a plain HTML page)
 // and ends with one line "N passed, N failed, N skipped" summed over every suite.
 //
-// Usage: node scripts/test.mjs [unit|browser|e2e|goldens]...
-import { spawnSync } from 'node:child_process';
+// Usage: node scripts/test.mjs [unit|registry|browser|e2e|goldens]...
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { ensureNodeModules, ensureChromium, ensureFirefox } from './ensure-deps.mjs';
 
@@ -42,6 +43,20 @@ const collect = (label, file, status) => {
 
 const bin = (name) => `node_modules/.bin/${name}`;
 
+/** `node scripts/s3-server.mjs` as a child process: resolves with its spec and a stop(). */
+function startS3Process() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/s3-server.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      const spec = /^s3:\/\/\S+/m.exec(text)?.[0];
+      if (spec) resolve({ spec, stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGINT'); }) });
+    });
+    child.once('exit', (code) => reject(new Error(`s3-server exited (${code})`)));
+  });
+}
+
 // Design tokens are generated sources (src/theme/generated): every suite and the typecheck need them.
 if (run('tokens', process.execPath, ['--import', 'tsx', 'tokens/build.ts']) !== 0) collect('tokens', `${RESULTS}/none.json`, 1);
 // So are the WASM geometry kernels (src/geometry/generated), compiled from AssemblyScript.
@@ -68,6 +83,39 @@ if (want('unit')) {
     ...files,
   ]);
   collect('unit', `${RESULTS}/unit.json`, status);
+}
+
+if (want('registry')) {
+  // The registry suite runs twice: embedded (PGlite + file blobs) and at scale (a real PostgreSQL
+  // cluster from Debian's postgresql + an S3-compatible stand-in), both started here.
+  const all = readdirSync('test/registry').filter((f) => f.endsWith('.test.ts')).map((f) => `test/registry/${f}`);
+  const nodeTest = (label, file, files, env) => {
+    const status = run(label, process.execPath, [
+      '--import', 'tsx', '--test', '--test-concurrency=1',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/count-reporter.mjs', `--test-reporter-destination=${file}`,
+      ...files,
+    ], env);
+    collect(label, file, status);
+  };
+  nodeTest('registry (PGlite + files)', `${RESULTS}/registry-pglite.json`, all, { VIB3_REGISTRY_BACKEND: 'pglite' });
+  const { startPgCluster } = await import('./pg-cluster.mjs');
+  let cluster;
+  let s3;
+  try {
+    cluster = await startPgCluster();
+    // The S3 stand-in runs in a process of its own: this script blocks in spawnSync while the suite runs.
+    s3 = await startS3Process();
+  } catch (err) {
+    console.error(`registry (PostgreSQL): could not start PostgreSQL or the S3 stand-in: ${err.message}`);
+  }
+  if (cluster && s3) {
+    nodeTest('registry (PostgreSQL + S3)', `${RESULTS}/registry-postgres.json`, all.filter((f) => /\/api-/.test(f)), { VIB3_REGISTRY_BACKEND: 'postgres', VIB3_PG_URL: cluster.url, VIB3_S3_SPEC: s3.spec });
+  } else {
+    collect('registry (PostgreSQL + S3): cluster did not start (apt-get install -y postgresql)', `${RESULTS}/none.json`, 1);
+  }
+  await s3?.stop();
+  await cluster?.stop();
 }
 
 if (want('browser')) {

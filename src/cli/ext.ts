@@ -1,3 +1,7 @@
+/**
+ * The implementations behind `vib3 ext create|build|lint|keygen|pack|sign|verify|inspect|test`
+ * (their command-line definitions are in `commands/ext.ts`).
+ */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -14,23 +18,14 @@ import { generateEd25519, keyIdOf, type Ed25519Jwk } from '../extensions/signing
 import { packFiles, signPackage, verifyPackage, MANIFEST_FILE } from '../extensions/signing/package.js';
 import { readArchive } from '../extensions/signing/archive.js';
 import { collectPackageFiles } from './fs-files.js';
+import { CliError, type Io } from './errors.js';
 
-/**
- * A command-line failure: message for the user, exit code 1 (problem) or 2 (usage), and for usage
- * errors a stable code (MISSING_NAME, UNKNOWN_OPTION, ...) printed before the message.
- */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1, readonly code?: string) {
-    super(message);
-  }
-}
+/** Re-exported for callers of this module (the classes live in `./errors.ts`). */
+export { CliError, type Io } from './errors.js';
 
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
-
+/** Templates `vib3 ext create --template` offers. */
 export const TEMPLATES = ['renderer', 'geometry', 'toolpack', 'ui-widget'] as const;
+/** One of {@link TEMPLATES}. */
 export type TemplateName = (typeof TEMPLATES)[number];
 
 const templatesRoot = () => {
@@ -38,12 +33,12 @@ const templatesRoot = () => {
   for (const candidate of [join(here, 'templates'), join(here, '..', 'src', 'cli', 'templates'), join(here, '..', '..', 'src', 'cli', 'templates')]) {
     if (existsSync(candidate)) return candidate;
   }
-  throw new CliError('templates folder not found next to the CLI');
+  throw new CliError('templates folder not found next to the CLI.', 1, 'TEMPLATES_NOT_FOUND', 'Reinstall vib3-embed: dist/cli/templates is missing.');
 };
 
 function readManifest(dir: string): Vib3ExtensionManifest {
   const file = join(dir, MANIFEST_FILE);
-  if (!existsSync(file)) throw new CliError(`${file} not found. Run this in an extension folder, or pass the folder.`, 2);
+  if (!existsSync(file)) throw new CliError(`${file} not found.`, 2, 'MANIFEST_NOT_FOUND', 'Run this in an extension folder, or pass the folder.');
   return JSON.parse(readFileSync(file, 'utf8')) as Vib3ExtensionManifest;
 }
 
@@ -58,11 +53,11 @@ const ACRONYMS = new Set(['ui', 'api', 'ai', 'css', 'html', 'svg', '3d', '4d', '
 
 /** `vib3 ext create <name> --template <t>`: writes a ready-to-build extension project. */
 export function create(io: Io, name: string, template: string, opts: { dir?: string; id?: string; publisher?: string }): string {
-  if (!name) throw new CliError('ext create needs the extension\'s name, e.g. "vib3 ext create my-shape --template geometry".', 2, 'MISSING_NAME');
-  if (!/^[a-z][a-z0-9-]{1,40}$/.test(name)) throw new CliError(`name ${JSON.stringify(name)} is not valid: use lowercase letters, digits and dashes (2-41 characters), starting with a letter.`, 2, 'INVALID_NAME');
-  if (!(TEMPLATES as readonly string[]).includes(template)) throw new CliError(`--template must be one of: ${TEMPLATES.join(', ')}.`, 2, 'INVALID_TEMPLATE');
+  if (!name) throw new CliError('ext create needs the extension\'s name, e.g. "vib3 ext create my-shape --template geometry".', 2, 'MISSING_NAME', 'Run "vib3 ext create --help" for usage.');
+  if (!/^[a-z][a-z0-9-]{1,40}$/.test(name)) throw new CliError(`name ${JSON.stringify(name)} is not valid.`, 2, 'INVALID_NAME', 'Use lowercase letters, digits and dashes (2-41 characters), starting with a letter.');
+  if (!(TEMPLATES as readonly string[]).includes(template)) throw new CliError(`--template must be one of: ${TEMPLATES.join(', ')}.`, 2, 'INVALID_TEMPLATE', 'Run "vib3 ext create --help" for the templates.');
   const target = resolve(opts.dir ?? name);
-  if (existsSync(target) && readdirSync(target).length > 0) throw new CliError(`${target} exists and is not empty; choose another folder.`, 1);
+  if (existsSync(target) && readdirSync(target).length > 0) throw new CliError(`${target} exists and is not empty.`, 1, 'TARGET_NOT_EMPTY', 'Choose another folder with --dir, or another name.');
   const id = opts.id ?? `com.example.${name}`;
   const vars: Record<string, string> = {
     __NAME__: name,
@@ -98,12 +93,12 @@ export async function build(io: Io, dir = '.'): Promise<void> {
   const root = resolve(dir);
   const manifest = readManifest(root);
   const { build: esbuild } = await import('esbuild').catch(() => {
-    throw new CliError(`vib3 ext build bundles with esbuild, which is not installed here. Install it next to the kit: npm install --save-dev esbuild@${ESBUILD_VERSION}`, 1);
+    throw new CliError('vib3 ext build bundles with esbuild, which is not installed here.', 1, 'ESBUILD_MISSING', `Install it next to the kit: npm install --save-dev esbuild@${ESBUILD_VERSION}`);
   });
   const entries: { src: string; out: string }[] = [];
   const pick = (base: string) => ['ts', 'js', 'mjs'].map((ext) => join(root, 'src', `${base}.${ext}`)).find((f) => existsSync(f));
   const worker = pick('worker');
-  if (!worker) throw new CliError('src/worker.ts (or .js) not found.', 1);
+  if (!worker) throw new CliError('src/worker.ts (or .js) not found.', 1, 'ENTRY_NOT_FOUND', 'Every extension has a worker entry: src/worker.ts, .js or .mjs.');
   entries.push({ src: worker, out: join(root, manifest.entrypoints.worker) });
   if (manifest.entrypoints.ui) io.err('warning: entrypoints.ui is never run (a widget describes its UI with view() in the worker); it is not built.');
   for (const e of entries) {
@@ -125,7 +120,7 @@ export async function build(io: Io, dir = '.'): Promise<void> {
   if (manifest.entrypoints.toolPack) {
     const mod = (await import(`${pathToFileURL(join(root, manifest.entrypoints.worker)).href}?t=${Date.now()}`)) as { default?: { tools?: Record<string, { description: string; inputSchema: unknown }> } };
     const tools = Object.entries(mod.default?.tools ?? {}).map(([name, t]) => ({ name, description: t.description, inputSchema: t.inputSchema }));
-    if (tools.length === 0) throw new CliError('entrypoints.toolPack is set but the worker defines no tools.', 1);
+    if (tools.length === 0) throw new CliError('entrypoints.toolPack is set but the worker defines no tools.', 1, 'NO_TOOLS', 'Define tools in the worker, or remove entrypoints.toolPack.');
     const out = join(root, manifest.entrypoints.toolPack);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify({ tools }, null, 2)}\n`);
@@ -138,7 +133,7 @@ export async function build(io: Io, dir = '.'): Promise<void> {
 /** `vib3 ext lint [dir]`: every problem with pointer, code and suggestion. Returns true when there is no error. */
 export function lint(io: Io, target = '.', opts: { json?: boolean } = {}): boolean {
   const path = statSync(target).isDirectory() ? join(target, MANIFEST_FILE) : target;
-  if (!existsSync(path)) throw new CliError(`${path} not found.`, 2);
+  if (!existsSync(path)) throw new CliError(`${path} not found.`, 2, 'MANIFEST_NOT_FOUND', 'Pass an extension folder or its extension.json.');
   const result = lintManifest(readFileSync(path, 'utf8'));
   if (opts.json) {
     io.out(JSON.stringify({ file: path, valid: result.valid, problems: result.problems }, null, 2));
@@ -182,7 +177,7 @@ export async function keygen(io: Io, opts: { out?: string; name?: string; set?: 
   const name = opts.name ?? 'publisher';
   const privatePath = join(out, `${name}.private.jwk`);
   const publicPath = join(out, `${name}.public.jwk`);
-  if (existsSync(privatePath)) throw new CliError(`${privatePath} exists; refusing to overwrite a private key.`, 1);
+  if (existsSync(privatePath)) throw new CliError(`${privatePath} exists; refusing to overwrite a private key.`, 1, 'KEY_EXISTS', 'Choose another --name or --out.');
   writeFileSync(privatePath, `${JSON.stringify({ ...privateJwk, kid: keyId }, null, 2)}\n`, { mode: 0o600 });
   chmodSync(privatePath, 0o600);
   writeFileSync(publicPath, `${JSON.stringify({ ...publicJwk, kid: keyId }, null, 2)}\n`);
@@ -198,11 +193,11 @@ export async function keygen(io: Io, opts: { out?: string; name?: string; set?: 
 }
 
 function readJwk(path: string): Ed25519Jwk {
-  if (!existsSync(path)) throw new CliError(`key file ${path} not found.`, 2);
+  if (!existsSync(path)) throw new CliError(`key file ${path} not found.`, 2, 'KEY_NOT_FOUND', 'Create a key pair with vib3 ext keygen.');
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Ed25519Jwk;
   } catch {
-    throw new CliError(`${path} is not a JSON Web Key.`, 2);
+    throw new CliError(`${path} is not a JSON Web Key.`, 2, 'INVALID_KEY', 'Pass a .jwk file written by vib3 ext keygen.');
   }
 }
 
@@ -215,11 +210,11 @@ export function pack(io: Io, dir = '.', opts: { out?: string } = {}): string {
   const result = lintManifest(manifest);
   if (!result.valid) {
     for (const p of result.problems) io.err(formatProblem(p));
-    throw new CliError('extension.json has errors; fix them before packing.', 1);
+    throw new CliError('extension.json has errors; fix them before packing.', 1, 'MANIFEST_INVALID', 'vib3 ext lint lists every problem with a suggestion.');
   }
   const files = collectPackageFiles(root);
   for (const [key, path] of Object.entries(manifest.entrypoints)) {
-    if (!files.has(path)) throw new CliError(`entrypoints.${key} (${path}) is not in the package. Run the build first.`, 1);
+    if (!files.has(path)) throw new CliError(`entrypoints.${key} (${path}) is not in the package.`, 1, 'ENTRYPOINT_MISSING', 'Run vib3 ext build first.');
   }
   const out = resolve(opts.out ?? join(root, `${manifest.id}-${manifest.version}.vib3x`));
   writeFileSync(out, packFiles(files));
@@ -229,9 +224,9 @@ export function pack(io: Io, dir = '.', opts: { out?: string } = {}): string {
 
 /** `vib3 ext sign <package> --key <private.jwk>`. */
 export async function sign(io: Io, pkgPath: string, opts: { key?: string; out?: string }): Promise<string> {
-  if (!opts.key) throw new CliError('--key <private.jwk> is required.', 2, 'MISSING_OPTION');
+  if (!opts.key) throw new CliError('ext sign needs --key <private.jwk>.', 2, 'MISSING_OPTION', 'Run "vib3 ext sign --help" for usage.');
   const signed = await signPackage(readFileSync(pkgPath), readJwk(opts.key)).catch((err: Error) => {
-    throw new CliError(err.message, 1);
+    throw new CliError(err.message, 1, 'SIGN_FAILED', 'Check that the key is the private key whose keyId is publisher.keyId in extension.json.');
   });
   const out = resolve(opts.out ?? pkgPath);
   const tmp = `${out}.tmp`;
@@ -243,7 +238,7 @@ export async function sign(io: Io, pkgPath: string, opts: { key?: string; out?: 
 
 /** `vib3 ext verify <package> --trust <public.jwk | folder of .jwk>`: returns true when it verifies. */
 export async function verify(io: Io, pkgPath: string, opts: { trust?: string; json?: boolean }): Promise<boolean> {
-  if (!opts.trust) throw new CliError('--trust <public.jwk or folder> is required.', 2, 'MISSING_OPTION');
+  if (!opts.trust) throw new CliError('ext verify needs --trust <public.jwk or folder>.', 2, 'MISSING_OPTION', 'Run "vib3 ext verify --help" for usage.');
   const keys = new Map<string, Ed25519Jwk>();
   const files = statSync(opts.trust).isDirectory() ? readdirSync(opts.trust).filter((f) => f.endsWith('.public.jwk') || f.endsWith('.jwk')).map((f) => join(opts.trust!, f)) : [opts.trust];
   for (const f of files) {
@@ -262,7 +257,7 @@ export async function verify(io: Io, pkgPath: string, opts: { trust?: string; js
 export function test(io: Io, dir = '.'): boolean {
   const root = resolve(dir);
   const testDir = join(root, 'test');
-  if (!existsSync(testDir)) throw new CliError('no test/ folder.', 1);
+  if (!existsSync(testDir)) throw new CliError('no test/ folder.', 1, 'NO_TESTS', 'Put node:test files (*.test.js / *.test.mjs) in test/.');
   const files = readdirSync(testDir).filter((f) => /\.test\.m?js$/.test(f)).map((f) => join('test', f));
   // NODE_TEST_CONTEXT (set when vib3 itself runs under node --test) would switch the child's
   // reporter to a binary protocol; the extension's own tests always report to the terminal.

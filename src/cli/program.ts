@@ -1,0 +1,87 @@
+/**
+ * The `vib3` command line (node-only; never part of the browser bundle), on commander:
+ *
+ *   vib3 ext create|build|lint|keygen|pack|sign|verify|inspect|test|publish …
+ *   vib3 registry search|publisher create|verify|yank|serve|keys …
+ *   vib3 login|logout --registry URL
+ *   vib3 help [command…]        vib3 --help | -h        vib3 --version | -v
+ *
+ * Every command and subcommand has `--help`. Exit codes: 0 success, 1 a problem (lint errors, a
+ * failed verification, a refused request), 2 a usage error; errors print `vib3: CODE: message`
+ * and a suggestion, or with `--json` one `{ ok: false, code, message, suggestion }` object.
+ */
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { VERSION } from '../core/version.js';
+import { addHelpCommand, helpConfiguration, Vib3Command } from './command.js';
+import { consoleIo, printError, toCliError, type Io } from './errors.js';
+import { registerExtCommands } from './commands/ext.js';
+import { registerRegistryCommands } from './commands/registry.js';
+import { registerLoginCommands } from './commands/login.js';
+
+/** The package version: replaced at build time; read from package.json when run from source. */
+export function version(): string {
+  if (VERSION !== '0.0.0-dev') return VERSION;
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return VERSION;
+  }
+}
+
+/** Builds the whole `vib3` program, printing through `io`. */
+export function createProgram(io: Io = consoleIo): Vib3Command {
+  const program = new Vib3Command('vib3');
+  program.io = io;
+  program
+    .description(`vib3 ${version()} — the VIB3 Embed Kit command line`)
+    .usages('<command> [arguments] [options]')
+    .configureHelp(helpConfiguration)
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')), outputError: () => undefined })
+    .exitOverride()
+    .enablePositionalOptions()
+    .helpOption('-h, --help', 'Show this help.')
+    .helpCommand(false)
+    .version(version(), '-v, --version', 'Print the version.');
+  registerExtCommands(program);
+  registerRegistryCommands(program);
+  registerLoginCommands(program);
+  addHelpCommand(program);
+  program.addHelpText(
+    'after',
+    [
+      '',
+      'Examples:',
+      '  vib3 ext create my-shape --template geometry',
+      '  vib3 ext publish my-shape.vib3x --registry http://127.0.0.1:4873 --channel stable',
+      '  vib3 registry search shapes --registry http://127.0.0.1:4873',
+      '  vib3 ext create --help',
+      '',
+      'Exit codes: 0 success, 1 a problem was found (lint errors, failed verification, failing tests,',
+      'a refused registry request), 2 usage error. Errors print "CODE: message" and a suggestion;',
+      'with --json, one { "ok": false, "code", "message", "suggestion" } object on stdout.',
+    ].join('\n'),
+  );
+  return program;
+}
+
+/** Whether the command line asks for a JSON result (`--json` before any `--`). */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** Runs `vib3` with `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return program.exitCode;
+  } catch (err) {
+    // Help and --version end the parse with a CommanderError: 0 when asked for, 2 for a bare group.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    const error = toCliError(err);
+    printError(io, error, wantsJson(argv));
+    return error.exitCode;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * What every part of a running registry shares: its database, blob store, TUF repository, clock
+ * and settings. Built once by `server.ts`; the HTTP routes and stores take it as their argument.
+ */
+import type { Database } from './db/database.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import type { TufRepository } from './tuf/repository.js';
+
+/** Settings of a running registry. */
+export interface RegistrySettings {
+  /** Largest package accepted by publish, in bytes. */
+  maxPackageBytes: number;
+  /** Largest JSON request body, in bytes. */
+  maxJsonBytes: number;
+  /** Where a domain's proof is fetched (default `https://DOMAIN/.well-known/vib3-publisher.json`). */
+  proofUrl: (domain: string) => string;
+  /** Requests per minute per client address for reads, and for writes. */
+  rateLimit: { reads: number; writes: number };
+}
+
+/** The shared state of one registry process. */
+export interface RegistryContext {
+  db: Database;
+  blobs: BlobStore;
+  tuf: TufRepository;
+  now: () => Date;
+  settings: RegistrySettings;
+}
+
+/** Default settings. */
+export const DEFAULT_SETTINGS: RegistrySettings = {
+  maxPackageBytes: 64 * 1024 * 1024,
+  maxJsonBytes: 64 * 1024,
+  proofUrl: (domain) => `https://${domain}/.well-known/vib3-publisher.json`,
+  rateLimit: { reads: 6000, writes: 600 },
+};

@@ -1,0 +1,63 @@
+/**
+ * The registry's HTTP application (Hono): rate limits, CORS for public reads, the `/v1` API,
+ * `/tuf/`, `/healthz`, and
+ * one error shape for every failure — `{ "error": { code, message, suggestion } }` with its
+ * status (429 with `Retry-After` under rate limits). Unexpected errors answer 500 `INTERNAL`
+ * without internals.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { RegistryContext } from '../context.js';
+import { RegistryError } from '../errors.js';
+import { extensionRoutes } from './extension-routes.js';
+import { publisherRoutes, whoamiRoute } from './publisher-routes.js';
+import { tufRoutes } from './tuf-routes.js';
+import { rateLimit } from './rate-limit.js';
+
+/** Builds the HTTP application of a registry. `log` receives unexpected errors. */
+export function createApp(ctx: RegistryContext, log: (message: string) => void = (m) => console.error(m)): Hono {
+  const app = new Hono();
+  const reads = rateLimit(ctx.settings.rateLimit.reads);
+  const writes = rateLimit(ctx.settings.rateLimit.writes);
+  app.use('*', async (c, next) => {
+    const method = c.req.method;
+    return method === 'GET' || method === 'HEAD' ? reads(c, next) : writes(c, next);
+  });
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+  // Reads are public: pages on any origin (the in-page installer) may search, fetch TUF metadata
+  // and download packages. Writes are not offered to browsers (the preflight allows GET only).
+  const publicReads = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Retry-After', 'ETag'], maxAge: 600 });
+  app.use('/v1/*', publicReads);
+  app.use('/tuf/*', publicReads);
+
+  app.get('/healthz', async (c) => {
+    await ctx.db.query('SELECT 1');
+    return c.json({ ok: true, database: ctx.db.kind });
+  });
+  app.route('/v1/extensions', extensionRoutes(ctx));
+  app.route('/v1/publishers', publisherRoutes(ctx));
+  app.route('/v1/whoami', whoamiRoute(ctx));
+  app.route('/tuf', tufRoutes(ctx, log));
+
+  app.notFound((c) => c.json(new RegistryError(404, 'NOT_FOUND', `No route for ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}.`, 'See docs/REGISTRY.md for the API.').toBody(), 404));
+  app.onError((err, c) => {
+    if (err instanceof RegistryError) {
+      const headers: Record<string, string> = {};
+      if (err.details?.retryAfter) headers['Retry-After'] = String(err.details.retryAfter);
+      // The unread rest of an oversized body is not drained: the connection must not be reused.
+      if (err.status === 413) headers.Connection = 'close';
+      return c.json(err.toBody(), err.status as 400, headers);
+    }
+    const coded = err as { code?: string; status?: number; suggestion?: string };
+    if (typeof coded.code === 'string' && typeof coded.suggestion === 'string') {
+      // Coded errors of the database and blob layers (e.g. DATABASE_UNREACHABLE) keep their code.
+      return c.json(new RegistryError(503, coded.code, err.message, coded.suggestion).toBody(), 503);
+    }
+    log(`registry: ${c.req.method} ${new URL(c.req.url).pathname}: ${err.stack ?? err.message}`);
+    return c.json(new RegistryError(500, 'INTERNAL', 'The registry failed to answer this request.', 'Retry; if it persists, report it to the registry operators.').toBody(), 500);
+  });
+  return app;
+}

@@ -1,0 +1,47 @@
+/**
+ * `/v1/extensions…`: search, listing, version records, immutable package downloads, publish,
+ * channel moves and yanks (DESIGN §7).
+ */
+import { Hono } from 'hono';
+import type { RegistryContext } from '../context.js';
+import { search } from '../store/search.js';
+import { getListing, getPackage, getVersion } from '../store/catalog.js';
+import { publish } from '../store/publish.js';
+import { moveChannel, yank } from '../store/releases.js';
+import { PACKAGE_TYPES, principal, publisherOf, readBytes, readJson } from './request.js';
+
+/** The extension routes of a registry. */
+export function extensionRoutes(ctx: RegistryContext): Hono {
+  const app = new Hono();
+  const { maxPackageBytes, maxJsonBytes } = ctx.settings;
+
+  app.get('/', async (c) => c.json(await search(ctx.db, c.req.query())));
+  app.get('/:id', async (c) => c.json(await getListing(ctx.db, c.req.param('id'))));
+  app.get('/:id/:version', async (c) => c.json(await getVersion(ctx.db, c.req.param('id'), c.req.param('version'))));
+  app.get('/:id/:version/package', async (c) => {
+    const { bytes, sha256 } = await getPackage(ctx.db, ctx.blobs, c.req.param('id'), c.req.param('version'));
+    const etag = `"${sha256}"`;
+    const headers = { 'Content-Type': 'application/vnd.vib3.extension', 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag };
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Length': String(bytes.length) });
+  });
+
+  app.put('/:id/channels/:channel', async (c) => {
+    const who = await principal(ctx, c);
+    const body = await readJson(c, maxJsonBytes);
+    const channels = await moveChannel(ctx, who.kind === 'publisher' ? who.publisher : undefined, c.req.param('id'), c.req.param('channel'), body);
+    return c.json({ id: c.req.param('id'), channels });
+  });
+  app.put('/:id/:version', async (c) => {
+    const publisher = await publisherOf(ctx, c);
+    const bytes = await readBytes(c, maxPackageBytes, PACKAGE_TYPES);
+    const result = await publish(ctx, publisher, c.req.param('id'), c.req.param('version'), bytes);
+    return c.json(result, 201, { Location: `/v1/extensions/${result.id}/${result.version}` });
+  });
+  app.post('/:id/:version/yank', async (c) => {
+    const who = await principal(ctx, c);
+    const body = await readJson(c, maxJsonBytes);
+    return c.json(await yank(ctx, who.kind === 'publisher' ? who.publisher : undefined, c.req.param('id'), c.req.param('version'), body));
+  });
+  return app;
+}

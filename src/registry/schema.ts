@@ -1,0 +1,115 @@
+/**
+ * The registry's database schema as versioned migrations (applied at start by
+ * `db/migrations.ts`, each once, under an advisory lock). PostgreSQL 15 SQL; PGlite runs it too.
+ * Never edit a released migration: add the next one.
+ */
+import { TUF_MIGRATION_SQL } from './tuf/schema.js';
+
+const CORE = `
+CREATE TABLE publishers (
+  name          text PRIMARY KEY,
+  display_name  text NOT NULL,
+  tier          text NOT NULL DEFAULT 'community' CHECK (tier IN ('verified', 'community')),
+  domain        text,
+  verified_by   text,
+  verified_at   timestamptz,
+  created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE publisher_keys (
+  key_id      text PRIMARY KEY,
+  publisher   text NOT NULL REFERENCES publishers(name),
+  jwk         jsonb NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  revoked_at  timestamptz
+);
+
+-- API tokens are stored as SHA-256 hashes only; admin tokens have no publisher.
+CREATE TABLE api_tokens (
+  token_hash  text PRIMARY KEY,
+  publisher   text REFERENCES publishers(name),
+  admin       boolean NOT NULL DEFAULT false,
+  label       text,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  expires_at  timestamptz,
+  revoked_at  timestamptz
+);
+
+-- A namespace (first two id segments) belongs to the publisher that first published in it.
+CREATE TABLE namespaces (
+  namespace   text PRIMARY KEY,
+  publisher   text NOT NULL REFERENCES publishers(name),
+  skeleton    text NOT NULL,
+  verified    boolean NOT NULL DEFAULT false,
+  claimed_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX namespaces_skeleton ON namespaces (skeleton);
+
+CREATE SEQUENCE extension_updates;
+
+CREATE TABLE extensions (
+  id            text PRIMARY KEY,
+  namespace     text NOT NULL REFERENCES namespaces(namespace),
+  publisher     text NOT NULL REFERENCES publishers(name),
+  name          text NOT NULL,
+  description   text NOT NULL DEFAULT '',
+  categories    text[] NOT NULL DEFAULT '{}',
+  tags          text[] NOT NULL DEFAULT '{}',
+  latest        text NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now(),
+  update_seq    bigint NOT NULL,
+  search        tsvector NOT NULL
+);
+CREATE INDEX extensions_search ON extensions USING gin (search);
+CREATE INDEX extensions_updated ON extensions (update_seq DESC);
+CREATE INDEX extensions_name ON extensions (lower(name), id);
+CREATE INDEX extensions_categories ON extensions USING gin (categories);
+CREATE INDEX extensions_tags ON extensions USING gin (tags);
+
+CREATE TABLE versions (
+  id            text NOT NULL REFERENCES extensions(id),
+  version       text NOT NULL,
+  sha256        text NOT NULL,
+  integrity     text NOT NULL,
+  size          bigint NOT NULL,
+  key_id        text NOT NULL,
+  manifest      jsonb NOT NULL,
+  published_by  text NOT NULL,
+  published_at  timestamptz NOT NULL DEFAULT now(),
+  yanked_at     timestamptz,
+  yank_reason   text,
+  PRIMARY KEY (id, version)
+);
+
+-- Once used, id@version never carries other bytes, even if its version row were removed.
+CREATE TABLE tombstones (
+  id        text NOT NULL,
+  version   text NOT NULL,
+  sha256    text NOT NULL,
+  PRIMARY KEY (id, version)
+);
+
+CREATE TABLE channels (
+  id          text NOT NULL REFERENCES extensions(id),
+  channel     text NOT NULL CHECK (channel IN ('stable', 'beta', 'canary')),
+  version     text NOT NULL,
+  updated_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (id, channel)
+);
+
+-- Domain proofs: a challenge a publisher serves at https://DOMAIN/.well-known/vib3-publisher.json.
+CREATE TABLE challenges (
+  publisher   text NOT NULL REFERENCES publishers(name),
+  domain      text NOT NULL,
+  challenge   text NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (publisher, domain)
+);
+`;
+
+/** Every migration of the registry database, in order. */
+export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  { version: 1, name: 'core tables', sql: CORE },
+  { version: 2, name: 'tuf metadata', sql: TUF_MIGRATION_SQL },
+];

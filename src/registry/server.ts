@@ -1,0 +1,107 @@
+/**
+ * `vib3 registry serve`: starts a registry on loopback (or `host`). Embedded default: PGlite and
+ * file blobs under `dataDir`. On first start with an empty `dataDir` it creates the TUF keys
+ * (`keys/`), writes the root clients start from (`root.json`, also `/tuf/1.root.json`) and a
+ * bootstrap admin token (`admin.token`, mode 0600).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { openDatabase } from './db/open.js';
+import { runMigrations } from './db/migrations.js';
+import { openBlobStore } from './blobs/open.js';
+import { TufRepository } from './tuf/repository.js';
+import { REGISTRY_MIGRATIONS } from './schema.js';
+import { issueToken } from './auth/tokens.js';
+import { createApp } from './http/app.js';
+import { DEFAULT_SETTINGS, type RegistryContext, type RegistrySettings } from './context.js';
+
+/** Options of {@link startRegistry} (the flags of `vib3 registry serve`). */
+export interface RegistryOptions {
+  /** Port (default 4873; 0 picks a free one). */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Data folder: keys, root.json, admin.token, and the embedded database and blobs (default ./.vib3-registry). */
+  dataDir?: string;
+  /** `postgres://…` for PostgreSQL 15+; default PGlite under `dataDir/db`. */
+  database?: string;
+  /** `s3://bucket?endpoint=…` for S3-compatible storage; default files under `dataDir/blobs`. */
+  blobs?: string;
+  /** Overrides of limits and the domain-proof URL (tests, operators). */
+  settings?: Partial<RegistrySettings>;
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Where unexpected errors are logged (default stderr). */
+  log?: (message: string) => void;
+}
+
+/** A running registry. */
+export interface RunningRegistry {
+  /** Base URL, e.g. http://127.0.0.1:4873 */
+  url: string;
+  dataDir: string;
+  /** The bootstrap admin token (from `dataDir/admin.token`). */
+  adminToken: string;
+  /** The shared state (tests and the seeding script use it). */
+  context: RegistryContext;
+  /** Stops accepting requests, lets running ones finish, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Starts a registry. Rejects with a coded error when the database or blob store cannot be opened. */
+export async function startRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
+  const dataDir = resolve(options.dataDir ?? '.vib3-registry');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = await openDatabase({ dataDir, ...(options.database ? { database: options.database } : {}) });
+  let server: ServerType | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  try {
+    await runMigrations(db, [...REGISTRY_MIGRATIONS]);
+    const blobs = await openBlobStore({ dataDir, ...(options.blobs ? { blobs: options.blobs } : {}) });
+    const now = options.now ?? (() => new Date());
+    const tuf = await TufRepository.open({ db, keyDir: join(dataDir, 'keys'), now });
+    const rootText = await tuf.init();
+    const rootFile = join(dataDir, 'root.json');
+    if (!existsSync(rootFile)) writeFileSync(rootFile, rootText, { mode: 0o644 });
+    const adminFile = join(dataDir, 'admin.token');
+    if (!existsSync(adminFile)) writeFileSync(adminFile, `${await issueToken(db, { kind: 'admin' }, { label: 'bootstrap admin' })}\n`, { mode: 0o600 });
+    const adminToken = readFileSync(adminFile, 'utf8').trim();
+
+    const context: RegistryContext = { db, blobs, tuf, now, settings: { ...DEFAULT_SETTINGS, ...options.settings } };
+    const app = createApp(context, options.log);
+    const host = options.host ?? '127.0.0.1';
+    const address = await new Promise<AddressInfo>((done, fail) => {
+      server = serve({ fetch: app.fetch, port: options.port ?? 4873, hostname: host }, (info) => done(info as AddressInfo));
+      server.once('error', fail);
+    });
+    // The timestamp has a short expiry: keep it fresh even when nobody asks for it.
+    timer = setInterval(() => void tuf.refreshTimestamp(db).catch((err: Error) => (options.log ?? console.error)(`registry: timestamp refresh failed: ${err.message}`)), 60_000);
+    timer.unref();
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      dataDir,
+      adminToken,
+      context,
+      close: () =>
+        (closing ??= (async () => {
+          clearInterval(timer);
+          await new Promise<void>((done) => {
+            const s = server as unknown as { close(cb: () => void): void; closeIdleConnections?(): void };
+            s.close(() => done());
+            s.closeIdleConnections?.();
+          });
+          await blobs.close?.();
+          await db.close();
+        })()),
+    };
+  } catch (err) {
+    clearInterval(timer);
+    (server as unknown as { close?(): void } | undefined)?.close?.();
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

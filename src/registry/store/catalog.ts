@@ -1,0 +1,108 @@
+/**
+ * Reads of the catalogue: an extension's listing with its versions and channels, one version's
+ * record, and the package bytes (immutable: the bytes of id@version never change).
+ */
+import type { Queryable } from '../db/database.js';
+import { RegistryError } from '../errors.js';
+import type { BlobStore } from '../blobs/blob-store.js';
+import { checkId, checkVersion } from '../names.js';
+import type { TrustTier } from './publishers.js';
+import { currentChannels } from './publish.js';
+
+/** `GET /v1/extensions/{id}`. */
+export interface Listing {
+  id: string;
+  name: string;
+  description: string;
+  publisher: { name: string; displayName: string; tier: TrustTier };
+  tier: TrustTier;
+  categories: string[];
+  tags: string[];
+  latest: string;
+  channels: Record<string, string>;
+  versions: Array<{ version: string; publishedAt: string; yanked: boolean }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /v1/extensions/{id}/{version}`. */
+export interface VersionRecord {
+  id: string;
+  version: string;
+  integrity: string;
+  sha256: string;
+  size: number;
+  keyId: string;
+  publishedAt: string;
+  yanked: boolean;
+  yankReason: string | null;
+  manifest: unknown;
+  links: { package: string; sbom: string | null; provenance: string | null };
+}
+
+const notFound = (id: string) => new RegistryError(404, 'EXTENSION_NOT_FOUND', `No extension ${id}.`, 'Check the id; `vib3 registry search` lists extensions.');
+
+/** An extension's listing, or a 404. */
+export async function getListing(db: Queryable, idParam: string): Promise<Listing> {
+  const id = checkId(idParam);
+  const { rows } = await db.query<{ name: string; description: string; publisher: string; display_name: string; publisher_tier: 'verified' | 'community'; verified: boolean; categories: string[]; tags: string[]; latest: string; created_at: Date; updated_at: Date }>(
+    `SELECT e.name, e.description, e.publisher, p.display_name, p.tier AS publisher_tier, n.verified, e.categories, e.tags, e.latest, e.created_at, e.updated_at
+       FROM extensions e JOIN publishers p ON p.name = e.publisher JOIN namespaces n ON n.namespace = e.namespace
+      WHERE e.id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) throw notFound(id);
+  const versions = await db.query<{ version: string; published_at: Date; yanked_at: Date | null }>('SELECT version, published_at, yanked_at FROM versions WHERE id = $1 ORDER BY published_at DESC, version DESC', [id]);
+  return {
+    id,
+    name: row.name,
+    description: row.description,
+    publisher: { name: row.publisher, displayName: row.display_name, tier: row.publisher_tier },
+    tier: row.verified ? 'verified' : 'community',
+    categories: row.categories,
+    tags: row.tags,
+    latest: row.latest,
+    channels: await currentChannels(db, id),
+    versions: versions.rows.map((v) => ({ version: v.version, publishedAt: new Date(v.published_at).toISOString(), yanked: v.yanked_at !== null })),
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** One version's record, or a 404. */
+export async function getVersion(db: Queryable, idParam: string, versionParam: string): Promise<VersionRecord> {
+  const id = checkId(idParam);
+  const version = checkVersion(versionParam);
+  const { rows } = await db.query<{ integrity: string; sha256: string; size: string | number; key_id: string; published_at: Date; yanked_at: Date | null; yank_reason: string | null; manifest: unknown }>(
+    'SELECT integrity, sha256, size, key_id, published_at, yanked_at, yank_reason, manifest FROM versions WHERE id = $1 AND version = $2',
+    [id, version],
+  );
+  const row = rows[0];
+  if (!row) {
+    const ext = await db.query('SELECT 1 FROM extensions WHERE id = $1', [id]);
+    if (!ext.rows.length) throw notFound(id);
+    throw new RegistryError(404, 'VERSION_NOT_FOUND', `${id} has no version ${version}.`, 'List its versions with GET /v1/extensions/{id}.');
+  }
+  return {
+    id,
+    version,
+    integrity: row.integrity,
+    sha256: row.sha256,
+    size: Number(row.size),
+    keyId: row.key_id,
+    publishedAt: new Date(row.published_at).toISOString(),
+    yanked: row.yanked_at !== null,
+    yankReason: row.yank_reason,
+    manifest: typeof row.manifest === 'string' ? JSON.parse(row.manifest) : row.manifest,
+    links: { package: `/v1/extensions/${id}/${version}/package`, sbom: null, provenance: null },
+  };
+}
+
+/** The package bytes of id@version (yanked versions too: exact versions stay reproducible). */
+export async function getPackage(db: Queryable, blobs: BlobStore, id: string, version: string): Promise<{ bytes: Uint8Array; sha256: string }> {
+  const record = await getVersion(db, id, version);
+  const bytes = await blobs.get(record.sha256);
+  if (!bytes) throw new RegistryError(503, 'BLOB_MISSING', `The bytes of ${id}@${version} are missing from storage.`, 'Retry later; the registry operators have to restore the blob store.');
+  return { bytes, sha256: record.sha256 };
+}

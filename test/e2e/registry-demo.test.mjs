@@ -1,0 +1,79 @@
+// `npm start`'s registry path end to end: scripts/seed-registry.mjs publishes the reference
+// extension and the four template examples through `vib3 ext publish` into a fresh registry, a
+// `vib3 registry serve` process serves it, and the extension manager demo (another origin) lists
+// the registry's extensions and installs one through the registry API into a real sandbox.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, launch, open } from './browser.mjs';
+
+const repo = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+const cli = join(repo, 'dist/cli/vib3.js');
+let data;
+let registry;
+let registryUrl;
+let server;
+
+before(async () => {
+  data = mkdtempSync(join(tmpdir(), 'vib3-demo-registry-'));
+  const seeded = spawnSync(process.execPath, ['scripts/seed-registry.mjs'], { cwd: repo, encoding: 'utf8', env: { ...process.env, VIB3_REGISTRY_DATA: data } });
+  assert.equal(seeded.status, 0, seeded.stderr + seeded.stdout);
+  assert.match(seeded.stdout, /published dev\.vib3\.duoprism@1\.0\.1, .*dev\.vib3\.example-ui-widget@0\.1\.0/);
+  // Idempotent: a second run publishes nothing (every version answers VERSION_EXISTS).
+  const again = spawnSync(process.execPath, ['scripts/seed-registry.mjs'], { cwd: repo, encoding: 'utf8', env: { ...process.env, VIB3_REGISTRY_DATA: data } });
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /already up to date/);
+  registry = spawn(process.execPath, [cli, 'registry', 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'inherit'] });
+  registryUrl = await new Promise((resolve, reject) => {
+    let text = '';
+    registry.stdout.on('data', (c) => {
+      text += c;
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(text);
+      if (m) resolve(m[0]);
+    });
+    registry.once('exit', (code) => reject(new Error(`registry exited ${code}`)));
+  });
+  server = await startServer(() => ({}));
+});
+after(async () => {
+  server?.server.close();
+  if (registry) {
+    registry.kill('SIGTERM');
+    await new Promise((done) => (registry.exitCode !== null ? done() : registry.once('exit', done)));
+  }
+  rmSync(data, { recursive: true, force: true });
+});
+
+test('seeding refuses a data folder a running server holds (DATABASE_LOCKED) and changes nothing', async () => {
+  const before = await (await fetch(`${registryUrl}/tuf/timestamp.json`)).text();
+  // A server runs on that folder without announcing itself (no server.json, as `npm start` writes):
+  // seeding must refuse the locked database rather than open it a second time.
+  const again = spawnSync(process.execPath, ['scripts/seed-registry.mjs'], { cwd: repo, encoding: 'utf8', env: { ...process.env, VIB3_REGISTRY_DATA: data } });
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr + again.stdout, /DATABASE_LOCKED/);
+  assert.equal(await (await fetch(`${registryUrl}/tuf/timestamp.json`)).text(), before);
+});
+
+test('the extension manager demo lists the registry (verified tier) and installs the reference extension through its API', async () => {
+  const list = await (await fetch(`${registryUrl}/v1/extensions?sort=name&limit=50`)).json();
+  assert.deepEqual(list.items.map((i) => i.id).sort(), ['dev.vib3.duoprism', 'dev.vib3.example-geometry', 'dev.vib3.example-renderer', 'dev.vib3.example-toolpack', 'dev.vib3.example-ui-widget']);
+  assert.ok(list.items.every((i) => i.tier === 'verified' && i.publisher === 'vib3'));
+  const browser = await launch('plain');
+  try {
+    const { page, errors, requests } = await open(browser, `${server.url}/demo/extensions.html?registry=${encodeURIComponent(registryUrl)}`);
+    const button = page.locator('#registry-listings button[data-id="dev.vib3.duoprism"]');
+    await button.waitFor({ timeout: 30_000 });
+    assert.match(await button.textContent(), /Duoprisms 1\.0\.1 \(verified\)/);
+    await button.click();
+    await page.locator('vib3-consent-dialog').locator('[part="allow"]').click();
+    await page.waitForFunction(() => window.extensionHost?.list().some((r) => r.id === 'dev.vib3.duoprism' && r.state === 'active'), null, { timeout: 30_000 });
+    assert.match(await page.textContent('#log'), /installed dev\.vib3\.duoprism@1\.0\.1 from the registry/);
+    assert.ok(requests.includes('/v1/extensions/dev.vib3.duoprism/1.0.1/package'), 'downloaded through the registry API');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
