@@ -119,11 +119,5 @@ export async function readBody(res: Response, progress: Progress, max = Number.P
     chunks.push(value);
     progress.add(value.byteLength);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return Buffer.concat(chunks, size);
 }

@@ -25,7 +25,6 @@ export interface PublishOptions {
 export interface PublishResult extends Published {
   url: string;
   channel?: string;
-  channels?: Record<string, string>;
 }
 
 /** id and version from a package's extension.json. */

@@ -6,25 +6,13 @@
 import { CliError } from './errors.js';
 import { createProgress, readBody, uploadBody, type Progress } from './progress.js';
 
-/** Release channels of an extension. */
-export const CHANNELS = ['stable', 'beta', 'canary'] as const;
-/** A release channel. */
-export type Channel = (typeof CHANNELS)[number];
+/** Release channels of an extension, and the types of the API's answers: the server's own. */
+export { CHANNELS, type Channel } from '../registry/names.js';
+export type { ListingSummary } from '../registry/store/search.js';
+import type { ListingSummary } from '../registry/store/search.js';
+import type { PublishedVersion as Published } from '../registry/store/publish.js';
 /** Media type of a package upload. */
 export const PACKAGE_MEDIA_TYPE = 'application/vnd.vib3.extension';
-
-/** One search hit of `GET /v1/extensions`. */
-export interface ListingSummary {
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  publisher: string;
-  tier: 'verified' | 'community' | 'unverified';
-  categories: string[];
-  tags: string[];
-  updatedAt: string;
-}
 
 /** Query of `GET /v1/extensions`. */
 export interface SearchQuery {
@@ -38,15 +26,7 @@ export interface SearchQuery {
 }
 
 /** What `PUT /v1/extensions/{id}/{version}` answers (201). */
-export interface Published {
-  id: string;
-  version: string;
-  sha256: string;
-  integrity: string;
-  size: number;
-  keyId: string;
-  publishedAt: string;
-}
+export type { Published };
 
 /** Normalizes a registry URL (http/https, no query, no trailing slash); a usage error otherwise. */
 export function normalizeRegistryUrl(input: string): string {

@@ -5,6 +5,7 @@
 import type { Database } from './db/database.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import type { TufRepository } from './tuf/repository.js';
+import type { SearchCache } from './store/search-cache.js';
 
 /** Settings of a running registry. */
 export interface RegistrySettings {
@@ -16,6 +17,8 @@ export interface RegistrySettings {
   proofUrl: (domain: string) => string;
   /** Requests per minute per client address for reads, and for writes. */
   rateLimit: { reads: number; writes: number };
+  /** How long a search answer is reused for the same query, in ms (0: never). */
+  searchFreshMs: number;
 }
 
 /** The shared state of one registry process. */
@@ -23,6 +26,8 @@ export interface RegistryContext {
   db: Database;
   blobs: BlobStore;
   tuf: TufRepository;
+  /** Search answers of this process (cleared by its own writes). */
+  searchCache: SearchCache;
   now: () => Date;
   settings: RegistrySettings;
 }
@@ -33,4 +38,5 @@ export const DEFAULT_SETTINGS: RegistrySettings = {
   maxJsonBytes: 64 * 1024,
   proofUrl: (domain) => `https://${domain}/.well-known/vib3-publisher.json`,
   rateLimit: { reads: 6000, writes: 600 },
+  searchFreshMs: 1000,
 };

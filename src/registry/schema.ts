@@ -112,4 +112,7 @@ CREATE TABLE challenges (
 export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'core tables', sql: CORE },
   { version: 2, name: 'tuf metadata', sql: TUF_MIGRATION_SQL },
+  // New search entries go straight into the GIN index instead of a pending list that only VACUUM
+  // flushes (PGlite has no autovacuum: rare-word searches scanned the whole table until then).
+  { version: 3, name: 'search index without pending list', sql: "ALTER INDEX extensions_search SET (fastupdate = off);\nSELECT gin_clean_pending_list('extensions_search'::regclass);" },
 ];

@@ -15,6 +15,7 @@ import { TufRepository } from './tuf/repository.js';
 import { REGISTRY_MIGRATIONS } from './schema.js';
 import { issueToken } from './auth/tokens.js';
 import { createApp } from './http/app.js';
+import { SearchCache } from './store/search-cache.js';
 import { DEFAULT_SETTINGS, type RegistryContext, type RegistrySettings } from './context.js';
 
 /** Options of {@link startRegistry} (the flags of `vib3 registry serve`). */
@@ -69,7 +70,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     if (!existsSync(adminFile)) writeFileSync(adminFile, `${await issueToken(db, { kind: 'admin' }, { label: 'bootstrap admin' })}\n`, { mode: 0o600 });
     const adminToken = readFileSync(adminFile, 'utf8').trim();
 
-    const context: RegistryContext = { db, blobs, tuf, now, settings: { ...DEFAULT_SETTINGS, ...options.settings } };
+    const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    const context: RegistryContext = { db, blobs, tuf, now, settings, searchCache: new SearchCache(db, settings.searchFreshMs) };
     const app = createApp(context, options.log);
     const host = options.host ?? '127.0.0.1';
     const address = await new Promise<AddressInfo>((done, fail) => {
@@ -77,7 +79,12 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
       server.once('error', fail);
     });
     // The timestamp has a short expiry: keep it fresh even when nobody asks for it.
-    timer = setInterval(() => void tuf.refreshTimestamp(db).catch((err: Error) => (options.log ?? console.error)(`registry: timestamp refresh failed: ${err.message}`)), 60_000);
+    let ticks = 0;
+    timer = setInterval(() => {
+      void tuf.refreshTimestamp(db).catch((err: Error) => (options.log ?? console.error)(`registry: timestamp refresh failed: ${err.message}`));
+      // PGlite has no autovacuum: keep the planner's statistics of the catalogue current (every 10 min).
+      if (db.kind === 'pglite' && ++ticks % 10 === 0) void db.query('ANALYZE extensions').catch(() => undefined);
+    }, 60_000);
     timer.unref();
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     let closing: Promise<void> | undefined;

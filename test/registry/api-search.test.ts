@@ -89,3 +89,17 @@ test(`[${BACKEND}] a publish between pages neither repeats nor skips what was al
   assert.equal(new Set(seen).size, seen.length, 'no repeats');
   assert.equal(seen.filter((id) => id !== 'com.acme.aaa-new').length, 24, 'nothing skipped');
 });
+
+test(`[${BACKEND}] search answers are reused briefly, but a write through the server shows at once`, async () => {
+  const query = '/v1/extensions?q=quasicrystal';
+  assert.deepEqual((await api(reg.url, query)).body.items, []);
+  const res = await publish(reg.url, acme.token, 'com.acme.quasi', '1.0.0', await makePackage(acme, { id: 'com.acme.quasi', version: '1.0.0', title: 'Quasicrystal' }));
+  assert.equal(res.status, 201);
+  assert.deepEqual((await api(reg.url, query)).body.items.map((i: any) => i.id), ['com.acme.quasi']);
+  const yank = await api(reg.url, '/v1/extensions/com.acme.quasi/1.0.0/yank', { method: 'POST', token: acme.token, json: { reason: 'test' } });
+  assert.equal(yank.status, 200);
+  // A refused write changes nothing and keeps the cache.
+  const refused = await api(reg.url, '/v1/extensions/com.acme.quasi/1.0.0/yank', { method: 'POST', token: acme.token, json: {} });
+  assert.equal(refused.status, 400);
+  assert.deepEqual((await api(reg.url, query)).body.items.map((i: any) => i.id), ['com.acme.quasi']);
+});

@@ -3,11 +3,18 @@
 //   1. Two server processes share one database and one --data folder; 50 concurrent publishes
 //      spread over both all land, and every stored snapshot / timestamp version forms one valid
 //      chain (a stock tuf-js client then downloads all 50 packages through the second server).
+//      The same id@version raced through both servers: exactly one wins.
 //   2. kill -9 while a large publish is in flight, at several points (mid-upload, upload just sent,
-//      blob stored, TUF lock held, fractions of the measured verify+commit time): after a restart
-//      the version is all there or not there at all, TUF metadata is valid, earlier versions are
-//      intact. Also on the embedded PGlite default (stale DATA/db.lock taken over).
-//   3. SIGTERM while a publish is in flight: the publish completes or fails cleanly, exit code 0.
+//      blob stored, TUF lock held, COMMIT withheld from PostgreSQL, COMMIT done but its
+//      acknowledgement withheld — the last two through a proxy in front of PostgreSQL — and
+//      fractions of the measured verify+commit time): after a restart the version is all there or
+//      not there at all, TUF metadata is valid, earlier versions are intact. Also on the embedded
+//      PGlite default (the restarted server takes over the dead process's DATA/db.lock).
+//   3. The PostgreSQL connection of an open transaction is lost (at a publish's COMMIT; at a
+//      timestamp refresh's COMMIT): a coded 503, the process stays up, nothing of the lost
+//      transaction lingers in memory (regression tests of two fixes in src/registry).
+//   4. SIGTERM while a publish is in flight: the publish completes or fails cleanly, exit code 0,
+//      and new connections are refused meanwhile.
 // No wall-clock thresholds: timeouts are hang guards only.
 //
 //   node --import tsx --test test/registry/scale.test.ts     (VIB3_PG_URL: use that cluster)
@@ -23,14 +30,16 @@ import pg from 'pg';
 import { Updater } from 'tuf-js';
 import { Metadata, MetadataKind, type MetaFile, type Root, type Snapshot, type Targets, type Timestamp } from '@tufjs/models';
 import { packFiles, readArchive, signPackage } from '../../src/extensions/index.js';
+import { LOCKS } from '../../src/registry/db/database.js';
+import { startRegistry } from '../../src/registry/server.js';
 import { api, createPublisher, makePackage, publish, type TestPublisher } from './harness.js';
-import { killAllServes, openPostgres, postgresUnavailable, startServe, startUpload, type Postgres, type ServeProcess, type Upload, type UploadResult } from './serve-process.js';
+import { killAllServes, openPostgres, postgresUnavailable, startPgProxy, startServe, startUpload, type PgProxy, type Postgres, type ServeProcess, type Upload, type UploadResult } from './serve-process.js';
 
 const MINUTE = 60_000;
 /** Padding of the "large" packages: well inside the default 64 MiB limit. */
 const LARGE = 24 * 1024 * 1024;
-/** pg_locks shows a bigint advisory key as classid (high 32 bits) / objid (low 32 bits); LOCKS.tuf = 0x5649423302. */
-const TUF_LOCK = { classid: 0x56, objid: 0x49423302 };
+/** pg_locks shows a bigint advisory key as classid (high 32 bits) and objid (low 32 bits). */
+const TUF_LOCK = { classid: Math.floor(LOCKS.tuf / 2 ** 32), objid: LOCKS.tuf % 2 ** 32 };
 
 const unavailable = await postgresUnavailable();
 const work = mkdtempSync(join(tmpdir(), 'vib3-scale-'));
@@ -121,7 +130,7 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
  * - walking the snapshots, each package target is added exactly once and never removed (no lost
  *   update); returns the package targets of the newest snapshot.
  */
-async function checkTufHistory(database: string, servers: readonly ServeProcess[]): Promise<{ snapshots: number; timestamps: number; targets: Map<string, { length: number; sha256: string }>; added: Map<string, number> }> {
+async function checkTufHistory(database: string, servers: ReadonlyArray<{ url: string }>): Promise<{ snapshots: number; timestamps: number; targets: Map<string, { length: number; sha256: string }>; added: Map<string, number> }> {
   const rows = await withClient(database, async (c) => (await c.query<{ role: string; version: number; body: string }>('SELECT role, version, body FROM tuf_metadata ORDER BY role, version')).rows);
   const stored = new Map<string, Map<number, string>>();
   for (const r of rows) {
@@ -254,6 +263,18 @@ describe('two vib3 registry serve processes on one PostgreSQL', { skip: unavaila
       console.log(`# 50 publishes over 2 processes: ${history.snapshots} snapshot and ${history.timestamps} timestamp versions, one chain`);
 
       await downloadAllThroughTuf(b.url, data, expected);
+
+      // The same id@version with different bytes through both servers at once: one wins, for good.
+      for (let i = 0; i < 5; i++) {
+        const version = `3.${i}.0`;
+        const [mine, theirs] = await Promise.all([0, 1].map(() => makePackage(publisher, { id: ids[0]!, version, summary: `Race ${randomBytes(4).toString('hex')}.` })));
+        const race = await Promise.all([publish(a.url, publisher.token, ids[0]!, version, mine!), publish(b.url, publisher.token, ids[0]!, version, theirs!)]);
+        assert.deepEqual(race.map((r) => r.status).sort(), [201, 409], `racing ${version}: ${JSON.stringify(race.map((r) => r.body))}`);
+        const loser = race.find((r) => r.status === 409)!;
+        assert.equal(loser.body.error.code, 'VERSION_EXISTS');
+        const winner = race[0]!.status === 201 ? mine! : theirs!;
+        for (const server of servers) assert.ok(Buffer.compare((await packageBytes(server.url, ids[0]!, version)).bytes, winner) === 0, `${version}: the winner's bytes on ${server.url}`);
+      }
     } finally {
       await Promise.all(servers.map((s) => s.stop()));
     }
@@ -270,9 +291,20 @@ describe('two vib3 registry serve processes on one PostgreSQL', { skip: unavaila
  */
 interface KillPoint {
   name: string;
-  /** Needs a PostgreSQL to watch from outside. */
+  /** Needs a PostgreSQL to watch from outside (and the proxy in front of it). */
   postgresOnly?: boolean;
-  arm(ctx: { upload: Upload; bytes: Uint8Array; data: string; database?: string; id: string; version: string; verifyCommitMs: number }): Promise<boolean>;
+  /** The only outcome a transaction allows at this point (when it was reached). */
+  expect?: 'present' | 'absent';
+  arm(ctx: { upload: Upload; bytes: Uint8Array; data: string; database?: string; proxy?: PgProxy; id: string; version: string; verifyCommitMs: number }): Promise<boolean>;
+}
+
+/** Finishes the upload with the proxy armed at the publish transaction's COMMIT; resolves whether it was caught. */
+async function catchCommit(upload: Upload, proxy: PgProxy, at: 'sent' | 'committed'): Promise<boolean> {
+  const caught = proxy.arm(at, 'INSERT INTO versions');
+  await upload.finish();
+  const reached = await Promise.race([caught.then(() => true), upload.result.then(() => false)]);
+  if (!reached) proxy.disarm();
+  return reached;
 }
 const answeredYet = async (upload: Upload) => (await Promise.race([upload.result.then(() => true), sleep(0).then(() => false)]));
 
@@ -326,14 +358,18 @@ const KILL_POINTS: KillPoint[] = [
     },
   },
   {
-    name: 'version row committed (answer not yet received)',
+    name: 'COMMIT sent by the server, withheld from PostgreSQL',
     postgresOnly: true,
-    arm: async ({ upload, database, id, version }) => {
-      await upload.finish();
-      return withClient(database!, (c) => until(async () => (await c.query('SELECT 1 FROM versions WHERE id = $1 AND version = $2', [id, version])).rows.length > 0, upload));
-    },
+    expect: 'absent',
+    arm: ({ upload, proxy }) => catchCommit(upload, proxy!, 'sent'),
   },
-  ...[0.5, 0.9, 1.0, 1.2].map<KillPoint>((f) => ({
+  {
+    name: 'committed in PostgreSQL, acknowledgement withheld from the server',
+    postgresOnly: true,
+    expect: 'present',
+    arm: ({ upload, proxy }) => catchCommit(upload, proxy!, 'committed'),
+  },
+  ...[0.5, 0.9].map<KillPoint>((f) => ({
     name: `upload sent + ${f} × the measured verify+commit time`,
     arm: async ({ upload, verifyCommitMs }) => {
       await upload.finish();
@@ -367,6 +403,10 @@ async function checkAfterCrash(server: ServeProcess, data: string, publisher: Te
     assert.equal(got.status, 200);
     assert.ok(Buffer.compare(got.bytes, bytes) === 0, `${version}: the package is served byte for byte`);
     await downloadAllThroughTuf(server.url, data, new Map([[path, bytes]]));
+    // A client that lost the answer and retries finds the version taken; the bytes stay as they are.
+    const retry = await publish(server.url, publisher.token, id, version, bytes);
+    assert.equal(retry.status, 409, JSON.stringify(retry.body));
+    assert.equal(retry.body.error.code, 'VERSION_EXISTS');
   } else {
     state = 'absent';
     assert.equal(record.status, 404, `${version}: ${record.status} ${JSON.stringify(record.body)}`);
@@ -391,10 +431,15 @@ async function checkAfterCrash(server: ServeProcess, data: string, publisher: Te
   return state;
 }
 
-/** Runs the kill points against one registry (PostgreSQL when `database` is set, else PGlite). */
-async function crashLoop(label: string, points: readonly KillPoint[], database?: string): Promise<string[]> {
+/**
+ * Runs the kill points against one registry: PostgreSQL when `pgDb` is set (the server reaches it
+ * through `pgDb.proxy`; the test watches it at `pgDb.url`), else the embedded PGlite.
+ */
+async function crashLoop(label: string, points: readonly KillPoint[], pgDb?: { url: string; proxy: PgProxy }): Promise<string[]> {
   const data = dataDir(`crash-${label}`);
-  let server = await startServe({ data, ...(database ? { database } : {}) });
+  const database = pgDb?.url;
+  const serverDb = pgDb ? { database: pgDb.proxy.url } : {};
+  let server = await startServe({ data, ...serverDb });
   const observed: string[] = [];
   try {
     const publisher = await createPublisher({ url: server.url, adminToken: adminToken(data) }, `crash${label}`);
@@ -421,15 +466,16 @@ async function crashLoop(label: string, points: readonly KillPoint[], database?:
       const version = `2.${i}.0`;
       const bytes = await makeLargePackage(publisher, id, version);
       const upload = startUpload(server.url, publisher.token, id, version, bytes);
-      const reached = await point.arm({ upload, bytes, data, ...(database ? { database } : {}), id, version, verifyCommitMs });
+      const reached = await point.arm({ upload, bytes, data, ...(pgDb ? { database, proxy: pgDb.proxy } : {}), id, version, verifyCommitMs });
       server.child.kill('SIGKILL');
       const exit = await server.exited;
       assert.equal(exit.signal, 'SIGKILL', `${point.name}: the server was killed`);
       const answered = await upload.result;
       if (!database) assert.ok(existsSync(join(data, 'db.lock')), 'kill -9 leaves the PGlite lock file behind');
       // Restart on the same database and folder (PGlite: takes over the dead process's lock).
-      server = await startServe({ data, ...(database ? { database } : {}) });
+      server = await startServe({ data, ...serverDb });
       const state = await checkAfterCrash(server, data, publisher, id, version, bytes, kept, answered);
+      if (reached && point.expect) assert.equal(state, point.expect, `${point.name}: the transaction decides`);
       const seen = 'status' in answered ? `HTTP ${answered.status} before the kill` : `client saw ${answered.error}`;
       observed.push(`${point.name}: ${reached ? '' : '[not reached: the server answered first] '}${state} (${seen})`);
     }
@@ -447,16 +493,95 @@ async function crashLoop(label: string, points: readonly KillPoint[], database?:
 
 describe('kill -9 during a large publish', () => {
   test('PostgreSQL: after a restart the version is all there or absent; TUF valid; earlier versions intact', { skip: unavailable || false, timeout: 30 * MINUTE }, async () => {
-    const database = await postgres!.createDatabase();
-    const observed = await crashLoop('pg', KILL_POINTS, database);
-    console.log(observed.map((o) => `# [postgres] ${o}`).join('\n'));
+    const url = await postgres!.createDatabase();
+    const proxy = await startPgProxy(url);
+    try {
+      const observed = await crashLoop('pg', KILL_POINTS, { url, proxy });
+      console.log(observed.map((o) => `# [postgres] ${o}`).join('\n'));
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('embedded PGlite: the same, and the restarted server takes over the dead process\'s db.lock', { timeout: 30 * MINUTE }, async () => {
-    // PGlite cannot be watched from outside (one connection, in the server); fewer time-based points keep it short.
-    const points = KILL_POINTS.filter((p) => !p.postgresOnly && !/\+ (0\.5|1\.2) ×/.test(p.name));
+    // PGlite runs inside the server: no lock to watch and no connection to proxy from outside.
+    const points = KILL_POINTS.filter((p) => !p.postgresOnly);
     const observed = await crashLoop('lite', points);
     console.log(observed.map((o) => `# [pglite] ${o}`).join('\n'));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The PostgreSQL connection of an open transaction is lost (PostgreSQL restarted, a backend
+// terminated, a network cut): the request fails with a coded 503, the process stays up, and no
+// in-memory state of the failed transaction outlives it.
+
+describe('PostgreSQL connection lost in the middle of a transaction', { skip: unavailable || false }, () => {
+  test('at a publish\'s COMMIT: the server answers 503 DATABASE_UNREACHABLE, keeps serving, and the version is all there or absent', { timeout: 15 * MINUTE }, async () => {
+    const data = dataDir('dropped');
+    const url = await postgres!.createDatabase();
+    const proxy = await startPgProxy(url);
+    const server = await startServe({ data, database: proxy.url });
+    try {
+      const publisher = await createPublisher({ url: server.url, adminToken: adminToken(data) }, 'dropped');
+      const id = 'com.dropped.conn';
+      const kept: Kept = new Map();
+      const first = await makePackage(publisher, { id, version: '1.0.0' });
+      assert.equal((await publish(server.url, publisher.token, id, '1.0.0', first)).status, 201);
+      kept.set('1.0.0', first);
+      for (const [version, at, expect] of [['1.1.0', 'sent', 'absent'], ['1.2.0', 'committed', 'present']] as const) {
+        const bytes = await makePackage(publisher, { id, version });
+        const caught = proxy.arm(at, 'INSERT INTO versions', 'drop');
+        const res = await publish(server.url, publisher.token, id, version, bytes);
+        await caught;
+        assert.equal(res.status, 503, `${version}: ${JSON.stringify(res.body)}\n${server.output()}`);
+        assert.equal(res.body.error.code, 'DATABASE_UNREACHABLE');
+        assert.equal(server.child.exitCode, null, `the server process survives the lost connection\n${server.output()}`);
+        assert.equal((await api(server.url, '/healthz')).status, 200);
+        // COMMIT withheld: rolled back. COMMIT done but its answer lost: the 503 was pessimistic.
+        const state = await checkAfterCrash(server, data, publisher, id, version, bytes, kept, res);
+        assert.equal(state, expect, version);
+      }
+      const history = await checkTufHistory(url, [server]);
+      console.log(`# connection dropped at COMMIT (sent → absent, committed → present): ${history.snapshots} snapshots, one valid chain`);
+    } finally {
+      await server.stop();
+      await proxy.close();
+    }
+    assert.deepEqual(await server.exited, { code: 0, signal: null }, server.output());
+  });
+
+  test('at a timestamp refresh\'s COMMIT: later publishes build on what was committed, not on the lost versions (in-process: the clock is injected)', { timeout: 15 * MINUTE }, async () => {
+    const data = dataDir('lost-refresh');
+    const url = await postgres!.createDatabase();
+    const proxy = await startPgProxy(url);
+    let clock = Date.now();
+    const registry = await startRegistry({ port: 0, dataDir: data, database: proxy.url, now: () => new Date(clock), log: () => undefined });
+    try {
+      const publisher = await createPublisher(registry, 'refresh');
+      const id = 'com.refresh.lost';
+      const published = new Map<string, Uint8Array>();
+      const put = async (version: string) => {
+        const bytes = await makePackage(publisher, { id, version });
+        const res = await publish(registry.url, publisher.token, id, version, bytes);
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        published.set(packagePath(id, version), bytes);
+      };
+      await put('1.0.0');
+      // Five days later the snapshot and the timestamp are due: the refresh signs new versions,
+      // and its COMMIT is lost with the connection.
+      clock += 5 * 24 * 3600_000;
+      const caught = proxy.arm('sent', 'INSERT INTO tuf_metadata', 'drop');
+      await assert.rejects(registry.context.tuf.refreshTimestamp(registry.context.db), /DATABASE_UNREACHABLE|cannot reach PostgreSQL/);
+      await caught;
+      // The lost versions' numbers are taken by the next publishes, with other bytes.
+      for (const version of ['1.1.0', '1.2.0', '1.3.0-beta.1']) await put(version);
+      await checkTufHistory(url, [registry]);
+      await downloadAllThroughTuf(registry.url, data, published);
+    } finally {
+      await registry.close();
+      await proxy.close();
+    }
   });
 });
 

@@ -1,11 +1,13 @@
 /**
  * Real `vib3 registry serve` processes for the scale tests (run from source through tsx, on
- * loopback, `--port 0 --json`), a PostgreSQL to point them at, and an upload whose pace the test
- * controls (so a server can be killed while the body is streaming, or right after it was sent).
+ * loopback, `--port 0 --json`), a PostgreSQL to point them at, an upload whose pace the test
+ * controls (so a server can be killed while the body is streaming, or right after it was sent),
+ * and a proxy that stops a transaction exactly at its COMMIT.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -214,5 +216,103 @@ export function startUpload(base: string, token: string, id: string, version: st
       await Promise.race([new Promise<void>((done) => req.end(() => done())), result]);
     },
     result,
+  };
+}
+
+/**
+ * A TCP proxy in front of PostgreSQL that can stop one transaction at its COMMIT: the test points
+ * a server's `--database` at `url`, arms it, and learns the moment the publish transaction (the
+ * connection that ran `marker`) sends COMMIT (`at: 'sent'`: withheld, PostgreSQL never gets it)
+ * or PostgreSQL has committed it (`at: 'committed'`: the acknowledgement is withheld, the server
+ * never learns). From then on that connection is frozen; killing the server closes it.
+ */
+export interface PgProxy {
+  url: string;
+  /**
+   * Resolves once the COMMIT was caught: the connection is then frozen (`freeze`, the default) or
+   * closed at once in both directions (`drop`: the server sees its COMMIT fail).
+   */
+  arm(at: 'sent' | 'committed', marker: string, action?: 'freeze' | 'drop'): Promise<void>;
+  /** Forgets an arming that caught nothing (the connection it froze, if any, stays frozen). */
+  disarm(): void;
+  close(): Promise<void>;
+}
+
+// Simple-protocol COMMIT (what `pg` sends for a query without parameters) and its CommandComplete.
+const COMMIT_QUERY = Buffer.from('Q\0\0\0\x0bCOMMIT\0', 'latin1');
+const COMMIT_DONE = Buffer.from('C\0\0\0\x0bCOMMIT\0', 'latin1');
+
+export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
+  const target = new URL(databaseUrl);
+  let armed: { at: 'sent' | 'committed'; marker: Buffer; action: 'freeze' | 'drop'; fire: () => void } | undefined;
+  const sockets = new Set<Socket>();
+  const server = createServer((down) => {
+    const up = connect({ host: target.hostname, port: Number(target.port || 5432) });
+    for (const s of [down, up]) {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    }
+    let frozen = false;
+    let marked = false; // this connection ran the marker since the proxy was armed
+    let awaitingAck = false;
+    let tailDown = Buffer.alloc(0);
+    let tailUp = Buffer.alloc(0);
+    const end = () => {
+      down.destroy();
+      up.destroy();
+    };
+    const fire = () => {
+      frozen = true;
+      const a = armed!;
+      armed = undefined;
+      if (a.action === 'drop') end();
+      a.fire();
+    };
+    down.on('data', (chunk: Buffer) => {
+      // server process → PostgreSQL
+      if (frozen) return;
+      const scan = Buffer.concat([tailDown, chunk]);
+      tailDown = scan.subarray(-64);
+      if (armed) {
+        if (!marked && scan.includes(armed.marker)) marked = true;
+        else if (marked && scan.includes(COMMIT_QUERY)) {
+          if (armed.at === 'sent') return fire();
+          awaitingAck = true;
+        }
+      }
+      up.write(chunk);
+    });
+    up.on('data', (chunk: Buffer) => {
+      // PostgreSQL → server process
+      if (frozen) return;
+      const scan = Buffer.concat([tailUp, chunk]);
+      tailUp = scan.subarray(-64);
+      if (awaitingAck && armed && scan.includes(COMMIT_DONE)) return fire();
+      down.write(chunk);
+    });
+    for (const s of [down, up]) {
+      s.on('error', end);
+      s.on('close', end);
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as AddressInfo).port);
+  return {
+    url: url.toString(),
+    arm: (at, marker, action = 'freeze') =>
+      new Promise<void>((fire) => {
+        armed = { at, marker: Buffer.from(marker, 'utf8'), action, fire };
+      }),
+    disarm: () => {
+      armed = undefined;
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        armed = undefined;
+        for (const s of sockets) s.destroy();
+        server.close(() => done());
+      }),
   };
 }

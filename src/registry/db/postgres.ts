@@ -111,6 +111,13 @@ class PostgresDatabase implements Database, ScriptRunner {
       throw this.#map(err);
     }
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: when its connection drops (PostgreSQL restarted,
+    // a backend terminated, a network cut) `pg` emits 'error' on it besides failing the running
+    // query, and an unhandled 'error' event would take the whole server process down.
+    const onError = (err: Error) => {
+      broken ??= this.#map(err) as Error;
+    };
+    client.on('error', onError);
     const send = async (sql: string, params?: unknown[]) => {
       try {
         return await client.query(sql, params);
@@ -141,6 +148,8 @@ class PostgresDatabase implements Database, ScriptRunner {
         fn,
       );
     } finally {
+      // release() hands the client back to the pool's own error listener (or destroys it when broken).
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -4,7 +4,6 @@
  */
 import { Hono } from 'hono';
 import type { RegistryContext } from '../context.js';
-import { search } from '../store/search.js';
 import { getListing, getPackage, getVersion } from '../store/catalog.js';
 import { publish } from '../store/publish.js';
 import { moveChannel, yank } from '../store/releases.js';
@@ -15,7 +14,7 @@ export function extensionRoutes(ctx: RegistryContext): Hono {
   const app = new Hono();
   const { maxPackageBytes, maxJsonBytes } = ctx.settings;
 
-  app.get('/', async (c) => c.json(await search(ctx.db, c.req.query())));
+  app.get('/', async (c) => c.body(await ctx.searchCache.get(c.req.query()), 200, { 'Content-Type': 'application/json' }));
   app.get('/:id', async (c) => c.json(await getListing(ctx.db, c.req.param('id'))));
   app.get('/:id/:version', async (c) => c.json(await getVersion(ctx.db, c.req.param('id'), c.req.param('version'))));
   app.get('/:id/:version/package', async (c) => {
@@ -24,6 +23,12 @@ export function extensionRoutes(ctx: RegistryContext): Hono {
     const headers = { 'Content-Type': 'application/vnd.vib3.extension', 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag };
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Length': String(bytes.length) });
+  });
+
+  // Writes through this process show in its search at once.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.res.status < 300) ctx.searchCache.invalidate();
   });
 
   app.put('/:id/channels/:channel', async (c) => {

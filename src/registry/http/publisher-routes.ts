@@ -15,6 +15,11 @@ import { principal, readJson } from './request.js';
 export function publisherRoutes(ctx: RegistryContext): Hono {
   const app = new Hono();
   const { maxJsonBytes } = ctx.settings;
+  // A tier change shows in this process's search at once.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.res.status < 300) ctx.searchCache.invalidate();
+  });
 
   app.post('/', async (c) => {
     requireAdmin(await principal(ctx, c));

@@ -33,13 +33,7 @@ export async function readBytes(c: Context, max: number, types: string[]): Promi
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  return Buffer.concat(chunks, size);
 }
 
 /** The body as JSON (an object), at most `max` bytes of `application/json`. */

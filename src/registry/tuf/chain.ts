@@ -12,20 +12,26 @@ import { encodeMetadata, expiresIn, metaFileOf, parseMetadata } from './format.j
 import { signMetadata, type AnyMetadata, type KeyRing } from './keys.js';
 import { insertMetadata, latestMetadata, latestVersion, targetsInBin, type StoredMetadata } from './store.js';
 
-/** Parsed metadata by `role@version` (stored versions never change, so this never goes stale). */
+/**
+ * Parsed metadata by `role@version`, checked against the stored text on every hit. A committed
+ * version never changes, but a version read inside a transaction that then failed to commit (e.g.
+ * the connection dropped at COMMIT) was never stored, and the same number is then taken by other
+ * bytes (another process, or this one's next write): a hit whose text differs is parsed again,
+ * never served stale (a stale snapshot would drop targets from the next one).
+ */
 export class ParseCache {
-  private map = new Map<string, AnyMetadata>();
+  private map = new Map<string, { body: string; md: AnyMetadata }>();
 
   /** The parsed form of a stored version. */
   get<T extends AnyMetadata>(stored: StoredMetadata, kind: MetadataKind): T {
     const key = `${stored.role}@${stored.version}`;
-    let md = this.map.get(key);
-    if (!md) {
-      md = parseMetadata(kind as MetadataKind.Root, stored.body) as AnyMetadata;
+    let hit = this.map.get(key);
+    if (!hit || hit.body !== stored.body) {
+      hit = { body: stored.body, md: parseMetadata(kind as MetadataKind.Root, stored.body) as AnyMetadata };
       if (this.map.size >= 32) this.map.clear();
-      this.map.set(key, md);
+      this.map.set(key, hit);
     }
-    return md as T;
+    return hit.md as T;
   }
 }
 
