@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { packFiles, signPackage } from '../../src/extensions/index.ts';
+import { packFiles, readArchive, signPackage } from '../../src/extensions/index.ts';
 
 /** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
 export function prng(seed) {
@@ -147,8 +147,10 @@ export function queryWords(listings, perTier = 8) {
 
 const enc = new TextEncoder();
 const reference = JSON.parse(readFileSync(new URL('../../extensions/duoprism/extension.json', import.meta.url), 'utf8'));
-const workerJs = new Uint8Array(readFileSync(new URL('../../extensions/duoprism/dist/worker.js', import.meta.url)));
-const toolsJson = new Uint8Array(readFileSync(new URL('../../extensions/duoprism/dist/tools.json', import.meta.url)));
+// The reference extension's built files, from its committed signed package (its dist/ is a build output).
+const referenceFiles = readArchive(new Uint8Array(readFileSync(new URL('../../extensions/duoprism/dev.vib3.duoprism-1.0.1.vib3x', import.meta.url))));
+const workerJs = referenceFiles.get('dist/worker.js');
+const toolsJson = referenceFiles.get('dist/tools.json');
 
 /**
  * A signed package of `listing` at `version` for the publisher key ({ keyId, privateJwk }): the

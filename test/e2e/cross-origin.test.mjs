@@ -32,7 +32,9 @@ async function openPage(browser, file, query = '') {
   const pageErrors = [];
   const warnings = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
+  // A blob: script of a sandbox torn down while it loads (a supervised restart on a busy machine)
+  // is aborted, not missing: "no failed request" is about files the page or the kit must serve.
+  page.on('requestfailed', (r) => (r.url().startsWith('blob:') && r.failure()?.errorText === 'net::ERR_ABORTED') || failed.push(`${r.url()} ${r.failure()?.errorText}`));
   page.on('response', (r) => r.status() >= 400 && failed.push(`${r.url()} ${r.status()}`));
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await page.goto(pageUrl(file, query));

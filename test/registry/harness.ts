@@ -8,14 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { generateEd25519, keyIdOf, packFiles, signPackage, type Ed25519Jwk, type Vib3ExtensionManifest } from '../../src/extensions/index.js';
+import { generateEd25519, keyIdOf, packFiles, readArchive, signPackage, type Ed25519Jwk, type Vib3ExtensionManifest } from '../../src/extensions/index.js';
 import { startRegistry, type RegistryOptions, type RunningRegistry } from '../../src/registry/server.js';
 
 export const BACKEND = (process.env.VIB3_REGISTRY_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
 const enc = new TextEncoder();
 const reference = JSON.parse(readFileSync(new URL('../../extensions/duoprism/extension.json', import.meta.url), 'utf8')) as Vib3ExtensionManifest;
-const workerJs = readFileSync(new URL('../../extensions/duoprism/dist/worker.js', import.meta.url));
-const toolsJson = readFileSync(new URL('../../extensions/duoprism/dist/tools.json', import.meta.url));
+// The reference extension's built files, from its committed signed package (dist/ is a build output).
+const referenceFiles = readArchive(new Uint8Array(readFileSync(new URL('../../extensions/duoprism/dev.vib3.duoprism-1.0.1.vib3x', import.meta.url))));
+const workerJs = referenceFiles.get('dist/worker.js')!;
+const toolsJson = referenceFiles.get('dist/tools.json')!;
 
 /** A fresh, empty PostgreSQL database in the suite's cluster (one per registry: tests never share state by accident). */
 async function freshPostgresDatabase(): Promise<string> {
