@@ -238,6 +238,17 @@ test('vib3 registry verify --admin-token makes a publisher verified; its listing
   assert.match(doc.signature, /^[A-Za-z0-9_-]{86}$/);
 });
 
+test('vib3 registry admin verify grants acme-two the verified tier and a domain namespace; a publisher token cannot', async () => {
+  const denied = vib3Json(['registry', 'admin', 'verify', 'acme-two', '--registry', url, '--admin-token', publisherToken]);
+  assert.equal(denied.status, 1);
+  assert.equal(denied.result.code, 'ADMIN_REQUIRED');
+  const r = vib3Json(['registry', 'admin', 'verify', 'acme-two', '--domain', 'two.example', '--registry', url, '--admin-token', adminToken]);
+  assert.equal(r.status, 0, JSON.stringify(r.result));
+  assert.equal(r.result.tier, 'verified');
+  assert.equal(r.result.domain, 'two.example');
+  assert.ok(r.result.namespaces.includes('example.two'), JSON.stringify(r.result.namespaces));
+});
+
 test('vib3 registry yank marks a version yanked', async () => {
   const r = vib3(['registry', 'yank', 'com.acme.shapes@1.0.0', '--reason', 'superseded by 1.1.0', '--registry', url]);
   assert.equal(r.status, 0, r.stderr);

@@ -133,6 +133,25 @@ export function registerRegistryCommands(program: Vib3Command): void {
       await verifyPublisher(io, new RegistryClient(opts.registry, { token }), name!, { admin: Boolean(opts.adminToken), domain: opts.domain, key: opts.key, out: opts.out, served: opts.served === true, json });
     });
 
+  // The operator's side, by name: `vib3 registry admin verify` is the admin grant of `registry verify`.
+  const admin = group.command('admin').description('Registry operator tasks (admin token): grant a publisher the verified tier').usages('<subcommand> [arguments] [options]');
+  const grant = admin
+    .command('verify')
+    .description('Grant a publisher the verified tier (optionally with a domain whose namespace it then owns)')
+    .argument('<name>', 'The publisher.');
+  registryOption(grant);
+  adminTokenOption(grant, 'The admin token (the registry writes one to <data>/admin.token on first start).')
+    .option('--domain <domain>', 'Also give the publisher this domain\'s namespace (acme.com → com.acme), verified.')
+    .option('--json', 'Print one JSON result: the publisher.')
+    .usages('<name> --registry <url> --admin-token <token> [--domain <domain>] [--json]')
+    .requires('adminToken', 'MISSING_OPTION', 'registry admin verify needs --admin-token <token> (or VIB3_ADMIN_TOKEN).')
+    .whenMissing('name', 'MISSING_NAME', 'registry admin verify needs the publisher\'s name, e.g. "vib3 registry admin verify acme --admin-token …".')
+    .examples('vib3 registry admin verify acme --domain acme.com --registry http://127.0.0.1:4873 --admin-token "$(cat .vib3-registry/admin.token)"')
+    .run<{ registry: string; adminToken: string; domain?: string }>(async ({ io, args: [name], opts, json }) => {
+      await verifyPublisher(io, new RegistryClient(opts.registry, { token: opts.adminToken }), name!, { admin: true, domain: opts.domain, key: undefined, out: undefined, served: false, json });
+    });
+  addHelpCommand(admin);
+
   const yank = group
     .command('yank')
     .description('Yank a published version: still downloadable by exact version, never chosen by a range or channel')
