@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+// Over ~400 lines on purpose: one driver that runs the phases in order (load, search, publish,
+// install, report) against servers it must start and stop itself; the pieces that stand alone live
+// in bench/registry/ (listings, registry process, Verdaccio).
 // `npm run bench` part: the extension registry (src/registry, DESIGN §7) holding 10,000 generated
 // listings, on embedded PGlite and on PostgreSQL side by side, next to Verdaccio 6 holding the same
 // 10,000 names, all in the same run on this machine: search latency at 1, 50 and 200 concurrent

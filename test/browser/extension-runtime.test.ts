@@ -1,3 +1,5 @@
+// Over ~400 lines on purpose: the runtime's lifecycle tests share fixtures and a page; the hostile
+// tests live in extension-containment.test.ts, the widget tests in extension-widgets.test.ts.
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { mount, cleanup, env, frames, pixels, compare, nextDrawnFrame, nextEvent } from './helpers.js';

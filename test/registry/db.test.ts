@@ -1,3 +1,5 @@
+// Over ~400 lines on purpose: one PGlite and one PostgreSQL cluster started once for every
+// storage test (a fresh PGlite takes seconds on 2 cores); split by engine it would start both twice.
 /**
  * The registry's storage layer against real engines: PGlite (in memory and on disk), a real
  * PostgreSQL cluster (`scripts/pg-cluster.mjs`, or the one named by `VIB3_PG_URL`), files, and an

@@ -1,3 +1,5 @@
+// Over ~400 lines on purpose: every test here shares one PostgreSQL and the serve-process helpers;
+// the process plumbing itself lives in serve-process.ts.
 // DESIGN §11 at the process level: real `vib3 registry serve` processes (run from source) on a real
 // PostgreSQL, loopback only.
 //   1. Two server processes share one database and one --data folder; 50 concurrent publishes

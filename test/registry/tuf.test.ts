@@ -1,3 +1,5 @@
+// Over ~400 lines on purpose: one PGlite (seconds to start) and one loopback TUF server shared by
+// every attack and rotation test.
 /**
  * The TUF repository engine against a STOCK tuf-js client over real HTTP (loopback), on in-memory
  * PGlite. One PGlite for the file; each suite gets its own PostgreSQL schema (a fresh repository).
