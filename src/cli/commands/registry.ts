@@ -6,21 +6,14 @@ import { Option } from 'commander';
 import { addHelpCommand, type Vib3Command } from '../command.js';
 import { resolveToken } from '../credentials.js';
 import { usageError } from '../errors.js';
-import { RegistryClient, type ListingSummary } from '../registry-client.js';
+import { RegistryClient, type ListingSummary, type SearchQuery } from '../registry-client.js';
 import { verifyPublisher } from '../verify-publisher.js';
 import { readPublicJwk } from '../jwk.js';
 import { registerServeCommands } from './registry-serve.js';
 import { adminTokenOption, integer, registryOption, tokenOption } from './shared.js';
 
-interface SearchOpts {
-  registry: string;
-  category?: string;
-  tag?: string;
-  tier?: string;
-  sort?: string;
-  limit?: number;
-  cursor?: string;
-}
+/** The search options: the client's query (less the words, an argument) and the registry. */
+type SearchOpts = Omit<SearchQuery, 'q'> & { registry: string };
 
 /** The rows of a search result as an aligned table (descriptions cut to `width` columns when given). */
 export function searchTable(items: ListingSummary[], width?: number): string[] {
