@@ -3,6 +3,7 @@
 //   VIB3_FLAGS=plain   -> no WebGPU adapter, elements must fall back to webgl2
 import { wtrGeometryWorker } from './scripts/geometry-worker-plugin.mjs';
 import { networkLogPlugin } from './test/network-log-plugin.mjs';
+import { registryFixturePlugin } from './test/registry-fixture-plugin.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { build as esbuild } from 'esbuild';
 
@@ -82,7 +83,7 @@ export default {
   concurrentBrowsers: 1,
   testsFinishTimeout: 600_000,
   browserStartTimeout: 60_000,
-  plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin, networkLogPlugin],
+  plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin, networkLogPlugin, registryFixturePlugin],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
   testFramework: { config: { timeout: 60_000, ui: 'bdd' } },
   browsers: firefox

@@ -16,7 +16,7 @@
 //
 // Env: BENCH_REGISTRY_LISTINGS (10000), BENCH_REGISTRY_SECONDS (10 per load level),
 // BENCH_REGISTRY_TARGETS (pglite,postgres,verdaccio), BENCH_REGISTRY_INSTALL_RUNS (30).
-import { fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -32,6 +32,8 @@ if (!process.execArgv.join(' ').includes('tsx')) {
 
 const { generateListings, queryWords, makePackage, npmPublishBody } = await import('./registry/listings.mjs');
 const { startVerdaccio, addUser, npmPublish, VERDACCIO_VERSION } = await import('./registry/verdaccio.mjs');
+const { summary } = await import('./registry/stats.mjs');
+const { forkServer } = await import('./registry/fork.mjs');
 const { generateEd25519, keyIdOf, verifyPackage } = await import('../src/extensions/index.ts');
 const { startPgCluster } = await import('../scripts/pg-cluster.mjs');
 const { Updater } = await import('tuf-js');
@@ -52,49 +54,6 @@ const GOALS = { searchP95Ms: 50, searchConnections: 200, installP95Ms: 1000 };
 const started = performance.now();
 const progress = (message) => console.error(`[registry bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 const pkgVersion = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
-
-// --- statistics ----------------------------------------------------------------------------------
-const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : null);
-function summary(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
-  return { n: s.length, p50: round(pct(s, 0.5)), p95: round(pct(s, 0.95)), p99: round(pct(s, 0.99)), max: round(s.at(-1) ?? null), mean: round(s.length ? s.reduce((a, b) => a + b, 0) / s.length : null) };
-}
-
-// --- the registry in a child process -------------------------------------------------------------
-function forkServer() {
-  const child = fork(join(ROOT, 'bench/registry/server.mjs'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let seq = 0;
-  const pending = new Map();
-  child.on('message', (m) => {
-    const p = pending.get(m.id);
-    pending.delete(m.id);
-    if (m.ok) p?.resolve(m.result);
-    else p?.reject(new Error(`registry child: ${m.error}`));
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.once('exit', (code, signal) => {
-    for (const p of pending.values()) p.reject(new Error(`registry child exited (${code ?? signal})`));
-    pending.clear();
-  });
-  const call = (cmd, args = {}) =>
-    new Promise((resolve, reject) => {
-      const id = ++seq;
-      pending.set(id, { resolve, reject });
-      child.send({ id, cmd, ...args });
-    });
-  return {
-    call,
-    /** Closes the registry (kills the child if that takes over 30 s) and waits for the exit. */
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await call('close').catch(() => child.kill('SIGKILL'));
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 async function json(res) {
   const text = await res.text();

@@ -8,6 +8,11 @@ import { Vib3ThemeSwitcher } from './theme-switcher.js';
 import { Vib3ConsentDialog } from './consent-dialog.js';
 import { Vib3InstallProgress } from './install-progress.js';
 import { Vib3Stage } from './registry.js';
+import { Vib3Marketplace } from './marketplace/marketplace.js';
+import { Vib3MarketSearch } from './marketplace/search.js';
+import { Vib3MarketCard } from './marketplace/card.js';
+import { Vib3MarketDetail } from './marketplace/detail.js';
+import { Vib3MarketInstalled } from './marketplace/installed-list.js';
 
 export { Vib3ControlPanel, Vib3Toolbar, Vib3ThemeSwitcher, Vib3ConsentDialog, Vib3InstallProgress, Vib3Stage };
 export type { ConsentCapability, ConsentRequest, ConsentResult } from './consent-dialog.js';
@@ -15,6 +20,10 @@ export type { ProgressState } from './install-progress.js';
 export { ComponentRegistry, componentRegistry, RegistryError, SLOT_CONSTRAINTS, UI_SLOTS, type ComponentEntry, type ComponentSource, type UiSlot } from './registry.js';
 export { canvasContext, CanvasController, type CanvasControllerHost, type CanvasControllerOptions } from './canvas-context.js';
 export { msg, setLocale, getLocale, registerCatalogue, availableLocales, type Catalogue } from './i18n.js';
+export { Vib3Marketplace, Vib3MarketSearch, Vib3MarketCard, Vib3MarketDetail, Vib3MarketInstalled };
+export type { MarketQuery, MarketErrorDetail, MarketErrorInfo, MarketDoneDetail, MarketOperation, OperationState } from './marketplace/format.js';
+export type { MarketInstallRequest } from './marketplace/detail.js';
+export type { MarketAction } from './marketplace/installed-list.js';
 
 const TAGS: [string, CustomElementConstructor][] = [
   ['vib3-control-panel', Vib3ControlPanel],
@@ -23,6 +32,11 @@ const TAGS: [string, CustomElementConstructor][] = [
   ['vib3-consent-dialog', Vib3ConsentDialog],
   ['vib3-install-progress', Vib3InstallProgress],
   ['vib3-stage', Vib3Stage],
+  ['vib3-marketplace', Vib3Marketplace],
+  ['vib3-market-search', Vib3MarketSearch],
+  ['vib3-market-card', Vib3MarketCard],
+  ['vib3-market-detail', Vib3MarketDetail],
+  ['vib3-market-installed', Vib3MarketInstalled],
 ];
 
 /** Defines every component once (safe with two copies of the kit on a page). */
@@ -40,5 +54,10 @@ declare global {
     'vib3-consent-dialog': Vib3ConsentDialog;
     'vib3-install-progress': Vib3InstallProgress;
     'vib3-stage': Vib3Stage;
+    'vib3-marketplace': Vib3Marketplace;
+    'vib3-market-search': Vib3MarketSearch;
+    'vib3-market-card': Vib3MarketCard;
+    'vib3-market-detail': Vib3MarketDetail;
+    'vib3-market-installed': Vib3MarketInstalled;
   }
 }

@@ -3,6 +3,7 @@
 // all in real sandboxes. The UI widget example renders into the <vib3-stage> toolbar slot.
 import { generateEd25519, keyIdOf, packFiles, signPackage } from '../dist/extensions/index.js';
 import { ExtensionHost } from '../dist/extensions/runtime.js';
+import { Installer } from '../dist/marketplace.js';
 
 const canvas = document.getElementById('canvas');
 const list = document.getElementById('list');
@@ -72,43 +73,23 @@ for (const ex of examples.examples) {
   b.title = ex.summary;
   document.getElementById('examples').append(b);
 }
-// The registry (`npm start` passes ?registry=URL; default: vib3 registry serve's port on loopback).
-// Until the in-page installer lands, packages come through the registry API and the host verifies them.
+// The marketplace: the registry `npm start` runs (?registry=URL; default: vib3 registry serve's port
+// on loopback), through the in-page Installer — TUF-verified installs into this page's host, with
+// channels and offline rollback; its state, cache and trusted metadata persist in IndexedDB.
 const registryUrl = new URLSearchParams(location.search).get('registry') ?? 'http://127.0.0.1:4873';
-async function showRegistry() {
-  const box = document.getElementById('registry-listings');
-  try {
-    const res = await fetch(`${registryUrl}/v1/extensions?sort=name&limit=50`);
-    const { items } = await res.json();
-    if (!res.ok) throw new Error('registry answered ' + res.status);
-    for (const item of items) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.dataset.id = item.id;
-      b.textContent = `Install ${item.name} ${item.version} (${item.tier})`;
-      b.title = `${item.id} by ${item.publisher}: ${item.description}`;
-      b.addEventListener('click', async () => {
-        b.disabled = true;
-        try {
-          const pkg = await fetch(`${registryUrl}/v1/extensions/${item.id}/${item.version}/package`);
-          if (!pkg.ok) throw Object.assign(new Error(`download failed (${pkg.status})`), { code: 'DOWNLOAD_FAILED' });
-          await host.install(new Uint8Array(await pkg.arrayBuffer()));
-          await host.activate(item.id);
-          note(`installed ${item.id}@${item.version} from the registry and activated it`);
-        } catch (err) {
-          note(`${item.id}: ${err.code ?? ''} ${err.message}`);
-          b.disabled = false;
-        }
-        render();
-      });
-      box.append(b);
-    }
-    if (!items.length) note('the registry has no extensions yet: run npm run build');
-  } catch (err) {
-    note(`registry at ${registryUrl} not reachable (${err.message}): run npm start`);
-  }
-}
-void showRegistry();
+const installer = new Installer({ registry: registryUrl, host, storage: `demo ${registryUrl}` });
+window.installer = installer;
+document.getElementById('marketplace').installer = installer;
+installer.addEventListener('vib3-install-progress', (e) => {
+  if (e.detail.phase === 'done' && e.detail.version) note(`${e.detail.operation}: ${e.detail.id}@${e.detail.version} from the registry`);
+});
+installer.addEventListener('vib3-installed-change', () => render());
+document.getElementById('marketplace').addEventListener('vib3-marketplace-error', (e) => note(`${e.detail.id ?? 'marketplace'}: ${e.detail.code} — ${e.detail.message}`));
+// What was installed from the registry before starts again from the verified cache (no network).
+installer.restore().then((failures) => {
+  for (const f of failures) note(`${f.id} did not start again: ${f.error.code ?? ''} ${f.error.message}`);
+  render();
+});
 
 const exampleId = (template) => examples.examples.find((e) => e.template === template)?.id;
 

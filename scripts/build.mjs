@@ -40,6 +40,8 @@ cpSync('src/cli/templates', 'dist/cli/templates', { recursive: true });
 await esbuild.build({ ...common, platform: 'neutral', entryPoints: { 'frameworks/react': 'src/frameworks/react.ts' }, outdir: 'dist' });
 // The extension runtime (host side; references dist/sandbox/frame.html, inlines the worker shim).
 await esbuild.build({ ...common, platform: 'browser', entryPoints: { 'extensions/runtime': 'src/extensions/runtime/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
+// The installer (vib3-embed/marketplace): browser-safe, no host inside (the page passes its ExtensionHost).
+await esbuild.build({ ...common, platform: 'browser', entryPoints: { marketplace: 'src/marketplace/index.ts' }, outdir: 'dist' });
 // The templates' examples as signed packages, built with that CLI (the extension manager demo installs them).
 run(process.execPath, ['scripts/build-examples.mjs']);
 // …and published, with the reference extension, to the embedded registry `npm start` serves.

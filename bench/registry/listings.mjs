@@ -203,43 +203,55 @@ function tarHeader(path, size) {
   return h;
 }
 
-/** A minimal npm tarball (package/package.json + package/index.js, gzip). */
-export function npmTarball(pkgJson) {
+/** A gzipped ustar archive of `files` ([path, string | bytes] pairs, in order), as `npm pack` writes one. */
+export function tarGz(files) {
   const parts = [];
-  for (const [path, text] of [['package/package.json', JSON.stringify(pkgJson, null, 2)], ['package/index.js', 'module.exports = {};\n']]) {
-    const body = Buffer.from(text);
+  for (const [path, content] of files) {
+    const body = Buffer.from(content);
     parts.push(tarHeader(path, body.length), body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(parts));
 }
 
+/** A minimal npm tarball (package/package.json + package/index.js, gzip). */
+export function npmTarball(pkgJson) {
+  return tarGz([['package/package.json', JSON.stringify(pkgJson, null, 2)], ['package/index.js', 'module.exports = {};\n']]);
+}
+
 /** The `npm publish` request body (PUT /<name>) of `listing` at 1.0.0, for `registryUrl`. */
 export function npmPublishBody(listing, registryUrl) {
-  const version = '1.0.0';
   const manifest = {
     name: listing.id,
-    version,
+    version: '1.0.0',
     description: `${listing.title}. ${listing.summary}`,
     keywords: [...listing.tags, ...listing.categories],
     main: 'index.js',
     license: 'MIT',
   };
-  const tgz = npmTarball(manifest);
-  const file = `${listing.id}-${version}.tgz`;
+  return npmPublishDocument(manifest, npmTarball(manifest), registryUrl);
+}
+
+/**
+ * The `npm publish` request body (PUT /<name>) of the package.json `manifest` (name, version,
+ * description …) with its tarball `tgz`, for `registryUrl`: what `npm publish` sends.
+ */
+export function npmPublishDocument(manifest, tgz, registryUrl) {
+  const { name, version } = manifest;
+  const file = `${name}-${version}.tgz`;
   return {
-    _id: listing.id,
-    name: listing.id,
+    _id: name,
+    name,
     description: manifest.description,
     'dist-tags': { latest: version },
     versions: {
       [version]: {
         ...manifest,
-        _id: `${listing.id}@${version}`,
+        _id: `${name}@${version}`,
         dist: {
           shasum: createHash('sha1').update(tgz).digest('hex'),
           integrity: `sha512-${createHash('sha512').update(tgz).digest('base64')}`,
-          tarball: `${registryUrl}/${listing.id}/-/${file}`,
+          tarball: `${registryUrl}/${name}/-/${file}`,
         },
       },
     },

@@ -1,7 +1,7 @@
 // Child process of bench/registry.mjs (forked with `--import tsx`): runs one registry
 // (`startRegistry`) in its own process so the load generator never shares its event loop, and
 // answers the driver's IPC requests:
-//   { cmd: 'start', dataDir, database?, settings? } → { url, adminToken, searchFreshMs }
+//   { cmd: 'start', dataDir, database?, settings?, port? } → { url, adminToken, searchFreshMs }
 //   { cmd: 'restart', settings? }          → the same registry restarted with other settings → { url, … }
 //   { cmd: 'bulk', packages, publisher }   → loads signed packages straight into the database (below)
 //   { cmd: 'counts' }                      → rows of the main tables, server version
@@ -30,9 +30,9 @@ let startOptions;
 const errors = [];
 
 async function open(settings = {}) {
-  const { dataDir, database } = startOptions;
+  const { dataDir, database, port = 0 } = startOptions;
   registry = await startRegistry({
-    port: 0,
+    port,
     dataDir,
     ...(database ? { database } : {}),
     log: (message) => errors.push(message),
@@ -171,8 +171,8 @@ async function explain({ q, limit = '20' }) {
 }
 
 const handlers = {
-  async start({ dataDir, database, settings }) {
-    startOptions = { dataDir, database };
+  async start({ dataDir, database, settings, port }) {
+    startOptions = { dataDir, database, port };
     return open(settings);
   },
   async restart({ settings }) {

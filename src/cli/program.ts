@@ -10,24 +10,15 @@
  * failed verification, a refused request), 2 a usage error; errors print `vib3: CODE: message`
  * and a suggestion, or with `--json` one `{ ok: false, code, message, suggestion }` object.
  */
-import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { VERSION } from '../core/version.js';
+import { version } from './version.js';
 import { addHelpCommand, helpConfiguration, Vib3Command } from './command.js';
 import { consoleIo, printError, toCliError, type Io } from './errors.js';
 import { registerExtCommands } from './commands/ext.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerLoginCommands } from './commands/login.js';
 
-/** The package version: replaced at build time; read from package.json when run from source. */
-export function version(): string {
-  if (VERSION !== '0.0.0-dev') return VERSION;
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return VERSION;
-  }
-}
+export { version };
 
 /** Builds the whole `vib3` program, printing through `io`. */
 export function createProgram(io: Io = consoleIo): Vib3Command {

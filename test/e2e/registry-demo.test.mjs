@@ -1,7 +1,7 @@
 // `npm start`'s registry path end to end: scripts/seed-registry.mjs publishes the reference
 // extension and the four template examples through `vib3 ext publish` into a fresh registry, a
-// `vib3 registry serve` process serves it, and the extension manager demo (another origin) lists
-// the registry's extensions and installs one through the registry API into a real sandbox.
+// `vib3 registry serve` process serves it, and the extension manager demo (another origin) is a
+// <vib3-marketplace> over it that installs one through the in-page installer into a real sandbox.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -57,21 +57,27 @@ test('seeding refuses a data folder a running server holds (DATABASE_LOCKED) and
   assert.equal(await (await fetch(`${registryUrl}/tuf/timestamp.json`)).text(), before);
 });
 
-test('the extension manager demo lists the registry (verified tier) and installs the reference extension through its API', async () => {
+test('the extension manager demo is a marketplace over the registry: it installs the reference extension through the in-page installer (TUF-verified)', async () => {
   const list = await (await fetch(`${registryUrl}/v1/extensions?sort=name&limit=50`)).json();
   assert.deepEqual(list.items.map((i) => i.id).sort(), ['dev.vib3.duoprism', 'dev.vib3.example-geometry', 'dev.vib3.example-renderer', 'dev.vib3.example-toolpack', 'dev.vib3.example-ui-widget']);
   assert.ok(list.items.every((i) => i.tier === 'verified' && i.publisher === 'vib3'));
   const browser = await launch('plain');
   try {
     const { page, errors, requests } = await open(browser, `${server.url}/demo/extensions.html?registry=${encodeURIComponent(registryUrl)}`);
-    const button = page.locator('#registry-listings button[data-id="dev.vib3.duoprism"]');
-    await button.waitFor({ timeout: 30_000 });
-    assert.match(await button.textContent(), /Duoprisms 1\.0\.1 \(verified\)/);
-    await button.click();
+    const card = page.locator('vib3-market-card').filter({ hasText: 'Duoprisms' });
+    await card.waitFor({ timeout: 30_000 });
+    assert.match(await card.locator(`[part~="badge"]`).textContent(), /verified/i);
+    await card.locator('[part~="details"]').click();
+    await page.locator('vib3-market-detail [part~="install"]').click();
     await page.locator('vib3-consent-dialog').locator('[part="allow"]').click();
-    await page.waitForFunction(() => window.extensionHost?.list().some((r) => r.id === 'dev.vib3.duoprism' && r.state === 'active'), null, { timeout: 30_000 });
-    assert.match(await page.textContent('#log'), /installed dev\.vib3\.duoprism@1\.0\.1 from the registry/);
-    assert.ok(requests.includes('/v1/extensions/dev.vib3.duoprism/1.0.1/package'), 'downloaded through the registry API');
+    await page.waitForFunction(() => window.extensionHost?.list().some((r) => r.id === 'dev.vib3.duoprism' && r.version === '1.0.1' && r.state === 'active'), null, { timeout: 30_000 });
+    // Through TUF: the signed metadata, then the package by its hash (consistent snapshot), never the plain API download.
+    assert.ok(requests.includes('/tuf/timestamp.json'), 'refreshed TUF metadata');
+    assert.ok(requests.some((r) => /^\/tuf\/targets\/extensions\/dev\.vib3\.duoprism\/[0-9a-f]{64}\.1\.0\.1\.vib3x$/.test(r)), 'downloaded the signed target');
+    assert.ok(!requests.includes('/v1/extensions/dev.vib3.duoprism/1.0.1/package'));
+    assert.match(await page.textContent('#log'), /install: dev\.vib3\.duoprism@1\.0\.1 from the registry/);
+    const installed = await page.evaluate(() => window.installer.list());
+    assert.deepEqual(installed.map((x) => [x.id, x.version, x.channel, x.cached]), [['dev.vib3.duoprism', '1.0.1', 'stable', ['1.0.1']]]);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

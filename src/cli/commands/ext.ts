@@ -6,6 +6,7 @@ import { addHelpCommand, type Vib3Command } from '../command.js';
 import * as ext from '../ext.js';
 import { publish } from '../publish.js';
 import { channelOption, registryOption, tokenOption } from './shared.js';
+import { registerInstallCommands } from './ext-install.js';
 
 type Opts = Record<string, string | boolean | undefined>;
 const str = (o: Opts, key: string) => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
@@ -164,5 +165,6 @@ export function registerExtCommands(program: Vib3Command): void {
       await publish(io, file!, { registry: str(opts, 'registry')!, token: str(opts, 'token'), channel: str(opts, 'channel'), json });
     });
 
+  registerInstallCommands(group);
   addHelpCommand(group);
 }

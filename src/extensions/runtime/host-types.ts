@@ -18,6 +18,20 @@ import type { ToolGate } from './tool-gate.js';
 /** Lifecycle state of an installed extension. */
 export type ExtensionState = 'inactive' | 'active' | 'restarting' | 'quarantined';
 
+/** Options of `install` / `update` for one package. */
+export interface PackageOptions {
+  /**
+   * Publisher keys, by keyId, the caller vouches for in addition to the host's `trustedKeys` —
+   * the installer passes the key the registry's signed TUF metadata binds to this package.
+   */
+  keys?: TrustedKeys;
+  /**
+   * Consent the caller already obtained from the user (the installer asks before its license
+   * step): when it covers what the package requests, the host records it instead of asking again.
+   */
+  consented?: Grant;
+}
+
 /** One installed extension as `list()` reports it. */
 export interface ExtensionInfo {
   id: string;

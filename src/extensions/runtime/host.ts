@@ -15,7 +15,8 @@ import { ExtensionMeshes, pageFacade } from './page-facade.js';
 import { ToolGate } from './tool-gate.js';
 import type { Mesh4D, ToolResult } from '../../sdk/types.js';
 import { mesh4DProblem, type CapabilityName } from '../../sdk/contract.js';
-import { entryInfo, type Entry, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState } from './host-types.js';
+import { entryInfo, type Entry, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState, type PackageOptions } from './host-types.js';
+import type { TrustedKeys } from '../signing/package.js';
 import { openPackage } from './package-intake.js';
 import { activationFailure, ErrorReporter, sandboxStartFailure } from './error-reporting.js';
 import { checkedFrame } from './frame-check.js';
@@ -23,7 +24,7 @@ import { frameUrls } from './frame-url.js';
 
 export type { ConsentPolicy, ConsentQuestion, ConsentUi } from './consent.js';
 export type { WidgetSlots } from './widgets.js';
-export type { ExtensionHostOptions, ExtensionInfo, ExtensionState } from './host-types.js';
+export type { ExtensionHostOptions, ExtensionInfo, ExtensionState, PackageOptions } from './host-types.js';
 
 /**
  * The extension host, a facade over its parts: installs signed packages (signature, integrity,
@@ -77,12 +78,17 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   // ------------------------------------------------------------------ install / update / remove
 
-  /** Verifies, checks compatibility, asks consent and installs (inactive). Rejects with an ExtensionError. */
-  install(pkg: Uint8Array): Promise<ExtensionInfo> {
+  /**
+   * Verifies, checks compatibility, asks consent and installs (inactive). Rejects with an ExtensionError.
+   * `options.keys` adds publisher keys the caller vouches for (the installer: keys bound to this
+   * package by the registry's signed TUF metadata) to the host's `trustedKeys`.
+   */
+  install(pkg: Uint8Array, options: PackageOptions = {}): Promise<ExtensionInfo> {
     return this.errors.run(undefined, async () => {
-      const { manifest, code } = await openPackage(pkg, this.options.trustedKeys);
+      const { manifest, code } = await openPackage(pkg, this.keysFor(options));
       if (this.entries.has(manifest.id)) throw new ExtensionError('ALREADY_INSTALLED', `${manifest.id} is already installed.`, 'Use update() for a new version, or uninstall() first.', manifest.id);
       const wanted = requested(manifest);
+      if (options.consented && !notCovered(options.consented, wanted).length) this.grants.set(manifest.id, wanted);
       if (!this.grants.has(manifest.id) || notCovered(this.grants.get(manifest.id), wanted).length) {
         if (!(await askConsent(this.consent, manifest))) throw new ExtensionError('CONSENT_DENIED', `The user did not grant what ${manifest.name} asks for.`, 'Install again to be asked again.', manifest.id);
         this.grants.set(manifest.id, wanted);
@@ -93,19 +99,22 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   }
 
   /**
-   * Installs a newer version. If it asks for capabilities or origins not granted yet, it is held
-   * (the running version stays) until the consent policy grants them; returns whether it applied.
+   * Installs a newer version (an older one only with `downgrade: true`, as a rollback does). If it
+   * asks for capabilities or origins not granted yet, it is held (the running version stays) until
+   * the consent policy grants them; returns whether it applied.
    */
-  update(pkg: Uint8Array): Promise<{ applied: boolean; info: ExtensionInfo }> {
+  update(pkg: Uint8Array, options: PackageOptions & { downgrade?: boolean } = {}): Promise<{ applied: boolean; info: ExtensionInfo }> {
     return this.errors.run(undefined, async () => {
-      const { manifest, code } = await openPackage(pkg, this.options.trustedKeys);
+      const { manifest, code } = await openPackage(pkg, this.keysFor(options));
       const entry = this.entry(manifest.id);
-      // id@version is immutable and updates only move forward (no silent rollback).
-      if (!semverGt(manifest.version, entry.manifest.version)) {
+      // id@version is immutable and updates only move forward, unless a rollback asks (never silently).
+      if (manifest.version === entry.manifest.version || (!options.downgrade && !semverGt(manifest.version, entry.manifest.version))) {
         throw new ExtensionError('NOT_NEWER', `${manifest.id}@${manifest.version} is not newer than the installed ${entry.manifest.version}.`, 'Publish a higher version; a version number never changes content.', manifest.id);
       }
       const wanted = requested(manifest);
-      const added = notCovered(this.grants.get(manifest.id), wanted);
+      const consented = !!options.consented && !notCovered(options.consented, wanted).length;
+      if (consented) this.grants.set(manifest.id, wanted);
+      const added = consented ? [] : notCovered(this.grants.get(manifest.id), wanted);
       if (added.length) {
         if (!(await askConsent(this.consent, manifest, added))) {
           entry.pendingUpdate = { manifest, code };
@@ -121,6 +130,11 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       if (wasActive) await this.activate(manifest.id);
       return { applied: true, info: this.info(manifest.id) };
     });
+  }
+
+  private keysFor(options: PackageOptions): TrustedKeys {
+    if (!options.keys?.size) return this.options.trustedKeys;
+    return new Map([...options.keys, ...this.options.trustedKeys]);
   }
 
   /** Deactivates, forgets the extension and its grant. */

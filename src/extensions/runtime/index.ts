@@ -4,7 +4,7 @@
  * comlink dispatcher, with consent, lifecycle, health checks and crash isolation.
  * @packageDocumentation
  */
-export { ExtensionHost, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState } from './host.js';
+export { ExtensionHost, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState, type PackageOptions } from './host.js';
 export { uiConsent, pageDialogConsent, type ConsentPolicy, type ConsentQuestion, type ConsentUi } from './consent.js';
 export type { WidgetSlots } from './widgets.js';
 export type { SupervisionOptions } from './supervisor.js';

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { RegistryContext } from '../context.js';
-import { getListing, getPackage, getVersion } from '../store/catalog.js';
+import { getListing, getPackage, getPreview, getVersion } from '../store/catalog.js';
 import { publish } from '../store/publish.js';
 import { moveChannel, yank } from '../store/releases.js';
 import { PACKAGE_TYPES, principal, publisherOf, readBytes, readJson } from './request.js';
@@ -23,6 +23,12 @@ export function extensionRoutes(ctx: RegistryContext): Hono {
     const headers = { 'Content-Type': 'application/vnd.vib3.extension', 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag };
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Length': String(bytes.length) });
+  });
+
+  app.get('/:id/:version/previews/:index', async (c) => {
+    const { bytes, type, sha256 } = await getPreview(ctx.db, ctx.blobs, c.req.param('id'), c.req.param('version'), c.req.param('index'));
+    const headers = { 'Content-Type': type, 'Cache-Control': 'public, max-age=31536000, immutable', ETag: `"${sha256}-${c.req.param('index')}"`, 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'", 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, headers);
   });
 
   // Writes through this process show in its search at once.

@@ -8,6 +8,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import { checkId, checkVersion } from '../names.js';
 import type { TrustTier } from './publishers.js';
 import { currentChannels } from './publish.js';
+import { readArchive } from '../../extensions/signing/archive.js';
 
 /** `GET /v1/extensions/{id}`. */
 export interface Listing {
@@ -23,6 +24,8 @@ export interface Listing {
   versions: Array<{ version: string; publishedAt: string; yanked: boolean }>;
   createdAt: string;
   updatedAt: string;
+  /** The `marketplace` block of the latest version's manifest, when it has one. */
+  marketplace?: Record<string, unknown>;
 }
 
 /** `GET /v1/extensions/{id}/{version}`. */
@@ -54,6 +57,9 @@ export async function getListing(db: Queryable, idParam: string): Promise<Listin
   const row = rows[0];
   if (!row) throw notFound(id);
   const versions = await db.query<{ version: string; published_at: Date; yanked_at: Date | null }>('SELECT version, published_at, yanked_at FROM versions WHERE id = $1 ORDER BY published_at DESC, version DESC', [id]);
+  const latest = await db.query<{ marketplace: unknown }>("SELECT manifest -> 'marketplace' AS marketplace FROM versions WHERE id = $1 AND version = $2", [id, row.latest]);
+  const market = latest.rows[0]?.marketplace;
+  const marketplace = typeof market === 'string' ? (JSON.parse(market) as Record<string, unknown>) : (market as Record<string, unknown> | null | undefined);
   return {
     id,
     name: row.name,
@@ -67,6 +73,7 @@ export async function getListing(db: Queryable, idParam: string): Promise<Listin
     versions: versions.rows.map((v) => ({ version: v.version, publishedAt: new Date(v.published_at).toISOString(), yanked: v.yanked_at !== null })),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+    ...(marketplace ? { marketplace } : {}),
   };
 }
 
@@ -105,4 +112,23 @@ export async function getPackage(db: Queryable, blobs: BlobStore, id: string, ve
   const bytes = await blobs.get(record.sha256);
   if (!bytes) throw new RegistryError(503, 'BLOB_MISSING', `The bytes of ${id}@${version} are missing from storage.`, 'Retry later; the registry operators have to restore the blob store.');
   return { bytes, sha256: record.sha256 };
+}
+
+const IMAGE_TYPES: Record<string, string> = { png: 'image/png', webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', avif: 'image/avif' };
+
+/**
+ * Preview image `index` of id@version (`marketplace.previews[index].src`), read from inside the
+ * signed package; only raster image types are served (never SVG or HTML: no script in a listing).
+ */
+export async function getPreview(db: Queryable, blobs: BlobStore, id: string, version: string, indexParam: string): Promise<{ bytes: Uint8Array; type: string; sha256: string }> {
+  const record = await getVersion(db, id, version);
+  const index = /^\d{1,2}$/.test(indexParam) ? Number(indexParam) : -1;
+  const previews = (record.manifest as { marketplace?: { previews?: Array<{ src?: unknown }> } }).marketplace?.previews ?? [];
+  const src = previews[index]?.src;
+  const type = typeof src === 'string' ? IMAGE_TYPES[src.slice(src.lastIndexOf('.') + 1).toLowerCase()] : undefined;
+  if (typeof src !== 'string' || !type) throw new RegistryError(404, 'PREVIEW_NOT_FOUND', `${id}@${version} has no raster preview image ${indexParam}.`, 'List previews in the marketplace block of extension.json (PNG, WebP, JPEG, GIF or AVIF files in the package).');
+  const { bytes: pkg } = await getPackage(db, blobs, id, version);
+  const bytes = readArchive(pkg).get(src);
+  if (!bytes) throw new RegistryError(404, 'PREVIEW_NOT_FOUND', `${src} is not in the package of ${id}@${version}.`, 'Pack the preview file with the extension.');
+  return { bytes, type, sha256: record.sha256 };
 }

@@ -66,7 +66,7 @@ export async function publish(ctx: RegistryContext, publisher: string, idParam: 
       'INSERT INTO versions (id, version, sha256, integrity, size, key_id, manifest, published_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING published_at',
       [id, version, sha256, integrity, bytes.length, verified.keyId, JSON.stringify(manifest), publisher],
     );
-    const changes: TargetChange[] = [{ path: packageTarget(id, version), length: bytes.length, sha256, sha512: sha512Hex(bytes), custom: { integrity, keyId: verified.keyId } }];
+    const changes: TargetChange[] = [{ path: packageTarget(id, version), length: bytes.length, sha256, sha512: sha512Hex(bytes), custom: { integrity, keyId: verified.keyId, publicKey: keys.get(verified.keyId)!.x } }];
     const channels = await currentChannels(tx, id);
     // A release (no pre-release part) newer than the current stable becomes stable, as npm moves `latest`.
     if (!semverPrerelease(version) && (!channels.stable || semverGt(version, channels.stable))) {

@@ -63,8 +63,11 @@ export async function yank(ctx: RegistryContext, publisher: string | undefined, 
       await tx.query('UPDATE versions SET yanked_at = now(), yank_reason = $3 WHERE id = $1 AND version = $2', [id, version, reason]);
       const cleared = await tx.query('DELETE FROM channels WHERE id = $1 AND version = $2 RETURNING channel', [id, version]);
       const blob = await ctx.blobs.get(row.sha256);
+      // The signed target keeps vouching for the publisher key (installers of exact versions still verify).
+      const key = await tx.query<{ jwk: { x: string } | string }>('SELECT jwk FROM publisher_keys WHERE key_id = $1', [row.key_id]);
+      const jwk = key.rows[0] ? (typeof key.rows[0].jwk === 'string' ? (JSON.parse(key.rows[0].jwk) as { x: string }) : key.rows[0].jwk) : undefined;
       const changes: TargetChange[] = [
-        { path: packageTarget(id, version), length: Number(row.size), sha256: row.sha256, ...(blob ? { sha512: sha512Hex(blob) } : {}), custom: { integrity: row.integrity, keyId: row.key_id, yanked: true, yankReason: reason } },
+        { path: packageTarget(id, version), length: Number(row.size), sha256: row.sha256, ...(blob ? { sha512: sha512Hex(blob) } : {}), custom: { integrity: row.integrity, keyId: row.key_id, ...(jwk ? { publicKey: jwk.x } : {}), yanked: true, yankReason: reason } },
       ];
       if (cleared.rows.length) changes.push(await channelFile(tx, ctx.blobs, id));
       await ctx.tuf.updateTargets(tx, changes);

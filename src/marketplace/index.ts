@@ -1,0 +1,20 @@
+/**
+ * `vib3-embed/marketplace`: install extensions from a VIB3 registry into a page — the
+ * {@link Installer} (TUF-verified installs, updates, channels, offline rollback), its stores, the
+ * registry's read API, and the errors and events it reports. The `<vib3-marketplace>` component
+ * (in `vib3-embed/components`) is a UI over an `Installer`.
+ * @packageDocumentation
+ */
+export { Installer, type InstallerOptions } from './page-installer.js';
+export { InstallerEngine, listOf, type InstallerEngineOptions } from './installer.js';
+export { hostActivator } from './host-activator.js';
+export { requestedGrant, notGranted, type Activator, type ActivationContext } from './activator.js';
+export { IndexedDbInstallStore } from './idb-store.js';
+export { MemoryInstallStore, emptyState, type InstallStore, type InstallState, type InstalledRecord, type CachedVersion, type GrantRecord, type HistoryEntry } from './store.js';
+export { DEFAULT_CACHE_LIMITS, type CacheLimits } from './cache.js';
+export { channelAllows, coveredChannels, type ChannelFile } from './channel-policy.js';
+export { RegistryApi, registryBase, type RegistryApiOptions } from './registry-api.js';
+export { InstallerError, isInstallerError, INSTALLER_ERROR_CODES, type InstallerErrorCode } from './errors.js';
+export { CHANNELS, INSTALL_PHASES } from './types.js';
+export type { Channel, TrustTier, ListingSummary, SearchPage, SearchQuery, Listing, MarketplaceBlock, VersionRecord, InstalledExtension, InstallResult, InstallPhase, InstallProgressDetail, InstallerEventMap, InstallOptions, InstallerApi } from './types.js';
+export { TufClient, DEFAULT_TUF_LIMITS, MemoryMetadataStore, type TufLimits, type TargetInfo, type MetadataStore } from './tuf/index.js';

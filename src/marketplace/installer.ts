@@ -1,0 +1,230 @@
+/**
+ * The installer engine (browser-safe; the page's `Installer` and the CLI both run it): install,
+ * update, channel switch, rollback, uninstall and list over one {@link InstallStore}, trusting only
+ * what the registry's TUF metadata signs.
+ *
+ * Every install runs, in order: TUF refresh → resolve the version → target length + hashes →
+ * package signature → compatibility → consent → license → activate → commit. Work happens on a
+ * copy of the state; the commit is one atomic write; so any failure (or a crash) before the
+ * commit leaves the installed set, the active versions and the persisted state as they were.
+ */
+import type { HostDescription } from '../extensions/manifest/compatibility.js';
+import type { Vib3ExtensionManifest } from '../extensions/manifest/manifest.generated.js';
+import type { TrustedKeys } from '../extensions/signing/package.js';
+import type { Activator } from './activator.js';
+import { DEFAULT_CACHE_LIMITS, type CacheLimits } from './cache.js';
+import { checkChannel, checkId, checkRange } from './channel-policy.js';
+import { InstallerError, isInstallerError } from './errors.js';
+import { InstallSession } from './install-session.js';
+import { RegistryApi, registryBase } from './registry-api.js';
+import { cloneState, emptyState, type InstallState, type InstallStore } from './store.js';
+import { TufClient } from './tuf/client.js';
+import type { TufLimits } from './tuf/workflow.js';
+import { fetchBytes } from './fetch-bytes.js';
+import type { Channel, InstalledExtension, InstallerApi, InstallOptions, InstallProgressDetail, InstallResult } from './types.js';
+import rcompare from 'semver/functions/rcompare.js';
+
+/** Options of an {@link InstallerEngine}. */
+export interface InstallerEngineOptions {
+  /** The registry's base URL. */
+  registry: string | URL;
+  /** Where state, packages and trusted metadata live. */
+  store: InstallStore;
+  /** How consent and activation happen where the installer runs. */
+  activator: Activator;
+  /**
+   * The TUF root to start trusting (the bytes or text of a `root.json`), used only while the store
+   * has no trusted root yet. Without it the first refresh trusts the registry's `/tuf/1.root.json`
+   * (trust on first use) — pass it wherever the root can be shipped with the page or the project.
+   */
+  trustedRoot?: Uint8Array | string;
+  /** Publisher keys to require (by keyId): when set, only these may sign installed packages. */
+  trustedKeys?: TrustedKeys;
+  /** The host to check compatibility against (default: this kit in this runtime). */
+  compatibility?: HostDescription;
+  /** The license step: resolve to allow, reject (InstallerError LICENSE_REFUSED) to refuse. Default: allow. */
+  license?: (manifest: Vib3ExtensionManifest) => Promise<void>;
+  /** Cache bounds. */
+  cache?: Partial<CacheLimits>;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** The clock TUF expiry is checked against (default: the system clock). */
+  now?: () => Date;
+  /** Deadline of one package download in ms (default 120 s). */
+  downloadDeadlineMs?: number;
+  /** Bounds of the TUF client (sizes of metadata files, deadline of each metadata download). */
+  tufLimits?: Partial<TufLimits>;
+}
+
+/**
+ * The installer engine. Dispatches `vib3-install-progress` (phases in order, bytes while
+ * downloading) and `vib3-installed-change` after each commit.
+ */
+export class InstallerEngine extends EventTarget implements InstallerApi {
+  /** The registry's read API (search and listings for a marketplace UI). */
+  readonly api: RegistryApi;
+  /** The registry's base URL. */
+  readonly registry: string;
+  private readonly limits: CacheLimits;
+
+  constructor(protected readonly options: InstallerEngineOptions) {
+    super();
+    this.registry = registryBase(options.registry);
+    this.api = new RegistryApi(this.registry, options.fetch ? { fetch: options.fetch } : {});
+    this.limits = { ...DEFAULT_CACHE_LIMITS, ...options.cache };
+  }
+
+  private tuf: Promise<TufClient> | undefined;
+
+  /**
+   * The TUF client, created on first use. With neither a stored root nor `trustedRoot`, the
+   * registry's `/tuf/1.root.json` is trusted on first use (then the chain is followed as usual).
+   */
+  private tufClient(signal?: AbortSignal): Promise<TufClient> {
+    this.tuf ??= (async () => {
+      const { store, trustedRoot, fetch: fetchImpl, now, tufLimits } = this.options;
+      let root = typeof trustedRoot === 'string' ? new TextEncoder().encode(trustedRoot) : trustedRoot;
+      if (!root && !(await store.metadata.load('root'))) {
+        root = await fetchBytes(`${this.registry}/tuf/1.root.json`, { maxBytes: 512 * 1024, deadlineMs: tufLimits?.deadlineMs ?? 20_000, ...(signal ? { signal } : {}), ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+      }
+      return new TufClient({
+        metadataUrl: `${this.registry}/tuf/`,
+        targetsUrl: `${this.registry}/tuf/targets/`,
+        store: store.metadata,
+        ...(root ? { trustedRoot: root } : {}),
+        ...(fetchImpl ? { fetch: fetchImpl } : {}),
+        ...(now ? { now } : {}),
+        ...(tufLimits ? { limits: tufLimits } : {}),
+      });
+    })();
+    // A failed first fetch is retried by the next operation.
+    this.tuf.catch(() => (this.tuf = undefined));
+    return this.tuf;
+  }
+
+  /** Installs `id` (or moves it to the version `range`/`channel` select). */
+  install(idParam: string, options: InstallOptions = {}): Promise<InstallResult> {
+    const id = checkId(idParam);
+    const range = options.range === undefined ? undefined : checkRange(options.range);
+    const channel = options.channel === undefined ? undefined : checkChannel(options.channel);
+    return this.run('install', id, options.signal, async (s) => {
+      const rec = s.state.extensions[id];
+      const ch = channel ?? rec?.channel ?? 'stable';
+      const rg = range ?? (channel ? undefined : rec?.range);
+      await s.refresh();
+      const version = await s.resolve(id, ch, rg);
+      return s.apply(id, version, { channel: ch, ...(rg ? { range: rg } : {}), pinned: false, history: rec ? undefined : 'install' });
+    });
+  }
+
+  /** Updates `id` (and unpins it), or every installed extension that is not pinned. */
+  async update(idParam?: string, options: { signal?: AbortSignal } = {}): Promise<InstallResult[]> {
+    const only = idParam === undefined ? undefined : checkId(idParam);
+    const results: InstallResult[] = [];
+    const ids = only ? [only] : Object.values((await this.readState()).extensions).filter((r) => !r.pinned).map((r) => r.id).sort();
+    for (const id of ids) {
+      results.push(
+        await this.run('update', id, options.signal, async (s) => {
+          const rec = s.require(id);
+          await s.refresh();
+          const version = await s.resolve(id, rec.channel, rec.range).catch((err: unknown) => {
+            // Nothing installable (e.g. the channel's release was yanked): keep what runs.
+            if (isInstallerError(err) && err.code === 'NO_MATCHING_VERSION') return rec.active;
+            throw err;
+          });
+          // An update never moves backwards: a channel pointing lower keeps what runs.
+          if (rcompare(version, rec.active) >= 0) return s.keep(id, { pinned: false });
+          return s.apply(id, version, { channel: rec.channel, ...(rec.range ? { range: rec.range } : {}), pinned: false });
+        }),
+      );
+    }
+    return results;
+  }
+
+  /** Switches `id` to `channel` and installs what that channel offers (older versions included). */
+  setChannel(idParam: string, channelParam: Channel, options: { signal?: AbortSignal } = {}): Promise<InstallResult> {
+    const id = checkId(idParam);
+    const channel = checkChannel(channelParam);
+    return this.run('channel', id, options.signal, async (s) => {
+      const rec = s.require(id);
+      await s.refresh();
+      const version = await s.resolve(id, channel, rec.range);
+      return s.apply(id, version, { channel, ...(rec.range ? { range: rec.range } : {}), pinned: false, history: 'channel' });
+    });
+  }
+
+  /**
+   * Rolls `id` back to `to`, or to the newest cached version older than the active one, from the
+   * verified cache (no network needed) and pins it until `update(id)`.
+   */
+  rollback(idParam: string, options: { to?: string; signal?: AbortSignal } = {}): Promise<InstallResult> {
+    const id = checkId(idParam);
+    return this.run('rollback', id, options.signal, async (s) => {
+      const rec = s.require(id);
+      const older = Object.keys(rec.cache).sort(rcompare).filter((v) => rcompare(v, rec.active) > 0);
+      const to = options.to ?? older[0];
+      if (!to) throw new InstallerError('NO_PREVIOUS_VERSION', `No earlier version of ${id} is cached.`, `Install a specific version instead: install('${id}', { range: 'X.Y.Z' }).`);
+      if (to === rec.active) return s.keep(id, { pinned: true });
+      if (!rec.cache[to]) throw new InstallerError('NOT_CACHED', `${id}@${to} is not in the local cache.`, `Cached versions: ${Object.keys(rec.cache).sort(rcompare).join(', ')}. Install ${to} online with a range instead.`, { cached: Object.keys(rec.cache) });
+      return s.apply(id, to, { channel: rec.channel, ...(rec.range ? { range: rec.range } : {}), pinned: true, history: 'rollback', cachedOnly: true });
+    });
+  }
+
+  /** Stops and removes `id`; its cached packages are deleted. */
+  async uninstall(idParam: string): Promise<void> {
+    const id = checkId(idParam);
+    await this.run('uninstall', id, undefined, async (s) => s.remove(id));
+  }
+
+  /** The installed extensions, sorted by id. */
+  async list(): Promise<InstalledExtension[]> {
+    return listOf(await this.readState());
+  }
+
+  /** The committed state document (a copy). */
+  async readState(): Promise<InstallState> {
+    const state = await this.options.store.readState().catch((err: Error) => {
+      throw new InstallerError('STORE_FAILED', `The install store could not be read: ${err.message}`, 'Check the store (its directory or the browser storage) is readable.');
+    });
+    return state ?? emptyState(this.registry);
+  }
+
+  private run<T extends InstallResult | void>(operation: InstallProgressDetail['operation'], id: string, signal: AbortSignal | undefined, body: (s: InstallSession) => Promise<T>): Promise<T> {
+    return this.options.store.exclusive(async () => {
+      const committed = await this.readState();
+      if (committed.registry !== this.registry) {
+        throw new InstallerError('STORE_REGISTRY_MISMATCH', `This store installs from ${committed.registry}, not ${this.registry}.`, 'Use a separate store (--dir, or storage name) per registry.');
+      }
+      const session = new InstallSession({
+        ...this.options,
+        operation,
+        tuf: () => this.tufClient(signal),
+        api: this.api,
+        limits: this.limits,
+        state: cloneState(committed),
+        committed,
+        emit: (detail) => this.dispatchEvent(new CustomEvent('vib3-install-progress', { detail: { operation, id, ...detail } })),
+        ...(signal ? { signal } : {}),
+      });
+      const result = await body(session);
+      if (session.changed) this.dispatchEvent(new CustomEvent('vib3-installed-change', { detail: listOf(session.state) }));
+      return result;
+    });
+  }
+}
+
+/** The public list of a state. */
+export function listOf(state: InstallState): InstalledExtension[] {
+  return Object.values(state.extensions)
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((r) => ({
+      id: r.id,
+      version: r.active,
+      channel: r.channel,
+      ...(r.range ? { range: r.range } : {}),
+      pinned: r.pinned,
+      cached: Object.keys(r.cache).sort(rcompare),
+      granted: [...r.granted.capabilities, ...r.granted.origins],
+      activatedAt: r.activatedAt,
+    }));
+}

@@ -1,0 +1,52 @@
+/**
+ * The package checks of an install, after TUF has vouched for the bytes (length + hashes): the
+ * package's own Ed25519 signature and integrity (`verifyPackage`) against the publisher key the
+ * signed TUF target binds to it (plus any keys the page pins), that the manifest is the id and
+ * version the target path names, and compatibility with this kit.
+ */
+import { checkCompatibility, type HostDescription } from '../extensions/manifest/compatibility.js';
+import type { Vib3ExtensionManifest } from '../extensions/manifest/manifest.generated.js';
+import type { Ed25519Jwk } from '../extensions/signing/ed25519.js';
+import { verifyPackage, type TrustedKeys } from '../extensions/signing/package.js';
+import { InstallerError } from './errors.js';
+import type { CachedVersion } from './store.js';
+import type { TargetInfo } from './tuf/client.js';
+
+/** The signing key a package target vouches for: `custom.keyId` + `custom.publicKey`. */
+export function vouchedKey(id: string, version: string, info: TargetInfo): { keyId: string; publicKey: string } {
+  const custom = info.custom ?? {};
+  const keyId = custom['keyId'];
+  const publicKey = custom['publicKey'];
+  if (typeof keyId !== 'string' || typeof publicKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(publicKey)) {
+    throw new InstallerError('PACKAGE_SIGNATURE_INVALID', `The registry's signed metadata names no publisher key for ${id}@${version}.`, 'The registry is older than this installer or misconfigured; ask its operators to upgrade it.');
+  }
+  return { keyId, publicKey };
+}
+
+/** The keys one package may be signed with: the vouched key, unless the page pins keys for the publisher. */
+export function keysFor(cached: Pick<CachedVersion, 'keyId' | 'publicKey'>, pinned?: TrustedKeys): TrustedKeys {
+  if (pinned?.size) return pinned;
+  const jwk: Ed25519Jwk = { kty: 'OKP', crv: 'Ed25519', x: cached.publicKey };
+  return new Map([[cached.keyId, jwk]]);
+}
+
+/** Verifies a package's signature and that it is `id@version`; returns its manifest. */
+export async function checkPackage(bytes: Uint8Array, id: string, version: string, keys: TrustedKeys): Promise<Vib3ExtensionManifest> {
+  const verified = await verifyPackage(bytes, keys);
+  if (!verified.ok) {
+    throw new InstallerError('PACKAGE_SIGNATURE_INVALID', `${id}@${version}: ${verified.message}`, verified.code === 'UNKNOWN_KEY' ? 'The package is signed by a key the registry did not vouch for; do not install it, and tell the registry operators.' : verified.suggestion, { reason: verified.code });
+  }
+  const m = verified.manifest;
+  if (m.id !== id || m.version !== version) {
+    throw new InstallerError('PACKAGE_MISMATCH', `The package served as ${id}@${version} is ${m.id}@${m.version}.`, 'Do not install it; tell the registry operators.');
+  }
+  return m;
+}
+
+/** Compatibility with this kit; INCOMPATIBLE with every reason otherwise. */
+export function checkCompatible(manifest: Vib3ExtensionManifest, host?: HostDescription): void {
+  const issues = checkCompatibility(manifest, host);
+  if (issues.length) {
+    throw new InstallerError('INCOMPATIBLE', issues.map((i) => i.message).join(' '), issues[0]!.suggestion, { issues: issues.map((i) => i.code) });
+  }
+}

@@ -1,0 +1,180 @@
+// `vib3 ext install|update|channel|rollback|uninstall|list` (the real command line, run in this
+// process through `main`) against a real registry on loopback: channels stable -> beta -> canary
+// -> stable, update, rollback online and with the registry stopped, pinning, yanks, consent,
+// uninstall, and the --json shapes and exit codes docs/INSTALLER.md promises.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { main } from '../../src/cli/program.js';
+import { api, BACKEND, createPublisher, makePackage, publish, startTestRegistry, type TestPublisher, type TestRegistry } from './harness.js';
+
+let reg: TestRegistry;
+let acme: TestPublisher;
+let work: string;
+const ID = 'com.acme.shapes';
+const bytesOf = new Map<string, Uint8Array>();
+
+/** Runs `vib3 …` in this process; returns exit code, stdout and stderr. */
+async function vib3(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+/** Runs `vib3 … --json` and parses the one JSON result. */
+async function vib3Json(...args: string[]): Promise<{ code: number; body: any }> {
+  const r = await vib3(...args, '--json');
+  try {
+    return { code: r.code, body: JSON.parse(r.out) };
+  } catch {
+    throw new Error(`vib3 ${args.join(' ')} --json printed no JSON (exit ${r.code}):\n${r.out}\n${r.err}`);
+  }
+}
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const stateBytes = (dir: string) => (existsSync(join(dir, 'vib3-extensions.json')) ? readFileSync(join(dir, 'vib3-extensions.json')) : undefined);
+
+async function release(version: string, channel?: string): Promise<void> {
+  const bytes = await makePackage(acme, { id: ID, version, title: 'Shapes' });
+  bytesOf.set(version, bytes);
+  const res = await publish(reg.url, acme.token, ID, version, bytes);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  if (channel) assert.equal((await api(reg.url, `/v1/extensions/${ID}/channels/${channel}`, { method: 'PUT', token: acme.token, json: { version } })).status, 200);
+}
+
+before(async () => {
+  reg = await startTestRegistry();
+  acme = await createPublisher(reg, 'acme');
+  work = mkdtempSync(join(tmpdir(), 'vib3-install-cli-'));
+  await release('1.0.0');
+  await release('1.1.0');
+  await release('2.0.0-beta.1', 'beta');
+  await release('3.0.0-canary.1', 'canary');
+});
+after(async () => {
+  await reg?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test(`[${BACKEND}] install, switch stable -> beta -> canary -> stable, update, rollback, pin, uninstall`, async () => {
+  const dir = join(work, 'project');
+  const first = await vib3Json('ext', 'install', ID, '--registry', reg.url, '--dir', dir, '--yes');
+  assert.equal(first.code, 0, JSON.stringify(first.body));
+  assert.deepEqual({ ...first.body, ms: undefined }, { ok: true, id: ID, version: '1.1.0', channel: 'stable', action: 'installed', fromCache: false, ms: undefined });
+  // The cached package is byte for byte what was published, under its SHA-256.
+  assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'packages', `${sha256(bytesOf.get('1.1.0')!)}.vib3x`))), bytesOf.get('1.1.0'));
+
+  const beta = await vib3Json('ext', 'channel', ID, 'beta', '--dir', dir, '--yes');
+  assert.equal(beta.code, 0, JSON.stringify(beta.body));
+  assert.equal(beta.body.version, '2.0.0-beta.1');
+  assert.equal(beta.body.action, 'updated');
+  const canary = await vib3Json('ext', 'channel', ID, 'canary', '--dir', dir);
+  assert.equal(canary.body.version, '3.0.0-canary.1');
+  const stable = await vib3Json('ext', 'channel', ID, 'stable', '--dir', dir);
+  assert.deepEqual([stable.body.version, stable.body.action, stable.body.fromCache, stable.body.previous], ['1.1.0', 'downgraded', true, '3.0.0-canary.1']);
+
+  const list = await vib3Json('ext', 'list', '--dir', dir);
+  assert.equal(list.code, 0);
+  assert.equal(list.body.registry, reg.url);
+  assert.deepEqual(
+    list.body.extensions.map((x: any) => ({ id: x.id, version: x.version, channel: x.channel, cached: x.cached, pinned: x.pinned })),
+    [{ id: ID, version: '1.1.0', channel: 'stable', cached: ['3.0.0-canary.1', '2.0.0-beta.1', '1.1.0'], pinned: false }],
+  );
+
+  await release('1.2.0');
+  const upd = await vib3Json('ext', 'update', '--dir', dir);
+  assert.deepEqual(upd.body.results.map((r: any) => [r.version, r.previous, r.action]), [['1.2.0', '1.1.0', 'updated']]);
+
+  const back = await vib3Json('ext', 'rollback', ID, '--dir', dir);
+  assert.deepEqual([back.code, back.body.version, back.body.action, back.body.fromCache], [0, '1.1.0', 'rolled-back', true]);
+  // Pinned: updating everything leaves it alone; updating it by name unpins and updates.
+  const all = await vib3Json('ext', 'update', '--dir', dir);
+  assert.deepEqual(all.body.results, []);
+  assert.equal((await vib3Json('ext', 'list', '--dir', dir)).body.extensions[0].pinned, true);
+  const named = await vib3Json('ext', 'update', ID, '--dir', dir);
+  assert.deepEqual(named.body.results.map((r: any) => [r.version, r.action]), [['1.2.0', 'updated']]);
+  assert.equal((await vib3Json('ext', 'list', '--dir', dir)).body.extensions[0].pinned, false);
+
+  // Human output names what happened.
+  const text = await vib3('ext', 'rollback', ID, '--dir', dir, '--to', '2.0.0-beta.1');
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /rolled back com\.acme\.shapes 1\.2\.0 -> 2\.0\.0-beta\.1 \(from the cache\); pinned/);
+
+  const gone = await vib3Json('ext', 'uninstall', ID, '--dir', dir);
+  assert.equal(gone.code, 0);
+  assert.deepEqual((await vib3Json('ext', 'list', '--dir', dir)).body.extensions, []);
+  // Uninstall deletes the cached packages too.
+  assert.deepEqual(readdir(join(dir, 'packages')), []);
+});
+
+function readdir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+test(`[${BACKEND}] a range installs the newest matching release the channel allows, never a yanked one`, async () => {
+  const dir = join(work, 'ranges');
+  const r = await vib3Json('ext', 'install', `${ID}@^1.0.0`, '--registry', reg.url, '--dir', dir, '--yes');
+  assert.equal(r.body.version, '1.2.0');
+  assert.equal((await api(reg.url, `/v1/extensions/${ID}/1.2.0/yank`, { method: 'POST', token: acme.token, json: { reason: 'broken' } })).status, 200);
+  const again = await vib3Json('ext', 'install', `${ID}@^1.0.0`, '--dir', dir);
+  assert.deepEqual([again.code, again.body.version, again.body.action], [0, '1.1.0', 'downgraded']);
+  // The range stays: update stays inside it and never picks the yanked release.
+  const upd = await vib3Json('ext', 'update', ID, '--dir', dir);
+  assert.deepEqual(upd.body.results.map((x: any) => [x.version, x.action]), [['1.1.0', 'unchanged']]);
+  const none = await vib3Json('ext', 'install', `${ID}@>=9`, '--dir', dir);
+  assert.deepEqual([none.code, none.body.code], [1, 'NO_MATCHING_VERSION']);
+});
+
+test(`[${BACKEND}] consent: without --yes (and no terminal) nothing is installed; bad input is a usage error`, async () => {
+  const dir = join(work, 'consent');
+  const denied = await vib3Json('ext', 'install', `${ID}@1.1.0`, '--registry', reg.url, '--dir', dir);
+  assert.deepEqual([denied.code, denied.body.ok, denied.body.code], [1, false, 'CONSENT_DENIED']);
+  assert.match(denied.body.suggestion, /--yes/);
+  assert.equal(stateBytes(dir), undefined);
+  assert.deepEqual(readdir(join(dir, 'packages')), []);
+
+  const noRegistry = await vib3Json('ext', 'install', ID, '--dir', join(work, 'empty'));
+  assert.deepEqual([noRegistry.code, noRegistry.body.code], [2, 'MISSING_REGISTRY']);
+  const badChannel = await vib3Json('ext', 'channel', ID, 'nightly', '--dir', dir);
+  assert.deepEqual([badChannel.code, badChannel.body.code], [2, 'INVALID_CHANNEL']);
+  const badId = await vib3Json('ext', 'install', 'Not An Id', '--registry', reg.url, '--dir', dir, '--yes');
+  assert.deepEqual([badId.code, badId.body.code], [1, 'INVALID_ID']);
+  const notInstalled = await vib3Json('ext', 'rollback', ID, '--dir', join(work, 'ranges'), '--to', '3.0.0-canary.1');
+  assert.deepEqual([notInstalled.code, notInstalled.body.code], [1, 'NOT_CACHED']);
+  for (const sub of ['install', 'update', 'channel', 'rollback', 'uninstall', 'list']) {
+    const help = await vib3('ext', sub, '--help');
+    assert.equal(help.code, 0, sub);
+    assert.match(help.out, new RegExp(`vib3 ext ${sub}`));
+  }
+});
+
+test(`[${BACKEND}] rollback works with the registry stopped; an install needing the network fails and changes nothing`, async () => {
+  const own = await startTestRegistry();
+  try {
+    const pub = await createPublisher(own, 'acme');
+    for (const v of ['1.0.0', '1.1.0']) assert.equal((await publish(own.url, pub.token, ID, v, await makePackage(pub, { id: ID, version: v }))).status, 201);
+    const dir = join(work, 'offline');
+    assert.equal((await vib3Json('ext', 'install', `${ID}@1.0.0`, '--registry', own.url, '--dir', dir, '--yes')).body.version, '1.0.0');
+    // The exact range stays: update keeps 1.0.0; naming a channel drops the range.
+    assert.deepEqual((await vib3Json('ext', 'update', ID, '--dir', dir)).body.results.map((r: any) => r.action), ['unchanged']);
+    assert.equal((await vib3Json('ext', 'install', ID, '--channel', 'stable', '--dir', dir)).body.version, '1.1.0');
+    await own.close();
+
+    const before = stateBytes(dir)!;
+    const offline = await vib3Json('ext', 'install', ID, '--channel', 'beta', '--dir', dir);
+    assert.deepEqual([offline.code, offline.body.code], [1, 'REGISTRY_UNREACHABLE']);
+    assert.deepEqual(stateBytes(dir), before);
+
+    const back = await vib3Json('ext', 'rollback', ID, '--dir', dir);
+    assert.deepEqual([back.code, back.body.version, back.body.fromCache], [0, '1.0.0', true]);
+    assert.equal((await vib3Json('ext', 'list', '--dir', dir)).body.extensions[0].version, '1.0.0');
+  } finally {
+    await own.close().catch(() => undefined);
+  }
+});
