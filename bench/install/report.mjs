@@ -139,7 +139,8 @@ ${phaseRows.join('\n')}
 - **install, cold**: an empty store, the registry's \`root.json\` passed in as the trusted root (\`--trust-root\`, \`trustedRoot\`): the first
   TUF refresh (timestamp, snapshot, targets and its delegated bin), the signed channel file, the package download, verify, activate, commit.
 - **install, warm**: a store that already holds trusted TUF metadata (it installed and uninstalled the extension once, so the package
-  is not cached): the refresh is one timestamp fetch; the package is downloaded again.
+  is not cached): the refresh fetches only the next-root probe and the timestamp (the stored snapshot and targets are
+  current, re-verified from the store); the package is downloaded again.
 - **update**: before each run a new release of the extension is published (it becomes stable), so the refresh fetches new metadata,
   then the new package is downloaded, verified and activated.
 - **channel switch → cached version**: alternating \`setChannel\` stable (1.0.0) ↔ beta (2.0.0-beta.1), both already in the cache:

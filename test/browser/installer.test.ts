@@ -137,4 +137,36 @@ describe(`installer in the page against a real registry (${env.flagSet} flags)`,
     await expectCode(reloaded.install(ID, { channel: 'beta' }), ['TUF_ROLLBACK']);
     expect(JSON.stringify(await reloaded.list())).to.equal(now);
   });
+
+  it('a page that goes away in the middle of an install leaves the previous version: the next page restores it', async () => {
+    const inst = installer();
+    await inst.install(ID, { range: '1.0.0' });
+    const before = JSON.stringify(await inst.list());
+    // Another page of this origin (same IndexedDB) installs a version whose download the proxy holds.
+    await post(`${fx.control}/publish`, { version: '1.0.7' });
+    await rules([{ match: '^/tuf/targets/extensions/', action: 'stall' }]);
+    const seen = ((await (await fetch(`${fx.proxy}/__mitm/requests`)).json()) as { requests: string[] }).requests.length;
+    const frame = document.createElement('iframe');
+    const params = new URLSearchParams({ registry: fx.proxy, store: storeName, root, id: ID, range: '1.0.7' });
+    frame.src = `/test/browser/installer-frame.html?${params}`;
+    document.body.append(frame);
+    for (let i = 0; ; i++) {
+      const { requests } = (await (await fetch(`${fx.proxy}/__mitm/requests`)).json()) as { requests: string[] };
+      if (requests.slice(seen).some((r) => r.includes('1.0.7.vib3x'))) break;
+      const status = frame.contentDocument?.body?.dataset['status'];
+      if (status?.startsWith('error')) throw new Error(`the other page failed: ${status}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    frame.remove(); // the page is gone mid-download
+    await rules([]);
+    host.dispose();
+    host = new ExtensionHost({ trustedKeys: new Map(), consent: async () => true, grants: memoryGrantStore() });
+    const next = installer();
+    expect(JSON.stringify(await next.list())).to.equal(before);
+    expect(await next.restore()).to.deep.equal([]);
+    expect(active()).to.deep.equal([`${ID}@1.0.0:active`]);
+    // The store is not left locked: the next install runs.
+    expect((await next.install(ID, { range: '1.0.7' })).version).to.equal('1.0.7');
+    expect(active()).to.deep.equal([`${ID}@1.0.7:active`]);
+  });
 });

@@ -134,7 +134,8 @@ function streamingFetch(chunks: Uint8Array[], opts: { headers?: Record<string, s
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
         opts.log?.push('pull');
-        if (opts.end === 'endless') return controller.enqueue(new Uint8Array(1024));
+        // "Endless": 4 MiB, far past every bound here, so a broken bound fails instead of hanging.
+        if (opts.end === 'endless') return void (i++ < 4096 ? controller.enqueue(new Uint8Array(1024)) : controller.close());
         if (i < chunks.length) return controller.enqueue(chunks[i++]!);
         if (opts.end === 'stall') return new Promise<void>(() => undefined);
         controller.close();

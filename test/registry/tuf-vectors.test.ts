@@ -8,11 +8,12 @@
  *   node --import tsx --test --test-concurrency=1 test/registry/tuf-vectors.test.ts
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Metadata, Root, Snapshot, Targets, Timestamp } from '@tufjs/models';
+import { Metadata, Root, Snapshot } from '@tufjs/models';
 import { Updater } from 'tuf-js';
 import { isInstallerError } from '../../src/marketplace/errors.js';
 import { MemoryMetadataStore, TufClient, type TufClientOptions } from '../../src/marketplace/tuf/index.js';
@@ -60,6 +61,7 @@ function refusal(code: string) {
     return true;
   };
 }
+const sha256hex = (s: string) => createHash('sha256').update(s).digest('hex');
 const bytesOf = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 
 describe('hand-built TUF repositories', () => {
@@ -81,11 +83,22 @@ describe('hand-built TUF repositories', () => {
     assert.equal(bytesOf(await c.downloadTarget((await c.getTargetInfo(CHANNELS))!)), JSON.stringify({ stable: '1.0.0', beta: null, canary: null }));
     assert.equal(await c.getTargetInfo('extensions/com.acme.none/1.0.0.vib3x'), undefined);
     assert.ok(w.store.names().includes(bin) && w.store.names().includes('channels'));
+    // `channels` is terminating: a channel file it does not list is not looked for in the bins.
+    const missing = ['a', 'b', 'c', 'd'].map((x) => `channels/com.acme.${x}.json`).find((p) => !w.store.names().includes(`bin-${sha256hex(p)[0]}`))!;
+    w.proxy.requests.length = 0;
+    assert.equal(await c.getTargetInfo(missing), undefined);
+    assert.deepEqual(w.proxy.requests, []);
     // A new client (a new process) on the same store downloads nothing but what may have changed.
     w.proxy.requests.length = 0;
     const again = w.client({ trustedRoot: new Uint8Array() });
     assert.ok(await again.getTargetInfo(PKG));
     assert.deepEqual(w.proxy.requests, ['/metadata/2.root.json', '/metadata/timestamp.json']);
+    // A lookup while a refresh runs waits for it instead of refreshing twice.
+    w.proxy.requests.length = 0;
+    const busy = w.client();
+    const [, found] = await Promise.all([busy.refresh(), busy.getTargetInfo(PKG)]);
+    assert.ok(found);
+    assert.equal(w.proxy.requests.filter((r) => r === '/metadata/timestamp.json').length, 1);
     assert.equal(bytesOf(await w.tufjs()), 'package 1.0.0 bytes');
   });
 
@@ -119,13 +132,19 @@ describe('hand-built TUF repositories', () => {
     await c.refresh();
     await assert.rejects(c.getTargetInfo(PKG), refusal('TUF_EXPIRED'));
     await assert.rejects(w.tufjs(), /expired/);
-    const expiredTargets = enc.encode(JSON.stringify((await signed(w.repo, 'targets', { ...w.repo.targetsSigned(2), expires: expiresIn(-60_000) })).toJSON()));
+    const expiredTargets = enc.encode(JSON.stringify((await w.repo.metadata('targets', { ...w.repo.targetsSigned(2), expires: expiresIn(-60_000) })).toJSON()));
     w.repo.setRole('targets', 2, expiredTargets);
     await w.repo.commitSnapshot(w.repo.snapshotMeta());
     await assert.rejects(w.client().refresh(), refusal('TUF_EXPIRED'));
-    w.repo.lifetime.root = -60_000;
-    await w.repo.rotate([]);
-    await assert.rejects(w.client().refresh(), refusal('TUF_EXPIRED'));
+    // The final root expired → refused; an expired root inside the chain is fine (spec 5.3.10).
+    const w2 = await world();
+    w2.repo.lifetime.root = -60_000;
+    await w2.repo.rotate([]);
+    await assert.rejects(w2.client().refresh(), refusal('TUF_EXPIRED'));
+    w2.repo.lifetime.root = DAY;
+    await w2.repo.rotate([]);
+    await w2.client().refresh();
+    assert.equal(jsonOf((await w2.store.load('root'))!).signed.version, 3);
   });
 
   it('timestamp signed by a wrong key, or by fewer keys than the threshold → TUF_BAD_SIGNATURE', async () => {
@@ -176,7 +195,7 @@ describe('hand-built TUF repositories', () => {
     await w.repo.commitSnapshot(w.repo.snapshotMeta());
     const honest = w.repo.current.get('snapshot')!;
     const v = w.repo.versions.get('snapshot')!;
-    const other = await signed(w.repo, 'snapshot', { ...jsonOf(honest).signed, expires: expiresIn(6 * DAY) });
+    const other = await w.repo.metadata('snapshot', { ...jsonOf(honest).signed, expires: expiresIn(6 * DAY) });
     w.proxy.rule({ match: new RegExp(`^/metadata/${v}\\.snapshot\\.json$`), action: 'replace', bytes: enc.encode(JSON.stringify(other.toJSON())) });
     await w.repo.commitTimestamp({ snapshotMeta: TestRepo.metaOf(v, honest) });
     assert.equal(enc.encode(JSON.stringify(other.toJSON())).length, honest.length, 'same length, other hash');
@@ -186,25 +205,34 @@ describe('hand-built TUF repositories', () => {
     await w.repo.commitTimestamp({ snapshotMeta: { ...TestRepo.metaOf(v, honest), length: honest.length + 1 } });
     await assert.rejects(w.client().refresh(), refusal('TUF_MISMATCH'));
     assert.deepEqual(await w.store.load('snapshot'), trusted, 'the refused snapshot was not persisted');
+    // The stored snapshot is reused only while it is the one the timestamp lists (hash included).
+    await w.repo.commitTimestamp({ snapshotMeta: TestRepo.metaOf(v, honest) });
+    await w.client().refresh();
+    const otherBytes = enc.encode(JSON.stringify(other.toJSON()));
+    w.repo.setRole('snapshot', v, otherBytes);
+    await w.repo.commitTimestamp();
+    await w.client().refresh();
+    assert.deepEqual(await w.store.load('snapshot'), otherBytes);
   });
 
   it('mix-and-match: targets, a bin or the snapshot at a version other than the one listed → TUF_MISMATCH', async () => {
     const w = await world();
     const bin = roleOfPath(PKG);
-    w.repo.setRole(bin, 2, enc.encode(JSON.stringify((await signed(w.repo, 'delegated', w.repo.delegatedSigned(bin, 7))).toJSON())));
+    w.repo.setRole(bin, 2, enc.encode(JSON.stringify((await w.repo.metadata('delegated', w.repo.delegatedSigned(bin, 7))).toJSON())));
     await w.repo.commitSnapshot(w.repo.snapshotMeta());
     const c = w.client();
     await c.refresh();
     await assert.rejects(c.getTargetInfo(PKG), refusal('TUF_MISMATCH'));
     await assert.rejects(w.tufjs(), /Version 7 of bin-. does not match snapshot version 2/);
-    w.repo.setRole('targets', 2, enc.encode(JSON.stringify((await signed(w.repo, 'targets', w.repo.targetsSigned(3))).toJSON())));
+    w.repo.setRole('targets', 2, enc.encode(JSON.stringify((await w.repo.metadata('targets', w.repo.targetsSigned(3))).toJSON())));
     await w.repo.commitSnapshot(w.repo.snapshotMeta());
     await assert.rejects(w.client().refresh(), refusal('TUF_MISMATCH'));
-    const v = w.repo.versions.get('snapshot')! + 1;
-    w.repo.setRole('snapshot', v, enc.encode(JSON.stringify((await signed(w.repo, 'snapshot', { _type: 'snapshot', spec_version: '1.0.31', version: v + 5, expires: expiresIn(DAY), meta: w.repo.snapshotMeta() })).toJSON())));
-    await w.repo.commitTimestamp();
-    await assert.rejects(w.client().refresh(), refusal('TUF_MISMATCH'));
-    await assert.rejects(w.tufjs(), /Snapshot version doesn't match timestamp/);
+    const w2 = await world();
+    const v = w2.repo.versions.get('snapshot')! + 1;
+    w2.repo.setRole('snapshot', v, enc.encode(JSON.stringify((await w2.repo.metadata('snapshot', { _type: 'snapshot', spec_version: '1.0.31', version: v + 5, expires: expiresIn(DAY), meta: w2.repo.snapshotMeta() })).toJSON())));
+    await w2.repo.commitTimestamp();
+    await assert.rejects(w2.client().refresh(), refusal('TUF_MISMATCH'));
+    await assert.rejects(w2.tufjs(), /Snapshot version doesn't match timestamp/);
   });
 
   it('rollback: a snapshot listing a bin at a lower version, or dropping it → TUF_ROLLBACK, also in a new process', async () => {
@@ -234,17 +262,22 @@ describe('hand-built TUF repositories', () => {
     const w = await world();
     const old = w.repo.current.get('timestamp')!;
     await w.repo.commit();
+    const sameSnapshot = w.repo.current.get('timestamp')!;
+    await w.repo.commitTimestamp(); // re-signed: a newer timestamp naming the same snapshot
     await w.client().refresh();
     await w.tufjs();
-    w.proxy.rule({ match: /^\/metadata\/timestamp\.json$/, action: 'replay', bytes: old });
-    await assert.rejects(w.client().refresh(), refusal('TUF_ROLLBACK'));
-    await assert.rejects(w.client({ trustedRoot: new Uint8Array() }).refresh(), refusal('TUF_ROLLBACK'));
+    for (const replayed of [sameSnapshot, old]) {
+      w.proxy.rule({ match: /^\/metadata\/timestamp\.json$/, action: 'replay', bytes: replayed });
+      await assert.rejects(w.client().refresh(), refusal('TUF_ROLLBACK'));
+      await assert.rejects(w.client({ trustedRoot: new Uint8Array() }).refresh(), refusal('TUF_ROLLBACK'));
+    }
+    await assert.rejects(w.tufjs(), /New timestamp version 1 is less than current version 3/);
     w.proxy.rule(null);
     await w.repo.commitTimestamp({ snapshotMeta: TestRepo.metaOf(1, w.repo.files.get('metadata/1.snapshot.json')!) });
     await assert.rejects(w.client().refresh(), refusal('TUF_ROLLBACK'));
     await assert.rejects(w.tufjs(), /New snapshot version 1 is less than current version 2/);
     const same = jsonOf((await w.store.load('timestamp'))!);
-    const resigned = await signed(w.repo, 'timestamp', { ...same.signed, expires: expiresIn(2 * DAY) });
+    const resigned = await w.repo.metadata('timestamp', { ...same.signed, expires: expiresIn(2 * DAY) });
     w.proxy.rule({ match: /^\/metadata\/timestamp\.json$/, action: 'replace', bytes: enc.encode(JSON.stringify(resigned.toJSON())) });
     await assert.rejects(w.client().refresh(), refusal('TUF_ROLLBACK'));
     w.proxy.rule({ match: /^\/metadata\/timestamp\.json$/, action: 'replay', bytes: (await w.store.load('timestamp'))! });
@@ -269,7 +302,9 @@ describe('hand-built TUF repositories', () => {
     const info = (await w.client().getTargetInfo(PKG))!;
     await assert.rejects(w.client().downloadTarget(info, { deadlineMs: 300 }), refusal('DOWNLOAD_TIMEOUT'));
     w.proxy.rule({ match: /^\/targets\//, action: 'endless' });
-    await assert.rejects(w.client().downloadTarget(info), refusal('TARGET_MISMATCH'));
+    let most = 0;
+    await assert.rejects(w.client().downloadTarget(info, { onProgress: (loaded) => (most = Math.max(most, loaded)) }), refusal('TARGET_MISMATCH'));
+    assert.ok(most <= info.length, `no more than the signed length was accepted (${most} > ${info.length})`);
   });
 
   it('target bytes other than signed (same length, longer, shorter) → TARGET_MISMATCH', async () => {
@@ -282,7 +317,9 @@ describe('hand-built TUF repositories', () => {
     assert.equal(progress.at(-1), info.length);
     for (const bad of [enc.encode('package 1.0.0 bytez'), enc.encode('package 1.0.0 bytes!'), enc.encode('package')]) {
       w.proxy.rule({ match: /^\/targets\//, action: 'replace', bytes: bad });
-      await assert.rejects(c.downloadTarget(info), refusal('TARGET_MISMATCH'));
+      let most = 0;
+      await assert.rejects(c.downloadTarget(info, { onProgress: (loaded) => (most = Math.max(most, loaded)) }), refusal('TARGET_MISMATCH'));
+      assert.ok(most <= info.length, 'bytes beyond the signed length are never accepted');
       assert.equal(await c.verifyTargetBytes(info, bad), false);
     }
     await assert.rejects(w.tufjs(), /hash|length/i);
@@ -329,11 +366,17 @@ describe('hand-built TUF repositories', () => {
     w.repo.files.set('metadata/1000.snapshot.json', forged);
     await w.repo.commitTimestamp({ snapshotMeta: TestRepo.metaOf(1000, forged) });
     await w.client().refresh();
-    // The repository rotates the snapshot key (root 2) and signs snapshot 2 again.
+    // The repository rotates the snapshot key (root 2, which a slip let expire: the refresh that
+    // follows the chain fails, yet must already have forgotten), fixes root (3), signs snapshot 2 again.
+    w.repo.lifetime.root = -60_000;
     await w.repo.rotate(['snapshot']);
     await w.repo.commitSnapshot(w.repo.snapshotMeta());
+    await assert.rejects(w.client().refresh(), refusal('TUF_EXPIRED'));
+    w.repo.lifetime.root = DAY;
+    await w.repo.rotate([]);
     const c = w.client();
     await c.refresh();
+    assert.equal(jsonOf((await w.store.load('root'))!).signed.version, 3);
     assert.equal(jsonOf((await w.store.load('snapshot'))!).signed.version, 2);
     assert.ok(await c.getTargetInfo(PKG));
   });
@@ -355,9 +398,3 @@ describe('hand-built TUF repositories', () => {
   });
 });
 
-/** `signed` as metadata of its `_type`, signed by the repository's key for `role`. */
-async function signed(repo: TestRepo, role: 'timestamp' | 'snapshot' | 'targets' | 'delegated', body: Record<string, any>) {
-  const md = body._type === 'targets' ? new Metadata(Targets.fromJSON(body)) : body._type === 'snapshot' ? new Metadata(Snapshot.fromJSON(body)) : new Metadata(Timestamp.fromJSON(body));
-  await repo.sign(md, repo.keys[role]);
-  return md;
-}

@@ -83,6 +83,13 @@ export class TestRepo {
     return enc.encode(md.signed.type === 'root' ? `${JSON.stringify(md.toJSON(), null, 2)}\n` : JSON.stringify(md.toJSON()));
   }
 
+  /** `signed` (a timestamp, snapshot or targets body) as metadata signed by the repository's keys of `role`. */
+  async metadata(role: 'timestamp' | 'snapshot' | 'targets' | 'delegated', body: Json): Promise<AnyMetadata> {
+    const md = body._type === 'targets' ? new Metadata(Targets.fromJSON(body)) : body._type === 'snapshot' ? new Metadata(Snapshot.fromJSON(body)) : new Metadata(Timestamp.fromJSON(body));
+    await signMetadata(md, this.keys[role]);
+    return md;
+  }
+
   /** Serves root bytes as `N.root.json` (N from the bytes). */
   putRoot(bytes: Uint8Array): void {
     const version = JSON.parse(new TextDecoder().decode(bytes)).signed.version as number;

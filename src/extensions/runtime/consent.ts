@@ -71,3 +71,8 @@ export function requested(manifest: Vib3ExtensionManifest): Grant {
 export function notCovered(grant: Grant, wanted: Grant): string[] {
   return [...wanted.capabilities.filter((c) => !grant.capabilities.includes(c)), ...wanted.origins.filter((o) => !grant.origins.includes(o))];
 }
+
+/** Whether a grant the caller already obtained from the user covers `wanted` (then nobody is asked again). */
+export function covers(consented: Grant | undefined, wanted: Grant): boolean {
+  return !!consented && notCovered(consented, wanted).length === 0;
+}

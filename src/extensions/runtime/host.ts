@@ -8,7 +8,7 @@ import { Sandbox } from './sandbox.js';
 import sandboxFrameUrl from 'virtual:vib3-sandbox-frame-url';
 import extensionWorkerSource from 'virtual:vib3-extension-worker-source';
 import { SLOT_CONSTRAINTS } from '../../core/slots.js';
-import { askConsent, consentPolicy, notCovered, requested, type ConsentPolicy } from './consent.js';
+import { askConsent, consentPolicy, covers, notCovered, requested, type ConsentPolicy } from './consent.js';
 import { Supervisor } from './supervisor.js';
 import { WidgetHost } from './widgets.js';
 import { ExtensionMeshes, pageFacade } from './page-facade.js';
@@ -16,7 +16,6 @@ import { ToolGate } from './tool-gate.js';
 import type { Mesh4D, ToolResult } from '../../sdk/types.js';
 import { mesh4DProblem, type CapabilityName } from '../../sdk/contract.js';
 import { entryInfo, type Entry, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState, type PackageOptions } from './host-types.js';
-import type { TrustedKeys } from '../signing/package.js';
 import { openPackage } from './package-intake.js';
 import { activationFailure, ErrorReporter, sandboxStartFailure } from './error-reporting.js';
 import { checkedFrame } from './frame-check.js';
@@ -85,10 +84,10 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    */
   install(pkg: Uint8Array, options: PackageOptions = {}): Promise<ExtensionInfo> {
     return this.errors.run(undefined, async () => {
-      const { manifest, code } = await openPackage(pkg, this.keysFor(options));
+      const { manifest, code } = await openPackage(pkg, this.options.trustedKeys, options.keys);
       if (this.entries.has(manifest.id)) throw new ExtensionError('ALREADY_INSTALLED', `${manifest.id} is already installed.`, 'Use update() for a new version, or uninstall() first.', manifest.id);
       const wanted = requested(manifest);
-      if (options.consented && !notCovered(options.consented, wanted).length) this.grants.set(manifest.id, wanted);
+      if (covers(options.consented, wanted)) this.grants.set(manifest.id, wanted);
       if (!this.grants.has(manifest.id) || notCovered(this.grants.get(manifest.id), wanted).length) {
         if (!(await askConsent(this.consent, manifest))) throw new ExtensionError('CONSENT_DENIED', `The user did not grant what ${manifest.name} asks for.`, 'Install again to be asked again.', manifest.id);
         this.grants.set(manifest.id, wanted);
@@ -105,16 +104,15 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    */
   update(pkg: Uint8Array, options: PackageOptions & { downgrade?: boolean } = {}): Promise<{ applied: boolean; info: ExtensionInfo }> {
     return this.errors.run(undefined, async () => {
-      const { manifest, code } = await openPackage(pkg, this.keysFor(options));
+      const { manifest, code } = await openPackage(pkg, this.options.trustedKeys, options.keys);
       const entry = this.entry(manifest.id);
       // id@version is immutable and updates only move forward, unless a rollback asks (never silently).
       if (manifest.version === entry.manifest.version || (!options.downgrade && !semverGt(manifest.version, entry.manifest.version))) {
         throw new ExtensionError('NOT_NEWER', `${manifest.id}@${manifest.version} is not newer than the installed ${entry.manifest.version}.`, 'Publish a higher version; a version number never changes content.', manifest.id);
       }
       const wanted = requested(manifest);
-      const consented = !!options.consented && !notCovered(options.consented, wanted).length;
-      if (consented) this.grants.set(manifest.id, wanted);
-      const added = consented ? [] : notCovered(this.grants.get(manifest.id), wanted);
+      if (covers(options.consented, wanted)) this.grants.set(manifest.id, wanted);
+      const added = notCovered(this.grants.get(manifest.id), wanted);
       if (added.length) {
         if (!(await askConsent(this.consent, manifest, added))) {
           entry.pendingUpdate = { manifest, code };
@@ -130,11 +128,6 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       if (wasActive) await this.activate(manifest.id);
       return { applied: true, info: this.info(manifest.id) };
     });
-  }
-
-  private keysFor(options: PackageOptions): TrustedKeys {
-    if (!options.keys?.size) return this.options.trustedKeys;
-    return new Map([...options.keys, ...this.options.trustedKeys]);
   }
 
   /** Deactivates, forgets the extension and its grant. */

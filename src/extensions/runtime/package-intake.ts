@@ -17,12 +17,13 @@ export interface OpenedPackage {
 const decoder = new TextDecoder();
 
 /**
- * Verifies a package against the trusted publisher keys, checks its compatibility and reads its
+ * Verifies a package against the trusted publisher keys (plus `extraKeys` a caller vouches for,
+ * such as the installer's TUF-bound key), checks its compatibility and reads its
  * worker entrypoint. Rejects with an ExtensionError: VERIFY_FAILED (bad signature or integrity,
  * or no worker entrypoint in the package) or INCOMPATIBLE.
  */
-export async function openPackage(pkg: Uint8Array, trustedKeys: TrustedKeys): Promise<OpenedPackage> {
-  const verified = await verifyPackage(pkg, trustedKeys);
+export async function openPackage(pkg: Uint8Array, trustedKeys: TrustedKeys, extraKeys?: TrustedKeys): Promise<OpenedPackage> {
+  const verified = await verifyPackage(pkg, extraKeys?.size ? new Map([...extraKeys, ...trustedKeys]) : trustedKeys);
   if (!verified.ok) throw new ExtensionError('VERIFY_FAILED', `${verified.code}: ${verified.message}`, verified.suggestion);
   const manifest = verified.manifest;
   const issues = checkCompatibility(manifest);

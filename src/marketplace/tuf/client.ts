@@ -21,9 +21,7 @@ import type { DelegatedRole, TufKey } from './metadata.js';
 import { hashesMatch } from './verify.js';
 import {
   DEFAULT_TUF_LIMITS,
-  deleteStored,
   loadTrustedRoot,
-  roleChanged,
   updateRoot,
   updateSnapshot,
   updateTargetsRole,
@@ -43,7 +41,7 @@ export interface TargetInfo {
   length: number;
   /** Hex digests by algorithm (`sha256`, `sha512`, …). */
   hashes: Record<string, string>;
-  /** The target's `custom` object, if any (this registry: `integrity`, `keyId`, `yanked`, `yankReason`). */
+  /** The target's `custom` object, if any (this registry: `integrity`, `keyId`, `publicKey`, `yanked`, `yankReason`). */
   custom?: Record<string, unknown>;
 }
 
@@ -84,8 +82,8 @@ interface RefreshedState {
   root: TrustedRoot;
   snapshot: TrustedSnapshot;
   targets: TrustedTargets;
-  /** Delegated roles loaded (or loading) since the refresh. */
-  delegated: Map<string, Promise<TrustedTargets>>;
+  /** Delegated roles verified since the refresh. */
+  delegated: Map<string, TrustedTargets>;
   /** The refresh's start time: delegated roles loaded later are checked against it too. */
   start: number;
 }
@@ -103,6 +101,7 @@ export class TufClient {
   private readonly limits: TufLimits;
   private state: RefreshedState | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private pending: Promise<void> | undefined;
 
   constructor(opts: TufClientOptions) {
     this.metadataUrl = withSlash(opts.metadataUrl);
@@ -122,6 +121,11 @@ export class TufClient {
   refresh(signal?: AbortSignal): Promise<void> {
     const run = this.queue.then(() => this.doRefresh(signal));
     this.queue = run.catch(() => undefined);
+    this.pending = run;
+    const done = () => {
+      if (this.pending === run) this.pending = undefined;
+    };
+    run.then(done, done);
     return run;
   }
 
@@ -149,11 +153,6 @@ export class TufClient {
     const initial = await loadTrustedRoot(this.store, this.trustedRoot);
     const root = await updateRoot(ctx, initial);
     if (start >= root.signed.expiresAt) throw tufError('TUF_EXPIRED', `The newest root (version ${root.signed.version}) expired at ${root.signed.expires}.`, { file: 'root', expires: root.signed.expires });
-    // 5.3.11: new timestamp or snapshot keys: forget the trusted timestamp and snapshot (recovery from a fast-forward attack).
-    if (roleChanged(initial.signed, root.signed, 'timestamp') || roleChanged(initial.signed, root.signed, 'snapshot')) {
-      await deleteStored(this.store, 'timestamp');
-      await deleteStored(this.store, 'snapshot');
-    }
     const timestamp = await updateTimestamp(ctx, root);
     const snapshot = await updateSnapshot(ctx, root, timestamp);
     const top = root.signed.roles.get('targets')!;
@@ -161,7 +160,9 @@ export class TufClient {
     this.state = { root, snapshot, targets, delegated: new Map(), start };
   }
 
+  /** The state of the last successful refresh (awaiting one in progress, or refreshing first). */
   private async refreshed(signal?: AbortSignal): Promise<RefreshedState> {
+    if (this.pending) await this.pending.catch(() => undefined); // its failure is its caller's; then try again
     if (!this.state) await this.refresh(signal);
     return this.state!;
   }
@@ -200,15 +201,13 @@ export class TufClient {
     return undefined;
   }
 
-  private delegated(state: RefreshedState, ctx: WorkflowContext, role: DelegatedRole, keys: ReadonlyMap<string, TufKey>): Promise<TrustedTargets> {
-    let loading = state.delegated.get(role.name);
-    if (!loading) {
-      loading = updateTargetsRole(ctx, state.root, state.snapshot, { name: role.name, keys, role });
-      state.delegated.set(role.name, loading);
-      // A failure (network, refusal) is not remembered: the next lookup tries again.
-      loading.catch(() => state.delegated.get(role.name) === loading && state.delegated.delete(role.name));
-    }
-    return loading;
+  /** A delegated role at the snapshot's version, verified once per refresh (a failure is not remembered: the next lookup tries again). */
+  private async delegated(state: RefreshedState, ctx: WorkflowContext, role: DelegatedRole, keys: ReadonlyMap<string, TufKey>): Promise<TrustedTargets> {
+    const known = state.delegated.get(role.name);
+    if (known) return known;
+    const loaded = await updateTargetsRole(ctx, state.root, state.snapshot, { name: role.name, keys, role });
+    state.delegated.set(role.name, loaded);
+    return loaded;
   }
 
   /**

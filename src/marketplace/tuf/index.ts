@@ -8,4 +8,3 @@ export { MemoryMetadataStore, type MetadataStore } from './metadata-store.js';
 export { DEFAULT_TUF_LIMITS, type TufLimits } from './workflow.js';
 export { canonicalJson, canonicalJsonBytes } from './canonical.js';
 export { matchesPathPattern, pathHash } from './delegation.js';
-export { fetchBytes, type FetchBytesOptions } from '../fetch-bytes.js';

@@ -7,6 +7,9 @@
  * An empty byte array means "no trusted file": the client writes one when the TUF workflow says to
  * delete trusted metadata (the timestamp and snapshot after their keys were rotated), so stores need
  * nothing but `load` and `save`.
+ *
+ * Names of delegated roles come from the repository's signed metadata: a store that maps names to
+ * file names or keys must encode them (e.g. `encodeURIComponent`), never use them as paths.
  */
 
 /** Persistent storage of trusted TUF metadata (IndexedDB in browsers, files for the CLI, memory in tests). */

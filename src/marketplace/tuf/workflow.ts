@@ -35,10 +35,13 @@ export const DEFAULT_TUF_LIMITS: Readonly<TufLimits> = Object.freeze({
   deadlineMs: 20_000,
 });
 
-/** Verified metadata of each type. */
+/** A verified root. */
 export type TrustedRoot = Envelope<RootSigned>;
+/** A verified timestamp. */
 export type TrustedTimestamp = Envelope<TimestampSigned>;
+/** A verified snapshot. */
 export type TrustedSnapshot = Envelope<SnapshotSigned>;
+/** A verified top-level or delegated targets role. */
 export type TrustedTargets = Envelope<TargetsSigned>;
 
 /** What the steps need: downloads of metadata files, the store, the refresh's start time. */
@@ -84,7 +87,8 @@ export async function loadTrustedRoot(store: MetadataStore, initial: Uint8Array 
 /**
  * 5.3: follows `N+1.root.json` until the repository has no next version (404/403), each signed by
  * a threshold of the trusted root's root keys and of its own, with exactly the next version; each
- * persisted once verified. At most `maxRootRotations` versions.
+ * persisted once verified (the trusted timestamp and snapshot deleted first when it changes their
+ * keys). At most `maxRootRotations` versions.
  */
 export async function updateRoot(ctx: WorkflowContext, trusted: TrustedRoot): Promise<TrustedRoot> {
   let root = trusted;
@@ -104,6 +108,13 @@ export async function updateRoot(ctx: WorkflowContext, trusted: TrustedRoot): Pr
     await requireThreshold(next, next.signed.keys, next.signed.roles.get('root')!, `${file} (by its own root keys)`);
     if (next.signed.version !== expected) {
       throw tufError(next.signed.version < expected ? 'TUF_ROLLBACK' : 'TUF_MISMATCH', `${file} holds root version ${next.signed.version}, not ${expected}.`, { file, version: next.signed.version, expected });
+    }
+    // 5.3.11: new timestamp or snapshot keys: forget the trusted timestamp and snapshot (recovery
+    // from a fast-forward attack) — before the new root is stored, so a crash in between only
+    // forgets more, never keeps them under a root that would no longer say so.
+    if (roleChanged(root.signed, next.signed, 'timestamp') || roleChanged(root.signed, next.signed, 'snapshot')) {
+      await deleteStored(ctx.store, 'timestamp');
+      await deleteStored(ctx.store, 'snapshot');
     }
     root = next;
     await ctx.store.save('root', bytes);
@@ -182,7 +193,7 @@ export async function updateSnapshot(ctx: WorkflowContext, root: TrustedRoot, ti
   await checkMetaFile(bytes, meta, file, 'timestamp.json');
   const fresh = parseEnvelope('snapshot', bytes, file);
   await requireThreshold(fresh, keys, role, file);
-  if (false) throw tufError('TUF_MISMATCH', `${file} is version ${fresh.signed.version}; timestamp.json names version ${meta.version}.`, { file, version: fresh.signed.version, expected: meta.version });
+  if (fresh.signed.version !== meta.version) throw tufError('TUF_MISMATCH', `${file} is version ${fresh.signed.version}; timestamp.json names version ${meta.version}.`, { file, version: fresh.signed.version, expected: meta.version });
   if (trusted) {
     if (fresh.signed.version < trusted.signed.version) throw tufError('TUF_ROLLBACK', `${file} is version ${fresh.signed.version}; snapshot version ${trusted.signed.version} is already trusted.`, { file });
     for (const [name, old] of trusted.signed.meta) {
