@@ -35,11 +35,16 @@ export function newestFirst(versions: Iterable<string>): string[] {
 
 /** The versions the channel file offers a follower of `channel`, newest first. */
 export function channelCandidates(file: ChannelFile, channel: Channel): string[] {
-  return newestFirst(coveredChannels(channel).flatMap((c) => (typeof file[c] === 'string' ? [file[c] as string] : [])));
+  // The policy holds even when a channel points somewhere it should not (a canary moved to stable).
+  return newestFirst(coveredChannels(channel).flatMap((c) => (typeof file[c] === 'string' ? [file[c] as string] : []))).filter((v) => channelAllows(channel, v));
 }
 
-/** The versions of `known` inside `range` that `channel` allows, newest first. */
+/**
+ * The versions of `known` inside `range` that `channel` allows, newest first. An exact version is
+ * the user's explicit choice: it is taken on any channel (never when yanked: the caller checks).
+ */
 export function rangeCandidates(known: Iterable<string>, range: string, channel: Channel): string[] {
+  if (valid(range) === range) return newestFirst(known).filter((v) => v === range);
   return newestFirst(known).filter((v) => channelAllows(channel, v) && satisfies(v, range, { includePrerelease: channel !== 'stable' }));
 }
 

@@ -6,6 +6,7 @@
 import type { ExtensionHost } from '../extensions/runtime/host.js';
 import { askConsent, pageDialogConsent, type ConsentPolicy } from '../extensions/runtime/consent.js';
 import { InstallerError, isInstallerError } from './errors.js';
+import semverLt from 'semver/functions/lt.js';
 import { notGranted, requestedGrant, type Activator } from './activator.js';
 
 const failure = (id: string, err: unknown) => {
@@ -42,14 +43,20 @@ export function hostActivator(host: ExtensionHost, consent: ConsentPolicy = page
         }
         return;
       }
+      const running = host.list().find((e) => e.id === id);
+      // Another tab of this page may have committed in between: the host already runs this version.
+      if (running?.version === ctx.manifest.version) {
+        if (running.state !== 'active') await host.activate(id).catch((err: unknown) => Promise.reject(failure(id, err)));
+        return;
+      }
       try {
-        const { applied } = await host.update(bytes, { ...opts, downgrade: ctx.downgrade });
+        const { applied } = await host.update(bytes, { ...opts, downgrade: semverLt(ctx.manifest.version, running!.version) });
         if (!applied) throw new InstallerError('CONSENT_DENIED', `${id}@${ctx.manifest.version} waits for consent.`, 'Nothing changed. Update again to be asked again.', { id });
         if (host.list().find((e) => e.id === id)?.state !== 'active') await host.activate(id);
       } catch (err) {
         // Put the version that ran back (it was verified when it was installed).
         if (ctx.previous) {
-          await host.update(ctx.previous.bytes, { keys: ctx.previous.keys, downgrade: !ctx.downgrade, consented: ctx.granted }).catch(() => undefined);
+          await host.update(ctx.previous.bytes, { keys: ctx.previous.keys, downgrade: true, consented: ctx.granted }).catch(() => undefined);
           await host.activate(id).catch(() => undefined);
         }
         throw failure(id, err);

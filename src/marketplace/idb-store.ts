@@ -49,6 +49,8 @@ export class IndexedDbInstallStore implements InstallStore {
       req.onerror = () => reject(new InstallerError('STORE_FAILED', `IndexedDB could not be opened: ${req.error?.message ?? 'unknown error'}`, 'Check the page may use storage (private mode, quota).'));
       req.onblocked = () => reject(new InstallerError('STORE_LOCKED', 'The installer database is blocked by another tab.', 'Close other tabs of this page and retry.'));
     });
+    // A failed open is not remembered: the next operation tries again.
+    this.db.catch(() => (this.db = undefined));
     return this.db;
   }
 

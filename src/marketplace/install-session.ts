@@ -19,6 +19,8 @@ import rcompare from 'semver/functions/rcompare.js';
 
 const HISTORY_LIMIT = 200;
 const CHANNEL_FILE_BYTES = 4096;
+/** The most versions of one extension a range is resolved over (each is checked against TUF). */
+const MAX_LISTED_VERSIONS = 500;
 
 /** What a session needs from its installer. */
 export interface SessionContext {
@@ -94,12 +96,14 @@ export class InstallSession {
     if (!range) {
       candidates = file ? channelCandidates(file, channel) : [];
     } else {
-      // The listing only suggests versions; each one is checked against signed metadata below.
+      // The listing only suggests versions; each one is checked against signed metadata below. (It is
+      // not signed: hiding a version there can make a range resolve lower, never to unsigned bytes.)
       const listing = await this.ctx.api.listing(id, this.ctx.signal).catch((err: unknown) => {
         if (isInstallerError(err) && err.code === 'TARGET_NOT_FOUND') return undefined;
         throw err;
       });
-      const known = [...(listing?.versions.map((v) => v.version) ?? []), ...(file ? Object.values(file).filter((v): v is string => !!v) : [])];
+      const listed = Array.isArray(listing?.versions) ? listing.versions.slice(0, MAX_LISTED_VERSIONS).map((v) => (v as { version?: unknown })?.version).filter((v): v is string => typeof v === 'string') : [];
+      const known = [...listed, ...(file ? Object.values(file).filter((v): v is string => !!v) : [])];
       candidates = rangeCandidates(known, range, channel);
     }
     for (const version of candidates) {
@@ -124,13 +128,17 @@ export class InstallSession {
     this.ctx.emit({ phase: 'consent', version });
     const granted = await this.ctx.activator.consent(manifest, prev?.granted);
     this.ctx.emit({ phase: 'license', version });
-    await this.ctx.license?.(manifest);
+    await this.ctx.license?.(manifest).catch((err: unknown) => {
+      throw isInstallerError(err) ? err : new InstallerError('LICENSE_REFUSED', `The license check refused ${id}@${version}: ${(err as Error)?.message ?? String(err)}`, 'Get a license for this extension, or choose a free one.');
+    });
     this.checkAborted();
 
     const previous = prev ? await this.previousPackage(prev) : undefined;
     const downgrade = !!prev && rcompare(version, prev.active) > 0;
     this.ctx.emit({ phase: 'activate', version });
-    await this.ctx.store.writeBlob(entry.sha256, bytes);
+    await this.ctx.store.writeBlob(entry.sha256, bytes).catch((err: Error) => {
+      throw new InstallerError('STORE_FAILED', `The package could not be cached: ${err.message}`, 'Nothing changed. Free some space or check permissions, then retry.');
+    });
     await this.ctx.activator.activate(bytes, { manifest, keys, granted, downgrade, ...(previous ? { previous } : {}) });
 
     const at = this.now.toISOString();
@@ -140,7 +148,7 @@ export class InstallSession {
     await this.commit(async () => {
       // The commit failed: put the previous version back in place (or nothing, for a first install).
       if (previous && prev) await this.ctx.activator.activate(previous.bytes, { manifest: await checkPackage(previous.bytes, id, prev.active, previous.keys), keys: previous.keys, granted: prev.granted, downgrade: !downgrade });
-      else await this.ctx.activator.remove(id);
+      else if (!prev) await this.ctx.activator.remove(id);
     });
     this.ctx.emit({ phase: 'done', version });
     const action = opts.history === 'rollback' ? 'rolled-back' : !prev ? 'installed' : downgrade ? 'downgraded' : 'updated';
@@ -212,20 +220,28 @@ export class InstallSession {
     const info = await tuf.getTargetInfo(packagePath(id, version), this.ctx.signal);
     if (!info) throw new InstallerError('TARGET_NOT_FOUND', `The registry's signed metadata has no ${id}@${version}.`, 'Check the id and version (search the registry).');
     const key = vouchedKey(id, version, info);
+    const sha256 = info.hashes['sha256']?.toLowerCase();
+    if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256)) throw new InstallerError('TARGET_MISMATCH', `The signed target of ${id}@${version} has no SHA-256.`, 'Report this to the registry operators; packages are cached by SHA-256.');
+    const sha512 = info.hashes['sha512']?.toLowerCase();
     this.ctx.emit({ phase: 'download', version, loaded: 0, total: info.length });
     const bytes = await tuf.downloadTarget(info, {
       ...this.signalOpt(),
       ...(this.ctx.downloadDeadlineMs ? { deadlineMs: this.ctx.downloadDeadlineMs } : {}),
       onProgress: (loaded: number) => this.ctx.emit({ phase: 'download', version, loaded, total: info.length }),
     });
-    const entry: CachedVersion = { version, length: info.length, sha256: info.hashes['sha256']!, ...(info.hashes['sha512'] ? { sha512: info.hashes['sha512'] } : {}), ...key, cachedAt: this.now.toISOString() };
+    const entry: CachedVersion = { version, length: info.length, sha256, ...(sha512 ? { sha512 } : {}), ...key, cachedAt: this.now.toISOString() };
     return { bytes, entry, fromCache: false };
   }
 
   private async previousPackage(prev: InstalledRecord): Promise<{ version: string; bytes: Uint8Array; keys: TrustedKeys } | undefined> {
     const entry = prev.cache[prev.active];
     const bytes = entry ? await readCached(this.ctx.store, prev.id, entry).catch(() => undefined) : undefined;
-    return entry && bytes ? { version: prev.active, bytes, keys: keysFor(entry, this.ctx.trustedKeys) } : undefined;
+    if (!entry || !bytes) return undefined;
+    try {
+      return { version: prev.active, bytes, keys: keysFor(entry, this.ctx.trustedKeys) };
+    } catch {
+      return undefined; // No longer a pinned key: it cannot be put back.
+    }
   }
 }
 

@@ -18,9 +18,9 @@ import { InstallerError, isInstallerError } from './errors.js';
 import { InstallSession } from './install-session.js';
 import { RegistryApi, registryBase } from './registry-api.js';
 import { cloneState, emptyState, type InstallState, type InstallStore } from './store.js';
-import { TufClient } from './tuf/client.js';
+import type { TufClient } from './tuf/client.js';
+import { openTufClient } from './trust-anchor.js';
 import type { TufLimits } from './tuf/workflow.js';
-import { fetchBytes } from './fetch-bytes.js';
 import type { Channel, InstalledExtension, InstallerApi, InstallOptions, InstallProgressDetail, InstallResult } from './types.js';
 import rcompare from 'semver/functions/rcompare.js';
 
@@ -76,27 +76,18 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
 
   private tuf: Promise<TufClient> | undefined;
 
-  /**
-   * The TUF client, created on first use. With neither a stored root nor `trustedRoot`, the
-   * registry's `/tuf/1.root.json` is trusted on first use (then the chain is followed as usual).
-   */
+  /** The TUF client, created on first use (trust-anchor.ts: which registry and root the store trusts). */
   private tufClient(signal?: AbortSignal): Promise<TufClient> {
-    this.tuf ??= (async () => {
-      const { store, trustedRoot, fetch: fetchImpl, now, tufLimits } = this.options;
-      let root = typeof trustedRoot === 'string' ? new TextEncoder().encode(trustedRoot) : trustedRoot;
-      if (!root && !(await store.metadata.load('root'))) {
-        root = await fetchBytes(`${this.registry}/tuf/1.root.json`, { maxBytes: 512 * 1024, deadlineMs: tufLimits?.deadlineMs ?? 20_000, ...(signal ? { signal } : {}), ...(fetchImpl ? { fetch: fetchImpl } : {}) });
-      }
-      return new TufClient({
-        metadataUrl: `${this.registry}/tuf/`,
-        targetsUrl: `${this.registry}/tuf/targets/`,
-        store: store.metadata,
-        ...(root ? { trustedRoot: root } : {}),
-        ...(fetchImpl ? { fetch: fetchImpl } : {}),
-        ...(now ? { now } : {}),
-        ...(tufLimits ? { limits: tufLimits } : {}),
-      });
-    })();
+    const { store, trustedRoot, fetch: fetchImpl, now, tufLimits } = this.options;
+    this.tuf ??= openTufClient({
+      registry: this.registry,
+      metadata: store.metadata,
+      ...(trustedRoot !== undefined ? { trustedRoot } : {}),
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      ...(now ? { now } : {}),
+      ...(tufLimits ? { tufLimits } : {}),
+      ...(signal ? { signal } : {}),
+    });
     // A failed first fetch is retried by the next operation.
     this.tuf.catch(() => (this.tuf = undefined));
     return this.tuf;
@@ -122,21 +113,32 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
     const only = idParam === undefined ? undefined : checkId(idParam);
     const results: InstallResult[] = [];
     const ids = only ? [only] : Object.values((await this.readState()).extensions).filter((r) => !r.pinned).map((r) => r.id).sort();
+    const failures: Array<{ id: string; error: InstallerError }> = [];
     for (const id of ids) {
-      results.push(
-        await this.run('update', id, options.signal, async (s) => {
-          const rec = s.require(id);
-          await s.refresh();
-          const version = await s.resolve(id, rec.channel, rec.range).catch((err: unknown) => {
-            // Nothing installable (e.g. the channel's release was yanked): keep what runs.
-            if (isInstallerError(err) && err.code === 'NO_MATCHING_VERSION') return rec.active;
-            throw err;
-          });
-          // An update never moves backwards: a channel pointing lower keeps what runs.
-          if (rcompare(version, rec.active) >= 0) return s.keep(id, { pinned: false });
-          return s.apply(id, version, { channel: rec.channel, ...(rec.range ? { range: rec.range } : {}), pinned: false });
-        }),
-      );
+      const one = this.run('update', id, options.signal, async (s) => {
+        const rec = s.require(id);
+        await s.refresh();
+        const version = await s.resolve(id, rec.channel, rec.range).catch((err: unknown) => {
+          // Nothing installable (e.g. the channel's release was yanked): keep what runs.
+          if (isInstallerError(err) && err.code === 'NO_MATCHING_VERSION') return rec.active;
+          throw err;
+        });
+        // An update never moves backwards: a channel pointing lower keeps what runs.
+        if (rcompare(version, rec.active) >= 0) return s.keep(id, { pinned: false });
+        return s.apply(id, version, { channel: rec.channel, ...(rec.range ? { range: rec.range } : {}), pinned: false });
+      });
+      if (only) return [await one];
+      // Updating everything: one extension's failure does not stop the others.
+      try {
+        results.push(await one);
+      } catch (err) {
+        if (!isInstallerError(err) || err.code === 'ABORTED') throw err;
+        failures.push({ id, error: err });
+      }
+    }
+    if (failures.length) {
+      const first = failures[0]!.error;
+      throw new InstallerError(first.code, `${failures.length} of ${ids.length} updates failed (the others were applied): ${failures.map((f) => `${f.id}: ${f.error.message}`).join(' ')}`, first.suggestion, { results, failures: failures.map((f) => ({ id: f.id, ...f.error.toJSON() })) });
     }
     return results;
   }

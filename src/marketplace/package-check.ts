@@ -23,9 +23,18 @@ export function vouchedKey(id: string, version: string, info: TargetInfo): { key
   return { keyId, publicKey };
 }
 
-/** The keys one package may be signed with: the vouched key, unless the page pins keys for the publisher. */
+/**
+ * The keys one package may be signed with: the key the signed target vouches for — and, when the
+ * page pins publisher keys, only if that key is one of them (pinning narrows, never widens).
+ */
 export function keysFor(cached: Pick<CachedVersion, 'keyId' | 'publicKey'>, pinned?: TrustedKeys): TrustedKeys {
-  if (pinned?.size) return pinned;
+  if (pinned?.size) {
+    const key = pinned.get(cached.keyId);
+    if (!key || key.x !== cached.publicKey) {
+      throw new InstallerError('PACKAGE_SIGNATURE_INVALID', `The package is signed with ${cached.keyId}, which is not one of the publisher keys this installer pins.`, 'Add the publisher key to trustedKeys if you trust it, or do not install this extension.', { keyId: cached.keyId });
+    }
+    return new Map([[cached.keyId, key]]);
+  }
   const jwk: Ed25519Jwk = { kty: 'OKP', crv: 'Ed25519', x: cached.publicKey };
   return new Map([[cached.keyId, jwk]]);
 }

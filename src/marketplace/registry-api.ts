@@ -3,7 +3,8 @@
  * version record. Nothing read here is trusted for installing — the installer trusts only
  * TUF-signed metadata — it is what a marketplace shows.
  */
-import { InstallerError } from './errors.js';
+import { InstallerError, isInstallerError } from './errors.js';
+import { fetchBytes } from './fetch-bytes.js';
 import type { Listing, SearchPage, SearchQuery, VersionRecord } from './types.js';
 
 /** Options of a {@link RegistryApi}. */
@@ -58,21 +59,37 @@ export class RegistryApi {
   }
 
   private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const deadline = AbortSignal.timeout(this.timeoutMs);
-    let res: Response;
+    let bytes: Uint8Array;
     try {
-      res = await this.fetchImpl(this.base + path, { headers: { Accept: 'application/json' }, signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+      // Bounded like every download: a listing is small; a stalled or endless answer ends.
+      bytes = await fetchBytes(this.base + path, { maxBytes: MAX_JSON_BYTES, deadlineMs: this.timeoutMs, ...(signal ? { signal } : {}), fetch: this.fetchImpl });
     } catch (err) {
-      if (signal?.aborted) throw new InstallerError('ABORTED', 'The request was cancelled.', 'Start it again.');
-      if ((err as Error)?.name === 'TimeoutError' || deadline.aborted) throw new InstallerError('DOWNLOAD_TIMEOUT', `${this.base} did not answer within ${this.timeoutMs} ms.`, 'Check the registry is up (GET /healthz) and retry.');
-      throw new InstallerError('REGISTRY_UNREACHABLE', `Cannot reach the registry at ${this.base}.`, 'Check the registry URL and your network.');
+      if (isInstallerError(err) && err.code === 'REGISTRY_HTTP_ERROR') throw await this.httpError(path, err.details['status'] as number, signal);
+      throw err;
     }
-    const body = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; suggestion?: string } } | undefined;
-    if (!res.ok) {
-      const e = body?.error;
-      throw new InstallerError(res.status === 404 ? 'TARGET_NOT_FOUND' : 'REGISTRY_HTTP_ERROR', e?.message ?? `${this.base} answered ${res.status}.`, e?.suggestion ?? 'Check the registry URL and retry.', { status: res.status, ...(e?.code ? { registryCode: e.code } : {}) });
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      body = undefined;
     }
     if (!body || typeof body !== 'object') throw new InstallerError('REGISTRY_HTTP_ERROR', `${this.base} answered without JSON.`, 'Is this a VIB3 registry? Check GET /healthz.');
     return body as T;
   }
+
+  /** The registry's own coded error for a non-2xx answer (read again: fetchBytes does not keep error bodies). */
+  private async httpError(path: string, status: number, signal?: AbortSignal): Promise<InstallerError> {
+    let e: { code?: string; message?: string; suggestion?: string } | undefined;
+    try {
+      const res = await this.fetchImpl(this.base + path, { headers: { Accept: 'application/json' }, signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs) });
+      const text = await res.text();
+      e = text.length <= MAX_JSON_BYTES ? (JSON.parse(text) as { error?: typeof e }).error : undefined;
+    } catch {
+      e = undefined;
+    }
+    return new InstallerError(status === 404 ? 'TARGET_NOT_FOUND' : 'REGISTRY_HTTP_ERROR', e?.message ?? `${this.base} answered ${status}.`, e?.suggestion ?? 'Check the registry URL and retry.', { status, ...(e?.code ? { registryCode: e.code } : {}) });
+  }
 }
+
+/** The most bytes a JSON answer of the read API may have. */
+const MAX_JSON_BYTES = 4 * 1024 * 1024;

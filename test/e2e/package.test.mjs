@@ -43,11 +43,16 @@ test('custom-elements.json describes every attribute, event, slot and part of <v
 test('custom-elements.json describes the theme wrapper and every UI component', () => {
   const manifest = JSON.parse(read('custom-elements.json'));
   const tags = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.tagName).map((d) => d.tagName).sort();
-  assert.deepEqual(tags, ['vib3-canvas', 'vib3-consent-dialog', 'vib3-control-panel', 'vib3-install-progress', 'vib3-stage', 'vib3-theme', 'vib3-theme-switcher', 'vib3-toolbar']);
+  assert.deepEqual(tags, ['vib3-canvas', 'vib3-consent-dialog', 'vib3-control-panel', 'vib3-install-progress', 'vib3-market-card', 'vib3-market-detail', 'vib3-market-installed', 'vib3-market-search', 'vib3-marketplace', 'vib3-stage', 'vib3-theme', 'vib3-theme-switcher', 'vib3-toolbar']);
+  // The marketplace documents its public API: the installer property, its events and its parts.
+  const market = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'vib3-marketplace');
+  assert.ok(market.members.some((m) => m.name === 'installer'));
+  assert.deepEqual(market.events.map((e) => e.name).sort(), ['vib3-marketplace-done', 'vib3-marketplace-error']);
+  assert.ok(market.cssParts.some((p) => p.name === 'results'));
 });
 
 test('the shipped browser code contains no eval or new Function (strict CSP)', () => {
-  for (const file of ['dist/vib3.iife.js', 'dist/vib3-extensions.iife.js', 'dist/extensions/runtime.js', 'dist/sandbox/frame.html', 'dist/sandbox/extension-worker.js', 'dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', 'dist/geometry.js', 'dist/geometry-worker.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
+  for (const file of ['dist/vib3.iife.js', 'dist/vib3-extensions.iife.js', 'dist/extensions/runtime.js', 'dist/marketplace.js', 'dist/sandbox/frame.html', 'dist/sandbox/extension-worker.js', 'dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', 'dist/geometry.js', 'dist/geometry-worker.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
     const code = read(file);
     assert.doesNotMatch(code, /\beval\s*\(/, `${file}: eval`);
     assert.doesNotMatch(code, /new\s+Function\s*\(/, `${file}: new Function`);

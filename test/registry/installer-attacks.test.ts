@@ -5,7 +5,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -197,4 +197,28 @@ test(`[${BACKEND}] a CLI killed in the middle of an install leaves the previous 
   assert.deepEqual(list.body.extensions.map((x: any) => x.version), ['1.0.0']);
   const again = await vib3Json('ext', 'install', ID, '--channel', 'beta', '--dir', dir, '--yes');
   assert.deepEqual([again.code, again.body.version], [0, '1.1.0-beta.3']);
+});
+
+test(`[${BACKEND}] a store keeps the registry and root it started from; two processes on one directory both commit`, async () => {
+  const dir = await installedDir();
+  const before = snapshot(dir);
+  writeFileSync(join(work, 'other-root.json'), '{"signed":{"_type":"root","version":1},"signatures":[]}');
+  const otherRoot = await vib3Json('ext', 'install', ID, '--channel', 'beta', '--dir', dir, '--trust-root', join(work, 'other-root.json'));
+  assert.deepEqual([otherRoot.code, otherRoot.body.code], [3, 'TUF_ROOT_INVALID']);
+  assert.deepEqual(snapshot(dir), before);
+  // A directory whose first install failed (no consent) still trusts only the registry it began with.
+  const fresh = join(work, `d${dirCount++}`);
+  assert.equal((await vib3Json('ext', 'install', ID, '--registry', proxy.url, '--dir', fresh)).body.code, 'CONSENT_DENIED');
+  const elsewhere = await vib3Json('ext', 'install', ID, '--registry', reg.url, '--dir', fresh, '--yes');
+  assert.deepEqual([elsewhere.code, elsewhere.body.code], [1, 'STORE_REGISTRY_MISMATCH']);
+
+  // Two CLI processes install two extensions into one directory at once: the lock serializes them.
+  const other = 'com.acme.other';
+  assert.equal((await publish(reg.url, acme.token, other, '1.0.0', await makePackage(acme, { id: other, version: '1.0.0' }))).status, 201);
+  const cli = (id: string) => run(process.execPath, ['--import', 'tsx', join(repo, 'src/cli/bin.ts'), 'ext', 'install', id, '--dir', dir, '--yes', '--json']);
+  const [a, b] = await Promise.all([cli(other), cli(`${ID}@1.1.0-beta.1`)]);
+  assert.deepEqual([a.status, b.status], [0, 0], `${a.stdout}${a.stderr}\n${b.stdout}${b.stderr}`);
+  const listed = (await vib3Json('ext', 'list', '--dir', dir)).body.extensions.map((x: any) => `${x.id}@${x.version}`);
+  assert.deepEqual(listed, [`${ID}@1.1.0-beta.1`, `${other}@1.0.0`]);
+  assert.ok(!existsSync(join(dir, '.lock')), 'the lock is released');
 });

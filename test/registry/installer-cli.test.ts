@@ -178,3 +178,27 @@ test(`[${BACKEND}] rollback works with the registry stopped; an install needing 
     await own.close().catch(() => undefined);
   }
 });
+
+test(`[${BACKEND}] an update that asks for more waits for consent; a rollback is recorded in the history`, async () => {
+  const id = 'com.acme.grows';
+  const dir = join(work, 'grows');
+  assert.equal((await publish(reg.url, acme.token, id, '1.0.0', await makePackage(acme, { id, version: '1.0.0' }))).status, 201);
+  assert.equal((await vib3Json('ext', 'install', id, '--registry', reg.url, '--dir', dir, '--yes')).body.version, '1.0.0');
+  const withNetwork = await makePackage(acme, { id, version: '1.1.0', edit: (m) => (m.capabilities.network = { reason: 'Fetches shapes.', origins: ['https://shapes.example.com'] }) });
+  assert.equal((await publish(reg.url, acme.token, id, '1.1.0', withNetwork)).status, 201);
+
+  const before = stateBytes(dir);
+  const held = await vib3Json('ext', 'update', id, '--dir', dir);
+  assert.deepEqual([held.code, held.body.code], [1, 'CONSENT_DENIED']);
+  assert.deepEqual(held.body.requested, ['network', 'https://shapes.example.com']);
+  assert.deepEqual(stateBytes(dir), before);
+
+  const granted = await vib3Json('ext', 'update', id, '--dir', dir, '--yes');
+  assert.deepEqual(granted.body.results.map((r: any) => r.version), ['1.1.0']);
+  const [listed] = (await vib3Json('ext', 'list', '--dir', dir)).body.extensions;
+  assert.ok(listed.granted.includes('network') && listed.granted.includes('https://shapes.example.com'));
+  // Rolling back to a version that asks for less needs no consent.
+  assert.equal((await vib3Json('ext', 'rollback', id, '--dir', dir)).code, 0);
+  const history = JSON.parse(readFileSync(join(dir, 'vib3-extensions.json'), 'utf8')).history.map((h: any) => [h.action, h.from ?? null, h.to]);
+  assert.deepEqual(history, [['install', null, '1.0.0'], ['update', '1.0.0', '1.1.0'], ['rollback', '1.1.0', '1.0.0']]);
+});

@@ -7,6 +7,7 @@ import { RegistryError } from '../errors.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { checkId, checkVersion } from '../names.js';
 import type { TrustTier } from './publishers.js';
+import type { VersionRecord } from '../../marketplace/types.js';
 import { currentChannels } from './publish.js';
 import { readArchive } from '../../extensions/signing/archive.js';
 
@@ -28,20 +29,8 @@ export interface Listing {
   marketplace?: Record<string, unknown>;
 }
 
-/** `GET /v1/extensions/{id}/{version}`. */
-export interface VersionRecord {
-  id: string;
-  version: string;
-  integrity: string;
-  sha256: string;
-  size: number;
-  keyId: string;
-  publishedAt: string;
-  yanked: boolean;
-  yankReason: string | null;
-  manifest: unknown;
-  links: { package: string; sbom: string | null; provenance: string | null };
-}
+/** `GET /v1/extensions/{id}/{version}`: the wire type clients read (src/marketplace/types.ts). */
+export type { VersionRecord };
 
 const notFound = (id: string) => new RegistryError(404, 'EXTENSION_NOT_FOUND', `No extension ${id}.`, 'Check the id; `vib3 registry search` lists extensions.');
 

@@ -5,26 +5,10 @@
  */
 import type { Queryable } from '../db/database.js';
 import { RegistryError } from '../errors.js';
-import type { TrustTier } from './publishers.js';
+import type { ListingSummary, SearchPage } from '../../marketplace/types.js';
 
-/** One search hit. */
-export interface ListingSummary {
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  publisher: string;
-  tier: TrustTier;
-  categories: string[];
-  tags: string[];
-  updatedAt: string;
-}
-
-/** A page of search hits; `nextCursor` is null on the last page. */
-export interface SearchPage {
-  items: ListingSummary[];
-  nextCursor: string | null;
-}
+/** One search hit and a page of them: the wire types clients read (src/marketplace/types.ts). */
+export type { ListingSummary, SearchPage };
 
 const SORTS = ['relevance', 'updated', 'name'] as const;
 type Sort = (typeof SORTS)[number];
