@@ -2,6 +2,8 @@
  * The `vib3` command line (node-only; never part of the browser bundle), on commander:
  *
  *   vib3 ext create|build|lint|keygen|pack|sign|verify|inspect|test|publish …
+ *   vib3 ext install|update|channel|rollback|uninstall|list …   (the installer: docs/INSTALLER.md)
+ *   vib3 license issue|verify …                                   (license tokens: docs/LICENSING.md)
  *   vib3 registry search|publisher create|verify|yank|serve|keys …
  *   vib3 login|logout --registry URL
  *   vib3 help [command…]        vib3 --help | -h        vib3 --version | -v
@@ -17,6 +19,7 @@ import { consoleIo, printError, toCliError, type Io } from './errors.js';
 import { registerExtCommands } from './commands/ext.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerLoginCommands } from './commands/login.js';
+import { registerLicenseCommands } from './commands/license.js';
 
 export { version };
 
@@ -37,6 +40,7 @@ export function createProgram(io: Io = consoleIo): Vib3Command {
   registerExtCommands(program);
   registerRegistryCommands(program);
   registerLoginCommands(program);
+  registerLicenseCommands(program);
   addHelpCommand(program);
   program.addHelpText(
     'after',

@@ -65,7 +65,9 @@ export const INSTALLER_ERROR_CODES = [
   'STORE_FAILED',
   /** The store holds extensions installed from another registry. */
   'STORE_REGISTRY_MISMATCH',
-  /** A license check refused the extension (see the licensing docs). */
+  /** A paid extension and no license token for it. */
+  'LICENSE_REQUIRED',
+  /** The license token was refused (`details.reason` is the license code, e.g. LICENSE_EXPIRED). */
   'LICENSE_REFUSED',
   /** The operation was cancelled by its AbortSignal. */
   'ABORTED',

@@ -18,3 +18,5 @@ export { InstallerError, isInstallerError, INSTALLER_ERROR_CODES, type Installer
 export { CHANNELS, INSTALL_PHASES } from './types.js';
 export type { Channel, TrustTier, ListingSummary, SearchPage, SearchQuery, Listing, MarketplaceBlock, VersionRecord, InstalledExtension, InstallResult, InstallPhase, InstallProgressDetail, InstallerEventMap, InstallOptions, InstallerApi } from './types.js';
 export { TufClient, DEFAULT_TUF_LIMITS, MemoryMetadataStore, type TufLimits, type TargetInfo, type MetadataStore } from './tuf/index.js';
+export { licenseGate, isPaid, type LicenseGateOptions, type LicenseHook, type LicenseContext } from './license-gate.js';
+export { verifyLicense, issueLicense, checkClaims, MemoryLicenseClock, localStorageLicenseClock, LicenseError, LICENSE_ERROR_CODES, type VerifyLicenseOptions, type IssueLicenseInput, type LicenseClaims, type LicenseClock, type LicenseErrorCode } from './license/index.js';

@@ -4,9 +4,9 @@
  * {@link InstallSession.commit}; a failure before it restores the previously running version.
  */
 import type { HostDescription } from '../extensions/manifest/compatibility.js';
-import type { Vib3ExtensionManifest } from '../extensions/manifest/manifest.generated.js';
 import type { TrustedKeys } from '../extensions/signing/package.js';
 import type { Activator } from './activator.js';
+import type { LicenseHook } from './license-gate.js';
 import { collectGarbage, evict, readCached, type CacheLimits } from './cache.js';
 import { channelCandidates, parseChannelFile, rangeCandidates } from './channel-policy.js';
 import { InstallerError, isInstallerError } from './errors.js';
@@ -37,7 +37,7 @@ export interface SessionContext {
   signal?: AbortSignal;
   trustedKeys?: TrustedKeys;
   compatibility?: HostDescription;
-  license?: (manifest: Vib3ExtensionManifest) => Promise<void>;
+  license?: LicenseHook;
   now?: () => Date;
   downloadDeadlineMs?: number;
 }
@@ -57,6 +57,7 @@ export interface ApplyOptions {
 export class InstallSession {
   readonly state: InstallState;
   changed = false;
+  private refreshed = false;
   private readonly ctx: SessionContext;
 
   constructor(ctx: SessionContext) {
@@ -83,8 +84,17 @@ export class InstallSession {
   async refresh(): Promise<void> {
     this.ctx.emit({ phase: 'refresh' });
     await (await this.ctx.tuf()).refresh(this.ctx.signal);
+    this.refreshed = true;
     this.checkAborted();
   }
+
+  /** A verified TUF target's bytes, once this operation has refreshed (never the network otherwise). */
+  private readonly readTarget = async (path: string): Promise<Uint8Array | undefined> => {
+    if (!this.refreshed) return undefined;
+    const tuf = await this.ctx.tuf();
+    const info = await tuf.getTargetInfo(path, this.ctx.signal);
+    return info ? tuf.downloadTarget(info, this.signalOpt()) : undefined;
+  };
 
   /** The version to install: from the signed channel file, or the newest in `range` the channel allows; never a yanked one. */
   async resolve(id: string, channel: Channel, range?: string): Promise<string> {
@@ -128,7 +138,7 @@ export class InstallSession {
     this.ctx.emit({ phase: 'consent', version });
     const granted = await this.ctx.activator.consent(manifest, prev?.granted);
     this.ctx.emit({ phase: 'license', version });
-    await this.ctx.license?.(manifest).catch((err: unknown) => {
+    await this.ctx.license?.(manifest, { keys, readTarget: this.readTarget }).catch((err: unknown) => {
       throw isInstallerError(err) ? err : new InstallerError('LICENSE_REFUSED', `The license check refused ${id}@${version}: ${(err as Error)?.message ?? String(err)}`, 'Get a license for this extension, or choose a free one.');
     });
     this.checkAborted();

@@ -9,7 +9,6 @@
  * commit leaves the installed set, the active versions and the persisted state as they were.
  */
 import type { HostDescription } from '../extensions/manifest/compatibility.js';
-import type { Vib3ExtensionManifest } from '../extensions/manifest/manifest.generated.js';
 import type { TrustedKeys } from '../extensions/signing/package.js';
 import type { Activator } from './activator.js';
 import { DEFAULT_CACHE_LIMITS, type CacheLimits } from './cache.js';
@@ -20,6 +19,7 @@ import { RegistryApi, registryBase } from './registry-api.js';
 import { cloneState, emptyState, type InstallState, type InstallStore } from './store.js';
 import type { TufClient } from './tuf/client.js';
 import { openTufClient } from './trust-anchor.js';
+import type { LicenseHook } from './license-gate.js';
 import type { TufLimits } from './tuf/workflow.js';
 import type { Channel, InstalledExtension, InstallerApi, InstallOptions, InstallProgressDetail, InstallResult } from './types.js';
 import rcompare from 'semver/functions/rcompare.js';
@@ -42,8 +42,11 @@ export interface InstallerEngineOptions {
   trustedKeys?: TrustedKeys;
   /** The host to check compatibility against (default: this kit in this runtime). */
   compatibility?: HostDescription;
-  /** The license step: resolve to allow, reject (InstallerError LICENSE_REFUSED) to refuse. Default: allow. */
-  license?: (manifest: Vib3ExtensionManifest) => Promise<void>;
+  /**
+   * The license step: resolve to allow, reject to refuse (LICENSE_REQUIRED / LICENSE_REFUSED).
+   * `licenseGate({ origin, tokenFor })` requires a valid token for paid extensions. Default: allow.
+   */
+  license?: LicenseHook;
   /** Cache bounds. */
   cache?: Partial<CacheLimits>;
   /** The fetch to use (default: the global one). */

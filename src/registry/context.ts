@@ -6,6 +6,7 @@ import type { Database } from './db/database.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import type { TufRepository } from './tuf/repository.js';
 import type { SearchCache } from './store/search-cache.js';
+import type { Ed25519Jwk } from '../extensions/signing/ed25519.js';
 
 /** Settings of a running registry. */
 export interface RegistrySettings {
@@ -26,6 +27,8 @@ export interface RegistryContext {
   db: Database;
   blobs: BlobStore;
   tuf: TufRepository;
+  /** The key licenses issued by this registry are signed with (`DATA/license.jwk`, private). */
+  licenseKey: Ed25519Jwk;
   /** Search answers of this process (cleared by its own writes). */
   searchCache: SearchCache;
   now: () => Date;

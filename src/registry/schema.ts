@@ -108,6 +108,25 @@ CREATE TABLE challenges (
 );
 `;
 
+/** Licenses the registry issued for publishers' checkouts (the token itself is never stored), and revocations. */
+const LICENSES = `
+CREATE TABLE licenses (
+  jti          text PRIMARY KEY,
+  extension    text NOT NULL REFERENCES extensions(id),
+  publisher    text NOT NULL REFERENCES publishers(name),
+  sub          text NOT NULL,
+  aud          jsonb NOT NULL,
+  tier         text NOT NULL,
+  entitlements jsonb NOT NULL,
+  key_id       text NOT NULL,
+  issued_at    timestamptz NOT NULL DEFAULT now(),
+  expires_at   timestamptz NOT NULL,
+  revoked_at   timestamptz,
+  revoke_reason text
+);
+CREATE INDEX licenses_revoked ON licenses (revoked_at) WHERE revoked_at IS NOT NULL;
+`;
+
 /** Every migration of the registry database, in order. */
 export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'core tables', sql: CORE },
@@ -115,4 +134,5 @@ export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
   // New search entries go straight into the GIN index instead of a pending list that only VACUUM
   // flushes (PGlite has no autovacuum: rare-word searches scanned the whole table until then).
   { version: 3, name: 'search index without pending list', sql: "ALTER INDEX extensions_search SET (fastupdate = off);\nSELECT gin_clean_pending_list('extensions_search'::regclass);" },
+  { version: 4, name: 'licenses', sql: LICENSES },
 ];

@@ -17,6 +17,7 @@ import { issueToken } from './auth/tokens.js';
 import { createApp } from './http/app.js';
 import { SearchCache } from './store/search-cache.js';
 import { DEFAULT_SETTINGS, type RegistryContext, type RegistrySettings } from './context.js';
+import { generateEd25519, type Ed25519Jwk } from '../extensions/signing/ed25519.js';
 
 /** Options of {@link startRegistry} (the flags of `vib3 registry serve`). */
 export interface RegistryOptions {
@@ -69,9 +70,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     const adminFile = join(dataDir, 'admin.token');
     if (!existsSync(adminFile)) writeFileSync(adminFile, `${await issueToken(db, { kind: 'admin' }, { label: 'bootstrap admin' })}\n`, { mode: 0o600 });
     const adminToken = readFileSync(adminFile, 'utf8').trim();
+    const licenseKey = await ensureLicenseKey(join(dataDir, 'license.jwk'));
 
     const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-    const context: RegistryContext = { db, blobs, tuf, now, settings, searchCache: new SearchCache(db, settings.searchFreshMs) };
+    const context: RegistryContext = { db, blobs, tuf, now, settings, licenseKey, searchCache: new SearchCache(db, settings.searchFreshMs) };
     const app = createApp(context, options.log);
     const host = options.host ?? '127.0.0.1';
     const address = await new Promise<AddressInfo>((done, fail) => {
@@ -111,4 +113,20 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** The license signing key: created on first start (mode 0600), read afterwards. */
+async function ensureLicenseKey(file: string): Promise<Ed25519Jwk> {
+  if (!existsSync(file)) {
+    const { privateJwk } = await generateEd25519();
+    try {
+      writeFileSync(file, `${JSON.stringify(privateJwk)}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another process on this data folder created it first: use that one.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  const jwk = JSON.parse(readFileSync(file, 'utf8')) as Ed25519Jwk;
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') throw new Error(`${file} is not a private Ed25519 JWK`);
+  return jwk;
 }

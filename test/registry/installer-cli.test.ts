@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { main } from '../../src/cli/program.js';
+import { issueLicense } from '../../src/marketplace/license/index.js';
+import { generateEd25519 } from '../../src/extensions/index.js';
 import { api, BACKEND, createPublisher, makePackage, publish, startTestRegistry, type TestPublisher, type TestRegistry } from './harness.js';
 
 let reg: TestRegistry;
@@ -201,4 +203,40 @@ test(`[${BACKEND}] an update that asks for more waits for consent; a rollback is
   assert.equal((await vib3Json('ext', 'rollback', id, '--dir', dir)).code, 0);
   const history = JSON.parse(readFileSync(join(dir, 'vib3-extensions.json'), 'utf8')).history.map((h: any) => [h.action, h.from ?? null, h.to]);
   assert.deepEqual(history, [['install', null, '1.0.0'], ['update', '1.0.0', '1.1.0'], ['rollback', '1.1.0', '1.0.0']]);
+});
+
+test(`[${BACKEND}] a paid extension installs only with a valid license for the site, signed by its publisher`, async () => {
+  const id = 'com.acme.paid';
+  const dir = join(work, 'paid');
+  const paid = (m: Record<string, any>) => (m.marketplace.pricing = { model: 'paid', amount: 9, currency: 'EUR' });
+  assert.equal((await publish(reg.url, acme.token, id, '1.0.0', await makePackage(acme, { id, version: '1.0.0', edit: paid }))).status, 201);
+  const site = 'https://shop.example.com';
+  const none = await vib3Json('ext', 'install', id, '--registry', reg.url, '--dir', dir, '--yes', '--origin', site);
+  assert.deepEqual([none.code, none.body.code], [1, 'LICENSE_REQUIRED']);
+  assert.equal(stateBytes(dir), undefined);
+  const expired = await issueLicense(acme.privateJwk, { ext: id, aud: [site], tier: 'pro', now: new Date(Date.now() - 40 * 86_400_000), days: 30 });
+  const refused = await vib3Json('ext', 'install', id, '--registry', reg.url, '--dir', dir, '--yes', '--origin', site, '--license', expired);
+  assert.deepEqual([refused.code, refused.body.code, refused.body.reason], [1, 'LICENSE_REFUSED', 'LICENSE_EXPIRED']);
+  const valid = await issueLicense(acme.privateJwk, { ext: id, aud: [site], tier: 'pro', days: 30 });
+  const elsewhere = await vib3Json('ext', 'install', id, '--registry', reg.url, '--dir', dir, '--yes', '--origin', 'https://other.example.com', '--license', valid);
+  assert.deepEqual([elsewhere.body.code, elsewhere.body.reason], ['LICENSE_REFUSED', 'LICENSE_WRONG_AUDIENCE']);
+  // A license signed by another key than the publisher's the registry vouches for.
+  const stranger = await generateEd25519();
+  const forged = await issueLicense(stranger.privateJwk, { ext: id, aud: [site], tier: 'pro', days: 30 });
+  assert.deepEqual((await vib3Json('ext', 'install', id, '--registry', reg.url, '--dir', dir, '--yes', '--origin', site, '--license', forged)).body.reason, 'LICENSE_UNKNOWN_KEY');
+  assert.equal(stateBytes(dir), undefined);
+  const ok = await vib3Json('ext', 'install', id, '--registry', reg.url, '--dir', dir, '--yes', '--origin', site, '--license', valid);
+  assert.deepEqual([ok.code, ok.body.version], [0, '1.0.0']);
+
+  // A license the registry issued for the publisher's checkout: its key comes from TUF.
+  const bought = await api(reg.url, `/v1/extensions/${id}/licenses`, { method: 'POST', token: acme.token, json: { sub: 'customer-7', aud: [site], tier: 'pro' } });
+  assert.equal(bought.status, 201);
+  assert.equal((await publish(reg.url, acme.token, id, '1.0.1', await makePackage(acme, { id, version: '1.0.1', edit: paid }))).status, 201);
+  const upd = await vib3Json('ext', 'update', id, '--dir', dir, '--origin', site, '--license', bought.body.token);
+  assert.deepEqual(upd.body.results?.map((r: any) => r.version), ['1.0.1'], JSON.stringify(upd.body));
+  // Revoked: the next refresh brings the signed revocation list, and the next version is refused.
+  assert.equal((await api(reg.url, `/v1/licenses/${bought.body.jti}/revoke`, { method: 'POST', token: acme.token, json: { reason: 'refunded' } })).status, 200);
+  assert.equal((await publish(reg.url, acme.token, id, '1.0.2', await makePackage(acme, { id, version: '1.0.2', edit: paid }))).status, 201);
+  const revoked = await vib3Json('ext', 'update', id, '--dir', dir, '--origin', site, '--license', bought.body.token);
+  assert.deepEqual([revoked.code, revoked.body.code, revoked.body.reason], [1, 'LICENSE_REFUSED', 'LICENSE_REVOKED']);
 });

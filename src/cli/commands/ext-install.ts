@@ -53,16 +53,19 @@ async function runOp<T>(opts: Opts, command: string, io: Io, json: boolean, op: 
 }
 
 const common = (cmd: Vib3Command, jsonShape: string) => cmd.addOption(dirOption()).option('--json', `Print one JSON result: ${jsonShape}.`);
+/** `--license` / `--origin` for commands that may install a paid extension's version. */
+const licensed = (cmd: Vib3Command) =>
+  cmd.option('--license <token>', 'A license token for a paid extension (vib3 license issue).').option('--origin <origin>', 'The site origin the license must name (default http://localhost).');
 
 /** Adds the install commands to the `ext` group. */
 export function registerInstallCommands(group: Vib3Command): void {
   const install = group.command('install').description('Install an extension from a registry (TUF-verified, with consent)').argument('<id[@range]>', 'The extension id, optionally with a semver range, e.g. dev.vib3.duoprism@^1.0.');
-  common(install, '{ ok, id, version, previous?, channel, action, fromCache }')
+  licensed(common(install, '{ ok, id, version, previous?, channel, action, fromCache }'))
     .option('--registry <url>', 'The registry (needed for the first install into --dir).')
     .addOption(new Option('--channel <channel>', 'Follow this channel (default: stable, or the one followed already).').choices(CHANNELS))
     .option('--trust-root <file>', 'The TUF root.json to trust (default: the registry\'s /tuf/1.root.json on first use).')
     .option('--yes', 'Grant the capabilities the extension asks for without asking.')
-    .usages('<id>[@<range>] [--registry <url>] [--channel stable|beta|canary] [--dir <dir>] [--trust-root <file>] [--yes] [--json]')
+    .usages('<id>[@<range>] [--registry <url>] [--channel stable|beta|canary] [--dir <dir>] [--trust-root <file>] [--yes] [--license <token> --origin <origin>] [--json]')
     .whenMissing('id[@range]', 'MISSING_ID', 'ext install needs an extension id, e.g. "vib3 ext install dev.vib3.duoprism --registry http://127.0.0.1:4873".')
     .examples('vib3 ext install dev.vib3.duoprism --registry http://127.0.0.1:4873 --yes', 'vib3 ext install dev.vib3.duoprism@^1.0 --channel beta --dir web/vib3 --json')
     .addHelpText('after', `\n${EXIT_CODES}`)
@@ -73,7 +76,7 @@ export function registerInstallCommands(group: Vib3Command): void {
     });
 
   const update = group.command('update').description('Update one extension (and unpin it) or every unpinned one').argument('[id]', 'The extension to update (default: all that are not pinned by a rollback).');
-  common(update, '{ ok, results: [ { id, version, previous, action } ] }')
+  licensed(common(update, '{ ok, results: [ { id, version, previous, action } ] }'))
     .option('--yes', 'Grant capabilities a new version adds without asking.')
     .usages('[<id>] [--dir <dir>] [--yes] [--json]')
     .examples('vib3 ext update --dir web/vib3', 'vib3 ext update dev.vib3.duoprism --json')
@@ -83,7 +86,7 @@ export function registerInstallCommands(group: Vib3Command): void {
     });
 
   const channel = group.command('channel').description('Switch an extension to another channel (and install what it offers)').argument('<id>', 'The extension.').argument('<channel>', 'stable, beta or canary.');
-  common(channel, '{ ok, id, version, previous, channel, action }')
+  licensed(common(channel, '{ ok, id, version, previous, channel, action }'))
     .option('--yes', 'Grant capabilities the channel\'s version adds without asking.')
     .usages('<id> <stable|beta|canary> [--dir <dir>] [--yes] [--json]')
     .whenMissing('id', 'MISSING_ID', 'ext channel needs an extension id and a channel, e.g. "vib3 ext channel dev.vib3.duoprism beta".')
@@ -96,7 +99,7 @@ export function registerInstallCommands(group: Vib3Command): void {
     });
 
   const rollback = group.command('rollback').description('Roll back to a cached version (works offline); pins it until the next update').argument('<id>', 'The extension.');
-  common(rollback, '{ ok, id, version, previous, channel, action, fromCache }')
+  licensed(common(rollback, '{ ok, id, version, previous, channel, action, fromCache }'))
     .option('--to <version>', 'The cached version to go back to (default: the newest cached one older than the active).')
     .option('--yes', 'Grant capabilities without asking (only if that version asks for more).')
     .usages('<id> [--to <version>] [--dir <dir>] [--json]')

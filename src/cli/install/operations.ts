@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InstallerEngine } from '../../marketplace/installer.js';
+import { licenseGate } from '../../marketplace/license-gate.js';
 import { RENDERER_CONTRACT_VERSION, type HostDescription } from '../../extensions/manifest/compatibility.js';
 import { version } from '../version.js';
 import { isInstallerError, type InstallerErrorCode } from '../../marketplace/errors.js';
@@ -39,6 +40,9 @@ export interface InstallCommandOptions {
   registry?: string;
   trustRoot?: string;
   yes?: boolean;
+  /** A license token for a paid extension, and the origin it must name. */
+  license?: string;
+  origin?: string;
   json: boolean;
 }
 
@@ -59,7 +63,12 @@ export async function openInstaller(opts: InstallCommandOptions, command: string
   if (!registry) throw new CliError(`${dir} has nothing installed yet, so ${command} needs --registry <url>.`, 2, 'MISSING_REGISTRY', `Run "vib3 ext install <id> --registry <url> --dir ${opts.dir ?? DEFAULT_DIR}" first.`);
   let trustedRoot: Uint8Array | undefined;
   if (opts.trustRoot) trustedRoot = new Uint8Array(readFileSync(opts.trustRoot));
-  const engine = new InstallerEngine({ registry, store, activator: cliActivator(opts.yes === true), compatibility: PROJECT_HOST, ...(trustedRoot ? { trustedRoot } : {}) });
+  // Paid extensions need --license and --origin (the site the project is deployed on).
+  const license = licenseGate({
+    origin: opts.origin ?? 'http://localhost',
+    tokenFor: () => opts.license,
+  });
+  const engine = new InstallerEngine({ registry, store, activator: cliActivator(opts.yes === true), compatibility: PROJECT_HOST, license, ...(trustedRoot ? { trustedRoot } : {}) });
   let bar: Progress | undefined;
   const onProgress = (e: Event) => {
     const d = (e as CustomEvent<InstallProgressDetail>).detail;

@@ -7,6 +7,7 @@ import type { RegistryContext } from '../context.js';
 import { getListing, getPackage, getPreview, getVersion } from '../store/catalog.js';
 import { publish } from '../store/publish.js';
 import { moveChannel, yank } from '../store/releases.js';
+import { issueRegistryLicense } from '../store/licenses.js';
 import { PACKAGE_TYPES, principal, publisherOf, readBytes, readJson } from './request.js';
 
 /** The extension routes of a registry. */
@@ -48,6 +49,11 @@ export function extensionRoutes(ctx: RegistryContext): Hono {
     const bytes = await readBytes(c, maxPackageBytes, PACKAGE_TYPES);
     const result = await publish(ctx, publisher, c.req.param('id'), c.req.param('version'), bytes);
     return c.json(result, 201, { Location: `/v1/extensions/${result.id}/${result.version}` });
+  });
+  app.post('/:id/licenses', async (c) => {
+    const publisher = await publisherOf(ctx, c);
+    const issued = await issueRegistryLicense(ctx, publisher, c.req.param('id'), await readJson(c, maxJsonBytes));
+    return c.json(issued, 201);
   });
   app.post('/:id/:version/yank', async (c) => {
     const who = await principal(ctx, c);
