@@ -4,6 +4,7 @@
  *   vib3 ext create|build|lint|keygen|pack|sign|verify|inspect|test|publish …
  *   vib3 ext install|update|channel|rollback|uninstall|list …   (the installer: docs/INSTALLER.md)
  *   vib3 license issue|verify …                                   (license tokens: docs/LICENSING.md)
+ *   vib3 audit verify …                                           (audit logs: docs/LICENSING.md)
  *   vib3 registry search|publisher create|verify|yank|serve|keys …
  *   vib3 login|logout --registry URL
  *   vib3 help [command…]        vib3 --help | -h        vib3 --version | -v
@@ -20,6 +21,7 @@ import { registerExtCommands } from './commands/ext.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerLicenseCommands } from './commands/license.js';
+import { registerAuditCommands } from './commands/audit.js';
 
 export { version };
 
@@ -41,6 +43,7 @@ export function createProgram(io: Io = consoleIo): Vib3Command {
   registerRegistryCommands(program);
   registerLoginCommands(program);
   registerLicenseCommands(program);
+  registerAuditCommands(program);
   addHelpCommand(program);
   program.addHelpText(
     'after',

@@ -6,7 +6,9 @@
 import type { HostDescription } from '../extensions/manifest/compatibility.js';
 import type { TrustedKeys } from '../extensions/signing/package.js';
 import type { Activator } from './activator.js';
-import type { LicenseHook } from './license-gate.js';
+import { isPaid, type LicenseHook } from './license-gate.js';
+import { notGranted } from './activator.js';
+import type { AuditAppendEntry, AuditLog } from './audit/log.js';
 import { collectGarbage, evict, readCached, type CacheLimits } from './cache.js';
 import { channelCandidates, parseChannelFile, rangeCandidates } from './channel-policy.js';
 import { InstallerError, isInstallerError } from './errors.js';
@@ -38,6 +40,8 @@ export interface SessionContext {
   trustedKeys?: TrustedKeys;
   compatibility?: HostDescription;
   license?: LicenseHook;
+  /** Where operations are recorded, hash-chained (after each commit; license refusals at once). */
+  audit?: AuditLog;
   now?: () => Date;
   downloadDeadlineMs?: number;
 }
@@ -58,6 +62,8 @@ export class InstallSession {
   readonly state: InstallState;
   changed = false;
   private refreshed = false;
+  /** Audit entries of this operation, appended once its commit succeeded. */
+  private readonly audits: AuditAppendEntry[] = [];
   private readonly ctx: SessionContext;
 
   constructor(ctx: SessionContext) {
@@ -138,9 +144,15 @@ export class InstallSession {
     this.ctx.emit({ phase: 'consent', version });
     const granted = await this.ctx.activator.consent(manifest, prev?.granted);
     this.ctx.emit({ phase: 'license', version });
-    await this.ctx.license?.(manifest, { keys, readTarget: this.readTarget }).catch((err: unknown) => {
-      throw isInstallerError(err) ? err : new InstallerError('LICENSE_REFUSED', `The license check refused ${id}@${version}: ${(err as Error)?.message ?? String(err)}`, 'Get a license for this extension, or choose a free one.');
+    await this.ctx.license?.(manifest, { keys, readTarget: this.readTarget }).catch(async (err: unknown) => {
+      const refusal = isInstallerError(err) ? err : new InstallerError('LICENSE_REFUSED', `The license check refused ${id}@${version}: ${(err as Error)?.message ?? String(err)}`, 'Get a license for this extension, or choose a free one.');
+      // A refusal changes nothing but is recorded at once.
+      await this.ctx.audit?.append({ action: 'license-refused', subject: `${id}@${version}`, details: { code: refusal.code, ...(refusal.details['reason'] ? { reason: refusal.details['reason'] } : {}) } }).catch(() => undefined);
+      throw refusal;
     });
+    if (this.ctx.license && isPaid(manifest)) this.audits.push({ action: 'license-accepted', subject: `${id}@${version}` });
+    const added = notGranted(prev?.granted, granted);
+    if (added.length) this.audits.push({ action: 'grant', subject: id, details: { granted: added } });
     this.checkAborted();
 
     const previous = prev ? await this.previousPackage(prev) : undefined;
@@ -193,6 +205,8 @@ export class InstallSession {
   }
 
   private record(entry: HistoryEntry): void {
+    const { at: _at, action, id, ...rest } = entry;
+    this.audits.push({ action, subject: id, details: rest });
     this.state.history.push(entry);
     if (this.state.history.length > HISTORY_LIMIT) this.state.history.splice(0, this.state.history.length - HISTORY_LIMIT);
   }
@@ -209,6 +223,7 @@ export class InstallSession {
     }
     this.changed = true;
     await collectGarbage(this.ctx.store, this.state);
+    for (const entry of this.audits.splice(0)) await this.ctx.audit?.append(entry).catch(() => undefined);
   }
 
   private signalOpt(): { signal?: AbortSignal } {

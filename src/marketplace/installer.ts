@@ -20,6 +20,7 @@ import { cloneState, emptyState, type InstallState, type InstallStore } from './
 import type { TufClient } from './tuf/client.js';
 import { openTufClient } from './trust-anchor.js';
 import type { LicenseHook } from './license-gate.js';
+import type { AuditLog } from './audit/log.js';
 import type { TufLimits } from './tuf/workflow.js';
 import type { Channel, InstalledExtension, InstallerApi, InstallOptions, InstallProgressDetail, InstallResult } from './types.js';
 import rcompare from 'semver/functions/rcompare.js';
@@ -55,6 +56,12 @@ export interface InstallerEngineOptions {
   now?: () => Date;
   /** Deadline of one package download in ms (default 120 s). */
   downloadDeadlineMs?: number;
+  /**
+   * A tamper-evident log of this installer's operations (pages: `new AuditLog(new
+   * IndexedDbAuditStore())`): install, update, downgrade, rollback, channel, uninstall, grant,
+   * license accepted / refused.
+   */
+  audit?: AuditLog;
   /** Bounds of the TUF client (sizes of metadata files, deadline of each metadata download). */
   tufLimits?: Partial<TufLimits>;
 }

@@ -127,6 +127,17 @@ CREATE TABLE licenses (
 CREATE INDEX licenses_revoked ON licenses (revoked_at) WHERE revoked_at IS NOT NULL;
 `;
 
+/**
+ * The registry's audit log: hash-chained records (src/marketplace/audit), appended in the
+ * transaction of the operation they record, under the TUF advisory lock (one order for all processes).
+ */
+const AUDIT = `
+CREATE TABLE audit_log (
+  seq     bigint PRIMARY KEY,
+  record  jsonb NOT NULL
+);
+`;
+
 /** Every migration of the registry database, in order. */
 export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'core tables', sql: CORE },
@@ -135,4 +146,5 @@ export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
   // flushes (PGlite has no autovacuum: rare-word searches scanned the whole table until then).
   { version: 3, name: 'search index without pending list', sql: "ALTER INDEX extensions_search SET (fastupdate = off);\nSELECT gin_clean_pending_list('extensions_search'::regclass);" },
   { version: 4, name: 'licenses', sql: LICENSES },
+  { version: 5, name: 'audit log', sql: AUDIT },
 ];

@@ -8,7 +8,7 @@ import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { env } from './helpers.js';
 import { ExtensionHost, memoryGrantStore } from '../../src/extensions/runtime/index.js';
-import { Installer, IndexedDbInstallStore, isInstallerError, type InstallProgressDetail } from '../../src/marketplace/index.js';
+import { AuditLog, IndexedDbAuditStore, Installer, IndexedDbInstallStore, isInstallerError, type InstallProgressDetail } from '../../src/marketplace/index.js';
 
 interface Fixture {
   registry: string;
@@ -41,7 +41,7 @@ describe(`installer in the page against a real registry (${env.flagSet} flags)`,
   this.timeout(120_000);
   let host: ExtensionHost;
   let storeName: string;
-  const installer = (registry = fx.proxy) => new Installer({ registry, host, trustedRoot: root, storage: storeName, consent: async () => true });
+  const installer = (registry = fx.proxy) => new Installer({ registry, host, trustedRoot: root, storage: storeName, consent: async () => true, audit: new AuditLog(new IndexedDbAuditStore(storeName)) });
   const active = () => host.list().map((e) => `${e.id}@${e.version}:${e.state}`);
 
   before(async () => {
@@ -91,6 +91,10 @@ describe(`installer in the page against a real registry (${env.flagSet} flags)`,
     await inst.uninstall(ID);
     expect(active()).to.deep.equal([]);
     expect(await inst.list()).to.deep.equal([]);
+    // Every operation is in the page's tamper-evident log (IndexedDB), in order.
+    const log = new AuditLog(new IndexedDbAuditStore(storeName));
+    expect((await log.records()).map((r) => r.action)).to.deep.equal(['grant', 'install', 'channel', 'channel', 'channel', 'update', 'rollback', 'uninstall']);
+    expect((await log.verify()).ok).to.equal(true);
   });
 
   it('rolls back with the registry stopped; an install that needs it fails and changes nothing', async () => {

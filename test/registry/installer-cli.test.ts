@@ -4,7 +4,7 @@
 // uninstall, and the --json shapes and exit codes docs/INSTALLER.md promises.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -203,6 +203,15 @@ test(`[${BACKEND}] an update that asks for more waits for consent; a rollback is
   assert.equal((await vib3Json('ext', 'rollback', id, '--dir', dir)).code, 0);
   const history = JSON.parse(readFileSync(join(dir, 'vib3-extensions.json'), 'utf8')).history.map((h: any) => [h.action, h.from ?? null, h.to]);
   assert.deepEqual(history, [['install', null, '1.0.0'], ['update', '1.0.0', '1.1.0'], ['rollback', '1.1.0', '1.0.0']]);
+  // The same operations, hash-chained in DIR/audit.jsonl (with the capability grants); an edited line is named.
+  const auditFile = join(dir, 'audit.jsonl');
+  const lines = readFileSync(auditFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((r: any) => [r.action, r.subject]), [['grant', id], ['install', id], ['grant', id], ['update', id], ['rollback', id]]);
+  const verified = await vib3Json('audit', 'verify', auditFile);
+  assert.deepEqual([verified.code, verified.body.count], [0, 5]);
+  writeFileSync(auditFile, readFileSync(auditFile, 'utf8').replace('"to":"1.0.0"}', '"to":"1.1.0"}'));
+  const tampered = await vib3Json('audit', 'verify', auditFile);
+  assert.deepEqual([tampered.code, tampered.body.code, tampered.body.seq], [1, 'AUDIT_EDITED', 2]); // the first line saying "to 1.0.0": the install
 });
 
 test(`[${BACKEND}] a paid extension installs only with a valid license for the site, signed by its publisher`, async () => {

@@ -17,6 +17,8 @@ import { createProgress, progressWanted, type Progress } from '../progress.js';
 import { normalizeRegistryUrl } from '../registry-client.js';
 import { cliActivator } from './cli-activator.js';
 import { FileInstallStore } from './file-store.js';
+import { FileAuditStore } from './file-audit-store.js';
+import { AuditLog } from '../../marketplace/audit/index.js';
 
 /** The default install directory (relative to the working directory). */
 export const DEFAULT_DIR = 'vib3_extensions';
@@ -68,7 +70,9 @@ export async function openInstaller(opts: InstallCommandOptions, command: string
     origin: opts.origin ?? 'http://localhost',
     tokenFor: () => opts.license,
   });
-  const engine = new InstallerEngine({ registry, store, activator: cliActivator(opts.yes === true), compatibility: PROJECT_HOST, license, ...(trustedRoot ? { trustedRoot } : {}) });
+  // Every operation is recorded in DIR/audit.jsonl (vib3 audit verify checks it).
+  const audit = new AuditLog(new FileAuditStore(dir));
+  const engine = new InstallerEngine({ registry, store, activator: cliActivator(opts.yes === true), compatibility: PROJECT_HOST, license, audit, ...(trustedRoot ? { trustedRoot } : {}) });
   let bar: Progress | undefined;
   const onProgress = (e: Event) => {
     const d = (e as CustomEvent<InstallProgressDetail>).detail;

@@ -16,6 +16,7 @@ import type { RegistryContext } from '../context.js';
 import { RegistryError } from '../errors.js';
 import { checkId } from '../names.js';
 import { sha256Hex, sha512Hex, type TargetChange } from './targets.js';
+import { appendAudit } from './audit.js';
 
 /** TUF target paths of the licensing data (what installers read: src/marketplace/license-gate.ts). */
 export { LICENSE_KEYS_TARGET, LICENSE_REVOKED_TARGET };
@@ -68,6 +69,17 @@ async function keysChange(ctx: RegistryContext, tx: Queryable, kid: string, x: s
   return jsonTarget(ctx, LICENSE_KEYS_TARGET, { keys: [...known, { kid, x }].sort((a, b) => (a.kid < b.kid ? -1 : 1)) });
 }
 
+/** Publishes the registry's signing key in `licensing/keys.json` if it is not there (audit checkpoints are signed with it too). */
+export async function publishRegistryKey(ctx: RegistryContext): Promise<string> {
+  const kid = await keyIdOf(ctx.licenseKey);
+  await ctx.db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.tuf]);
+    const change = await keysChange(ctx, tx, kid, ctx.licenseKey.x);
+    if (change) await ctx.tuf.updateTargets(tx, [change]);
+  });
+  return kid;
+}
+
 /** Issues a license for `id` at its publisher's request. */
 export async function issueRegistryLicense(ctx: RegistryContext, publisher: string, idParam: string, body: unknown): Promise<IssuedLicense> {
   const id = checkId(idParam);
@@ -86,6 +98,8 @@ export async function issueRegistryLicense(ctx: RegistryContext, publisher: stri
     ]);
     const change = await keysChange(ctx, tx, kid, key.x);
     if (change) await ctx.tuf.updateTargets(tx, [change]);
+    // No licensee or origins in the public log: the jti, the extension and the tier.
+    await appendAudit(tx, now, 'license-issued', jti, publisher, { ext: id, tier: req.tier, kid });
   });
   return { token, jti, kid, expiresAt: expiresAt.toISOString() };
 }
@@ -103,6 +117,7 @@ export async function revokeRegistryLicense(ctx: RegistryContext, publisher: str
       // Expired licenses need not stay listed: they are refused anyway.
       const revoked = await tx.query<{ jti: string }>('SELECT jti FROM licenses WHERE revoked_at IS NOT NULL AND expires_at > $1 ORDER BY jti', [ctx.now().toISOString()]);
       await ctx.tuf.updateTargets(tx, [await jsonTarget(ctx, LICENSE_REVOKED_TARGET, { revoked: revoked.rows.map((r) => r.jti) })]);
+      await appendAudit(tx, ctx.now(), 'license-revoked', jti, publisher, { reason });
     }
     return { jti, revoked: true as const, reason };
   });

@@ -14,6 +14,7 @@ import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../context.js';
 import { checkId, checkVersion, looksAlike, namespaceOf, skeleton } from '../names.js';
 import { publisherKeys } from './publishers.js';
+import { appendAudit } from './audit.js';
 import { channelFile, packageTarget, sha256Hex, sha512Hex, type TargetChange } from './targets.js';
 
 /** What `PUT /v1/extensions/{id}/{version}` answers with (201). */
@@ -75,6 +76,7 @@ export async function publish(ctx: RegistryContext, publisher: string, idParam: 
       changes.push(await channelFile(tx, ctx.blobs, id));
     }
     await ctx.tuf.updateTargets(tx, changes);
+    await appendAudit(tx, ctx.now(), 'publish', `${id}@${version}`, publisher, { sha256, keyId: verified.keyId, ...(changes.length > 1 ? { stable: version } : {}) });
     return { id, version, sha256, integrity, size: bytes.length, keyId: verified.keyId, publishedAt: new Date(published.rows[0]!.published_at).toISOString(), channels };
   });
 }
