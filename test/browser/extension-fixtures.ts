@@ -25,9 +25,10 @@ const REASON = 'Needed by this sandbox test extension.';
 export const caps = (...list: (string | [string, Record<string, unknown>])[]) =>
   Object.fromEntries(list.map((c) => (Array.isArray(c) ? [c[0], { reason: REASON, ...c[1] }] : [c, { reason: REASON }])));
 
-/** A signed package `dev.test.<name>` whose worker entry is `code`. */
-export async function pkg(keys: TestKeys, name: string, code: string, capabilities: Record<string, unknown> = caps('agent-tools'), version = '1.0.0'): Promise<Uint8Array> {
+/** A signed package `dev.test.<name>` whose worker entry is `code` (`extra` adds manifest fields, e.g. `marketplace`). */
+export async function pkg(keys: TestKeys, name: string, code: string, capabilities: Record<string, unknown> = caps('agent-tools'), version = '1.0.0', extra: Record<string, unknown> = {}): Promise<Uint8Array> {
   const manifest = {
+    ...extra,
     manifestVersion: 2,
     id: `dev.test.${name}`,
     version,

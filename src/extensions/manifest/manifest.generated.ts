@@ -600,6 +600,16 @@ export interface Vib3ExtensionManifest {
       model: 'free' | 'paid' | 'subscription';
       amount?: number;
       currency?: string;
+      /**
+       * A paid extension with a free tier runs without a license in this tier; its entitlement-gated tools stay locked.
+       */
+      freeTier?: string;
+      /**
+       * Tool name -> the license entitlement it needs (calls without it fail with ENTITLEMENT_REQUIRED).
+       */
+      entitlements?: {
+        [k: string]: string | undefined;
+      };
     };
     brand?: {
       tagline?: string;

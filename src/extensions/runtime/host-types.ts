@@ -14,6 +14,7 @@ import type { Supervised, SupervisionOptions } from './supervisor.js';
 import type { WidgetSlots } from './widgets.js';
 import type { PageConnections } from './page-facade.js';
 import type { ToolGate } from './tool-gate.js';
+import type { HostLicensing, LicenseState } from './licensing.js';
 
 /** Lifecycle state of an installed extension. */
 export type ExtensionState = 'inactive' | 'active' | 'restarting' | 'quarantined';
@@ -66,6 +67,8 @@ export interface ExtensionHostOptions extends PageConnections, SupervisionOption
   slots?: WidgetSlots;
   /** Per-extension message size and rate limits. */
   limits?: Partial<DispatchLimits>;
+  /** License tokens for paid extensions (docs/LICENSING.md); without it, paid extensions without a free tier do not activate. */
+  licensing?: HostLicensing;
 }
 
 /** The host's record of one installed extension (internal: not exported by the runtime's index). */
@@ -76,7 +79,11 @@ export interface Entry extends Supervised {
   lastError?: ExtensionError;
   /** Its tools (as it described them when it started) and their input/output checks. */
   tools: ToolGate;
-  pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string };
+  pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string; signer: TrustedKeys };
+  /** The key that signed the running package. */
+  signer: TrustedKeys;
+  /** The license it runs under (set at activation). */
+  license?: LicenseState;
 }
 
 /** What `list()` reports for one entry: its state, grant and health. */

@@ -20,6 +20,7 @@ import { openPackage } from './package-intake.js';
 import { activationFailure, ErrorReporter, sandboxStartFailure } from './error-reporting.js';
 import { checkedFrame } from './frame-check.js';
 import { frameUrls } from './frame-url.js';
+import { checkEntitlement, licenseForActivation } from './licensing.js';
 
 export type { ConsentPolicy, ConsentQuestion, ConsentUi } from './consent.js';
 export type { WidgetSlots } from './widgets.js';
@@ -34,7 +35,11 @@ export type { ExtensionHostOptions, ExtensionInfo, ExtensionState, PackageOption
  * layer and the agent tool registry (tools named `<extension id>/<tool>`, input and output checked
  * against their schemas). Every failed operation fires `vib3-extension-error` (detail: code,
  * message, suggestion, extensionId — `error-reporting.ts`); state changes fire
- * `vib3-extension-state` (detail: id, state).
+ * `vib3-extension-state` (detail: id, state). Paid extensions activate on a license (or their free
+ * tier) and gated tools need its entitlements (`licensing.ts`).
+ *
+ * (About 410 lines: the public surface of every host operation; each concern it delegates to lives
+ * in its own module.)
  */
 export class ExtensionHost extends EventTarget implements FrameSource {
   private readonly entries = new Map<string, Entry>();
@@ -84,7 +89,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    */
   install(pkg: Uint8Array, options: PackageOptions = {}): Promise<ExtensionInfo> {
     return this.errors.run(undefined, async () => {
-      const { manifest, code } = await openPackage(pkg, this.options.trustedKeys, options.keys);
+      const { manifest, code, signer } = await openPackage(pkg, this.options.trustedKeys, options.keys);
       if (this.entries.has(manifest.id)) throw new ExtensionError('ALREADY_INSTALLED', `${manifest.id} is already installed.`, 'Use update() for a new version, or uninstall() first.', manifest.id);
       const wanted = requested(manifest);
       if (covers(options.consented, wanted)) this.grants.set(manifest.id, wanted);
@@ -92,7 +97,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
         if (!(await askConsent(this.consent, manifest))) throw new ExtensionError('CONSENT_DENIED', `The user did not grant what ${manifest.name} asks for.`, 'Install again to be asked again.', manifest.id);
         this.grants.set(manifest.id, wanted);
       }
-      this.entries.set(manifest.id, { manifest, code, state: 'inactive', restarts: 0, failures: 0, tools: new ToolGate([]), pending: new Set() });
+      this.entries.set(manifest.id, { manifest, code, signer, state: 'inactive', restarts: 0, failures: 0, tools: new ToolGate([]), pending: new Set() });
       return this.info(manifest.id);
     });
   }
@@ -104,7 +109,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    */
   update(pkg: Uint8Array, options: PackageOptions & { downgrade?: boolean } = {}): Promise<{ applied: boolean; info: ExtensionInfo }> {
     return this.errors.run(undefined, async () => {
-      const { manifest, code } = await openPackage(pkg, this.options.trustedKeys, options.keys);
+      const { manifest, code, signer } = await openPackage(pkg, this.options.trustedKeys, options.keys);
       const entry = this.entry(manifest.id);
       // id@version is immutable and updates only move forward, unless a rollback asks (never silently).
       if (manifest.version === entry.manifest.version || (!options.downgrade && !semverGt(manifest.version, entry.manifest.version))) {
@@ -115,7 +120,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       const added = notCovered(this.grants.get(manifest.id), wanted);
       if (added.length) {
         if (!(await askConsent(this.consent, manifest, added))) {
-          entry.pendingUpdate = { manifest, code };
+          entry.pendingUpdate = { manifest, code, signer };
           return { applied: false, info: this.info(manifest.id) };
         }
         this.grants.set(manifest.id, wanted);
@@ -124,6 +129,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       if (wasActive) await this.deactivate(manifest.id);
       entry.manifest = manifest;
       entry.code = code;
+      entry.signer = signer;
       delete entry.pendingUpdate;
       if (wasActive) await this.activate(manifest.id);
       return { applied: true, info: this.info(manifest.id) };
@@ -144,7 +150,11 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     return this.errors.run(id, async () => {
       const entry = this.entry(id);
       if (entry.state === 'quarantined') throw new ExtensionError('QUARANTINED', `${id} failed ${entry.failures} times and is quarantined.`, 'Call enable(id) after checking with its publisher.', id);
-      if (entry.state !== 'active') await this.launch(id, entry);
+      if (entry.state !== 'active') {
+        // Paid extensions: a valid license for this origin, or their declared free tier.
+        entry.license = await licenseForActivation(entry.manifest, entry.signer, this.options.licensing);
+        await this.launch(id, entry);
+      }
       return this.info(id);
     });
   }
@@ -233,6 +243,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       this.requireGrant(id, 'agent-tools', 'Grant agent-tools to use its tools.');
       if (!entry.sandbox) throw new ExtensionError('NOT_ACTIVE', `${id} is not active.`, 'Activate it first.', id);
       const gate = entry.tools;
+      checkEntitlement(entry.manifest, entry.license, name);
       gate.checkInput(id, name, input);
       return gate.checkOutput(id, name, await this.call(id, (r) => r.callTool(name, input)));
     });

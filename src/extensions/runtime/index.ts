@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { ExtensionHost, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState, type PackageOptions } from './host.js';
+export { licenseForActivation, checkEntitlement, type HostLicensing, type LicenseState } from './licensing.js';
 export { uiConsent, pageDialogConsent, type ConsentPolicy, type ConsentQuestion, type ConsentUi } from './consent.js';
 export type { WidgetSlots } from './widgets.js';
 export type { SupervisionOptions } from './supervisor.js';

@@ -12,6 +12,8 @@ export interface OpenedPackage {
   manifest: Vib3ExtensionManifest;
   /** The worker entrypoint's source (UTF-8 decoded). */
   code: string;
+  /** The key that signed it (its keyId and JWK): licenses may be signed by it too. */
+  signer: TrustedKeys;
 }
 
 const decoder = new TextDecoder();
@@ -31,5 +33,7 @@ export async function openPackage(pkg: Uint8Array, trustedKeys: TrustedKeys, ext
   const entry = manifest.entrypoints.worker;
   const bytes = entry ? verified.files.get(entry) : undefined;
   if (!bytes) throw new ExtensionError('VERIFY_FAILED', `${manifest.id} has no worker entrypoint in its package.`, 'Set entrypoints.worker in extension.json and pack the built file.', manifest.id);
-  return { manifest, code: decoder.decode(bytes) };
+  const keys = extraKeys?.size ? new Map([...extraKeys, ...trustedKeys]) : trustedKeys;
+  const jwk = keys.get(verified.keyId);
+  return { manifest, code: decoder.decode(bytes), signer: new Map(jwk ? [[verified.keyId, jwk]] : []) };
 }
