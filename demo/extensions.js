@@ -3,7 +3,7 @@
 // all in real sandboxes. The UI widget example renders into the <vib3-stage> toolbar slot.
 import { generateEd25519, keyIdOf, packFiles, signPackage } from '../dist/extensions/index.js';
 import { ExtensionHost } from '../dist/extensions/runtime.js';
-import { Installer } from '../dist/marketplace.js';
+import { AuditLog, IndexedDbAuditStore, Installer, localStorageLicenseWallet } from '../dist/marketplace.js';
 
 const canvas = document.getElementById('canvas');
 const list = document.getElementById('list');
@@ -24,7 +24,9 @@ const trustedKeys = new Map([
 ]);
 // Consent goes through the page's <vib3-consent-dialog> (the default policy). Widgets go into the
 // page's component registry, which the <vib3-stage> around the canvas shows.
-const host = new ExtensionHost({ trustedKeys, canvas, slots: window.Vib3.componentRegistry, heartbeatMs: 500, heartbeatTimeoutMs: 800, callTimeoutMs: 3000 });
+// License tokens the user pastes into the marketplace (paid extensions): the installer and the host check them.
+const licenses = localStorageLicenseWallet();
+const host = new ExtensionHost({ trustedKeys, canvas, slots: window.Vib3.componentRegistry, heartbeatMs: 500, heartbeatTimeoutMs: 800, callTimeoutMs: 3000, licensing: { tokenFor: (id) => licenses.get(id) } });
 host.addEventListener('vib3-extension-error', (e) => note(`${e.detail.extensionId}: ${e.detail.code} — ${e.detail.message}`));
 host.addEventListener('vib3-extension-state', (e) => {
   note(`${e.detail.id} is ${e.detail.state}`);
@@ -77,7 +79,7 @@ for (const ex of examples.examples) {
 // on loopback), through the in-page Installer — TUF-verified installs into this page's host, with
 // channels and offline rollback; its state, cache and trusted metadata persist in IndexedDB.
 const registryUrl = new URLSearchParams(location.search).get('registry') ?? 'http://127.0.0.1:4873';
-const installer = new Installer({ registry: registryUrl, host, storage: `demo ${registryUrl}` });
+const installer = new Installer({ registry: registryUrl, host, storage: `demo ${registryUrl}`, licenses, audit: new AuditLog(new IndexedDbAuditStore(`demo ${registryUrl}`)) });
 window.installer = installer;
 document.getElementById('marketplace').installer = installer;
 installer.addEventListener('vib3-install-progress', (e) => {

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { CHANNELS, type Channel, type InstalledExtension, type Listing } from '../../src/marketplace/types.js';
+import { describeToken } from '../../src/marketplace/license/wallet.js';
 import { LocaleController, getLocale, msg } from '../i18n.js';
 import { baseStyles } from '../shared-styles.js';
 import { priceText, renderTierBadge } from './card.js';
@@ -8,7 +9,7 @@ import { STATUS_PARTS, renderError, renderStatus } from './status.js';
 import { marketStyles } from './styles.js';
 
 /** Parts of `<vib3-market-detail>` (with the status area's). */
-export const DETAIL_PARTS = ['dialog', 'detail-title', 'close', 'detail-preview', 'description', 'channel-select', 'install', 'channels', 'versions', 'yanked', 'badge', 'price', ...STATUS_PARTS] as const;
+export const DETAIL_PARTS = ['dialog', 'detail-title', 'close', 'detail-preview', 'description', 'channel-select', 'install', 'channels', 'versions', 'yanked', 'badge', 'price', 'license', 'license-state', 'license-input', 'license-save', ...STATUS_PARTS] as const;
 
 /** Detail of `vib3-market-install`. */
 export interface MarketInstallRequest {
@@ -36,7 +37,12 @@ export interface MarketInstallRequest {
  * @csspart badge - The trust tier badge.
  * @csspart price - The price.
  * @csspart status - The operation status area (also progress, progress-bar, progress-text, phase, error, error-code, error-message, suggestion).
+ * @csspart license - The license section of a paid extension.
+ * @csspart license-state - What the saved license token says (or that there is none).
+ * @csspart license-input - The field to paste a license token into.
+ * @csspart license-save - The button that saves it.
  * @fires vib3-market-install - Install was activated. `detail: MarketInstallRequest` ({ id, channel }).
+ * @fires vib3-market-license - A license token was saved. `detail: { id, token }`.
  * @fires vib3-market-close - The dialog closed.
  */
 export class Vib3MarketDetail extends LitElement {
@@ -72,6 +78,13 @@ export class Vib3MarketDetail extends LitElement {
         font-size: var(--vib3-font-size-md);
       }
       .meta,
+      .license textarea {
+        display: block;
+        inline-size: 100%;
+        box-sizing: border-box;
+        font: inherit;
+        margin-block: var(--vib3-space-1);
+      }
       .install {
         display: flex;
         flex-wrap: wrap;
@@ -107,6 +120,7 @@ export class Vib3MarketDetail extends LitElement {
     error: { attribute: false },
     base: { type: String },
     busy: { type: Boolean },
+    license: { attribute: false },
     _channel: { state: true },
     _broken: { state: true },
   };
@@ -122,6 +136,8 @@ export class Vib3MarketDetail extends LitElement {
   declare base: string;
   /** Another operation runs: Install is unavailable. */
   declare busy: boolean;
+  /** The license token saved for this listing, if any (paid extensions). */
+  declare license: string | undefined;
   declare _channel: Channel | undefined;
   declare _broken: string | undefined;
   private readonly locale = new LocaleController(this);
@@ -191,6 +207,7 @@ export class Vib3MarketDetail extends LitElement {
         </select>
         <button part="install" class="primary" type="button" aria-disabled=${this.busy ? 'true' : 'false'} aria-describedby="title" @click=${() => this.install()}>${msg('market.detail.install')}</button>
       </div>
+      ${this.renderLicense(l)}
       ${renderStatus(op)}
       <h3>${msg('market.detail.channels')}</h3>
       <ul part="channels">
@@ -206,6 +223,35 @@ export class Vib3MarketDetail extends LitElement {
           </li>`,
         )}
       </ul>`;
+  }
+
+  /** The license section of a paid listing: what the saved token says, and a field to paste one. */
+  private renderLicense(l: Listing) {
+    const pricing = l.marketplace?.pricing as { model?: string; freeTier?: string } | undefined;
+    if (pricing?.model !== 'paid' && pricing?.model !== 'subscription') return nothing;
+    const token = this.license;
+    const said = token ? describeToken(token) : undefined;
+    const state = !token
+      ? `${msg('market.license.none')}${pricing.freeTier ? ` ${msg('market.license.freeTier', { tier: pricing.freeTier })}` : ''}`
+      : !said
+        ? msg('market.license.unreadable')
+        : said.ext !== l.id
+          ? msg('market.license.other', { ext: said.ext ?? '?' })
+          : msg('market.license.have', { tier: said.tier ?? '?', date: said.exp ? new Date(said.exp * 1000).toLocaleDateString(getLocale()) : '?' });
+    const save = () => {
+      const field = this.renderRoot.querySelector<HTMLTextAreaElement>('#license');
+      const value = field?.value.trim();
+      if (!value) return;
+      this.dispatchEvent(new CustomEvent('vib3-market-license', { bubbles: true, composed: true, detail: { id: l.id, token: value } }));
+      field!.value = '';
+    };
+    return html`<section part="license" class="license">
+      <h3>${msg('market.license.title')}</h3>
+      <p part="license-state" role="status">${state}</p>
+      <label for="license">${msg('market.license.label')}</label>
+      <textarea id="license" part="license-input" rows="2" spellcheck="false" autocomplete="off"></textarea>
+      <button part="license-save" type="button" @click=${save}>${msg('market.license.save')}</button>
+    </section>`;
   }
 
   protected override render() {

@@ -384,6 +384,11 @@ export class Vib3Marketplace extends LitElement {
         ?busy=${busy}
         @vib3-market-install=${(e: CustomEvent<MarketInstallRequest>) => void this.install(e.detail.id, e.detail.channel)}
         @vib3-market-close=${() => this.onDetailClosed()}
+        .license=${detailId ? this.installer?.licenses?.get(detailId) : undefined}
+        @vib3-market-license=${(e: CustomEvent<{ id: string; token: string }>) => {
+          this.installer?.licenses?.set(e.detail.id, e.detail.token);
+          this.requestUpdate();
+        }}
       ></vib3-market-detail>`;
   }
 }

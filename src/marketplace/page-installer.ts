@@ -11,6 +11,9 @@ import { readCached } from './cache.js';
 import { keysFor } from './package-check.js';
 import type { InstallStore } from './store.js';
 import { isInstallerError, type InstallerError } from './errors.js';
+import { licenseGate } from './license-gate.js';
+import { localStorageLicenseClock } from './license/clock.js';
+import type { LicenseWallet } from './license/wallet.js';
 
 /** Options of a page {@link Installer}. */
 export interface InstallerOptions extends Omit<InstallerEngineOptions, 'store' | 'activator'> {
@@ -20,6 +23,11 @@ export interface InstallerOptions extends Omit<InstallerEngineOptions, 'store' |
   storage?: InstallStore | string;
   /** How to ask consent (default: the page's `<vib3-consent-dialog>`). */
   consent?: ConsentPolicy;
+  /**
+   * License tokens for paid extensions (the marketplace lets the user paste them here). Without a
+   * `license` hook of its own, the installer then checks them for this page's origin.
+   */
+  licenses?: LicenseWallet;
 }
 
 /**
@@ -30,13 +38,18 @@ export interface InstallerOptions extends Omit<InstallerEngineOptions, 'store' |
  */
 export class Installer extends InstallerEngine {
   private readonly host: ExtensionHost;
+  /** The license tokens this installer checks (the `licenses` option). */
+  readonly licenses?: LicenseWallet;
   private readonly pageStore: InstallStore;
 
   constructor(options: InstallerOptions) {
     const store = typeof options.storage === 'object' ? options.storage : new IndexedDbInstallStore(options.storage ?? 'default');
-    super({ ...options, store, activator: hostActivator(options.host, options.consent) });
+    const wallet = options.licenses;
+    const license = options.license ?? (wallet ? licenseGate({ origin: globalThis.location?.origin ?? '', tokenFor: (id) => wallet.get(id), clock: localStorageLicenseClock() }) : undefined);
+    super({ ...options, store, activator: hostActivator(options.host, options.consent), ...(license ? { license } : {}) });
     this.host = options.host;
     this.pageStore = store;
+    if (wallet) this.licenses = wallet;
   }
 
   /**

@@ -174,4 +174,6 @@ export interface InstallerApi extends EventTarget {
   rollback(id: string, options?: { to?: string; signal?: AbortSignal }): Promise<InstallResult>;
   uninstall(id: string): Promise<void>;
   list(): Promise<InstalledExtension[]>;
+  /** License tokens the user pasted or imported (paid extensions), when the installer keeps them. */
+  readonly licenses?: import('./license/wallet.js').LicenseWallet;
 }
