@@ -147,4 +147,7 @@ export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
   { version: 3, name: 'search index without pending list', sql: "ALTER INDEX extensions_search SET (fastupdate = off);\nSELECT gin_clean_pending_list('extensions_search'::regclass);" },
   { version: 4, name: 'licenses', sql: LICENSES },
   { version: 5, name: 'audit log', sql: AUDIT },
+  // The compliance report of each version (src/extensions/compliance), written at publish; NULL for
+  // versions published before it existed. GET /v1/compliance aggregates it.
+  { version: 6, name: 'compliance reports', sql: 'ALTER TABLE versions ADD COLUMN compliance jsonb;' },
 ];

@@ -7,6 +7,7 @@ import * as ext from '../ext.js';
 import { publish } from '../publish.js';
 import { channelOption, registryOption, tokenOption } from './shared.js';
 import { registerInstallCommands } from './ext-install.js';
+import { registerComplianceCommand } from './ext-compliance.js';
 
 type Opts = Record<string, string | boolean | undefined>;
 const str = (o: Opts, key: string) => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
@@ -166,5 +167,6 @@ export function registerExtCommands(program: Vib3Command): void {
     });
 
   registerInstallCommands(group);
+  registerComplianceCommand(group);
   addHelpCommand(group);
 }

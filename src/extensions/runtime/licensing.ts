@@ -60,7 +60,7 @@ export async function licenseForActivation(manifest: Vib3ExtensionManifest, publ
       origin,
       keys: new Map([...(options?.keys ?? []), ...publisherKeys]),
       ...(revoked ? { revoked } : {}),
-      clock: options?.clock ?? localStorageLicenseClock(),
+      ...(options?.clock ? { clock: options.clock } : globalThis.localStorage ? { clock: localStorageLicenseClock() } : {}),
     });
     return { tier: claims.tier, entitlements: claims.entitlements, licensed: true };
   } catch (err) {

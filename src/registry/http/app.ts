@@ -14,6 +14,7 @@ import { publisherRoutes, whoamiRoute } from './publisher-routes.js';
 import { tufRoutes } from './tuf-routes.js';
 import { licenseRoutes } from './license-routes.js';
 import { auditRoutes } from './audit-routes.js';
+import { complianceRoutes } from './compliance-routes.js';
 import { rateLimit } from './rate-limit.js';
 
 /** Builds the HTTP application of a registry. `log` receives unexpected errors. */
@@ -44,6 +45,7 @@ export function createApp(ctx: RegistryContext, log: (message: string) => void =
   app.route('/v1/whoami', whoamiRoute(ctx));
   app.route('/v1/licenses', licenseRoutes(ctx));
   app.route('/v1/audit', auditRoutes(ctx));
+  app.route('/v1/compliance', complianceRoutes(ctx));
   app.route('/tuf', tufRoutes(ctx, log));
 
   app.notFound((c) => c.json(new RegistryError(404, 'NOT_FOUND', `No route for ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}.`, 'See docs/REGISTRY.md for the API.').toBody(), 404));

@@ -10,6 +10,7 @@ import type { TrustTier } from './publishers.js';
 import type { VersionRecord } from '../../marketplace/types.js';
 import { currentChannels } from './publish.js';
 import { readArchive } from '../../extensions/signing/archive.js';
+import type { ComplianceReport } from '../../extensions/compliance/index.js';
 
 /** `GET /v1/extensions/{id}`. */
 export interface Listing {
@@ -66,12 +67,12 @@ export async function getListing(db: Queryable, idParam: string): Promise<Listin
   };
 }
 
-/** One version's record, or a 404. */
-export async function getVersion(db: Queryable, idParam: string, versionParam: string): Promise<VersionRecord> {
+/** One version's record, or a 404; with its compliance report when it was published with one. */
+export async function getVersion(db: Queryable, idParam: string, versionParam: string): Promise<VersionRecord & { compliance?: ComplianceReport }> {
   const id = checkId(idParam);
   const version = checkVersion(versionParam);
-  const { rows } = await db.query<{ integrity: string; sha256: string; size: string | number; key_id: string; published_at: Date; yanked_at: Date | null; yank_reason: string | null; manifest: unknown }>(
-    'SELECT integrity, sha256, size, key_id, published_at, yanked_at, yank_reason, manifest FROM versions WHERE id = $1 AND version = $2',
+  const { rows } = await db.query<{ integrity: string; sha256: string; size: string | number; key_id: string; published_at: Date; yanked_at: Date | null; yank_reason: string | null; manifest: unknown; compliance: unknown }>(
+    'SELECT integrity, sha256, size, key_id, published_at, yanked_at, yank_reason, manifest, compliance FROM versions WHERE id = $1 AND version = $2',
     [id, version],
   );
   const row = rows[0];
@@ -92,6 +93,7 @@ export async function getVersion(db: Queryable, idParam: string, versionParam: s
     yankReason: row.yank_reason,
     manifest: typeof row.manifest === 'string' ? JSON.parse(row.manifest) : row.manifest,
     links: { package: `/v1/extensions/${id}/${version}/package`, sbom: null, provenance: null },
+    ...(row.compliance ? { compliance: (typeof row.compliance === 'string' ? JSON.parse(row.compliance) : row.compliance) as ComplianceReport } : {}),
   };
 }
 

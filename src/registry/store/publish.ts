@@ -7,7 +7,9 @@
  */
 import semverGt from 'semver/functions/gt.js';
 import semverPrerelease from 'semver/functions/prerelease.js';
-import { verifyPackage } from '../../extensions/signing/package.js';
+import { verifyPackage, type TrustedKeys } from '../../extensions/signing/package.js';
+import type { PackageFiles } from '../../extensions/signing/archive.js';
+import { checkComplianceFiles, type ComplianceReport } from '../../extensions/compliance/index.js';
 import type { Vib3ExtensionManifest } from '../../extensions/manifest/manifest.generated.js';
 import { LOCKS, type Queryable } from '../db/database.js';
 import { RegistryError } from '../errors.js';
@@ -50,6 +52,7 @@ export async function publish(ctx: RegistryContext, publisher: string, idParam: 
   const manifest = verified.manifest;
   if (manifest.id !== id) throw new RegistryError(400, 'ID_MISMATCH', `The URL says ${id} but the package is ${manifest.id}.`, `Publish it to /v1/extensions/${manifest.id}/${manifest.version}.`);
   if (manifest.version !== version) throw new RegistryError(400, 'VERSION_MISMATCH', `The URL says version ${version} but the package is ${manifest.version}.`, `Publish it to /v1/extensions/${manifest.id}/${manifest.version}.`);
+  const compliance = await requireCompliance(verified.files, keys);
 
   const sha256 = sha256Hex(bytes);
   const integrity = `sha512-${Buffer.from(sha512Hex(bytes), 'hex').toString('base64')}`;
@@ -64,8 +67,8 @@ export async function publish(ctx: RegistryContext, publisher: string, idParam: 
     await tx.query('INSERT INTO namespaces (namespace, publisher, skeleton) VALUES ($1, $2, $3) ON CONFLICT (namespace) DO NOTHING', [namespace, publisher, skeleton(namespace)]);
     await upsertListing(tx, publisher, namespace, manifest);
     const published = await tx.query<{ published_at: Date }>(
-      'INSERT INTO versions (id, version, sha256, integrity, size, key_id, manifest, published_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING published_at',
-      [id, version, sha256, integrity, bytes.length, verified.keyId, JSON.stringify(manifest), publisher],
+      'INSERT INTO versions (id, version, sha256, integrity, size, key_id, manifest, published_by, compliance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING published_at',
+      [id, version, sha256, integrity, bytes.length, verified.keyId, JSON.stringify(manifest), publisher, JSON.stringify(compliance)],
     );
     const changes: TargetChange[] = [{ path: packageTarget(id, version), length: bytes.length, sha256, sha512: sha512Hex(bytes), custom: { integrity, keyId: verified.keyId, publicKey: keys.get(verified.keyId)!.x } }];
     const channels = await currentChannels(tx, id);
@@ -79,6 +82,24 @@ export async function publish(ctx: RegistryContext, publisher: string, idParam: 
     await appendAudit(tx, ctx.now(), 'publish', `${id}@${version}`, publisher, { sha256, keyId: verified.keyId, ...(changes.length > 1 ? { stable: version } : {}) });
     return { id, version, sha256, integrity, size: bytes.length, keyId: verified.keyId, publishedAt: new Date(published.rows[0]!.published_at).toISOString(), channels };
   });
+}
+
+/**
+ * The marketplace compliance checks (docs/MARKETPLACE-POLICY.md) with the publisher's keys: a
+ * failing required check refuses the publish (422 COMPLIANCE_FAILED, the report in `report`);
+ * advisory failures are stored with the version and counted by GET /v1/compliance.
+ */
+async function requireCompliance(files: PackageFiles, keys: TrustedKeys): Promise<ComplianceReport> {
+  const report = await checkComplianceFiles(files, { trustedKeys: keys });
+  if (report.ok) return report;
+  const failing = report.checks.filter((c) => c.required && !c.ok);
+  throw new RegistryError(
+    422,
+    'COMPLIANCE_FAILED',
+    `The package fails required compliance checks: ${failing.map((c) => `${c.code} (${c.message})`).join('; ')}`,
+    'Fix them and run `vib3 ext compliance <pkg.vib3x> --trust <public.jwk>` until it exits 0 (docs/MARKETPLACE-POLICY.md).',
+    { report },
+  );
 }
 
 /** The channel → version map of an extension. */
