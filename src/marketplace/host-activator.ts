@@ -13,6 +13,8 @@ const failure = (id: string, err: unknown) => {
   const e = err as { code?: string; message?: string };
   if (isInstallerError(err)) return err;
   if (e?.code === 'CONSENT_DENIED') return new InstallerError('CONSENT_DENIED', e.message ?? 'Consent was denied.', 'Install again to be asked again.', { id });
+  if (e?.code === 'LICENSE_REQUIRED') return new InstallerError('LICENSE_REQUIRED', e.message ?? 'A license is required.', 'Add a license token for this extension.', { id });
+  if (typeof e?.code === 'string' && e.code.startsWith('LICENSE_')) return new InstallerError('LICENSE_REFUSED', e.message ?? 'The license was refused.', 'Check the license token for this extension.', { id, reason: e.code });
   if (e?.code === 'INCOMPATIBLE') return new InstallerError('INCOMPATIBLE', e.message ?? 'Incompatible.', 'Choose a version built for this kit.', { id });
   return new InstallerError('ACTIVATE_FAILED', `${id} could not be started: ${e?.message ?? String(err)}`, 'The previous version keeps running. Check the extension error events, or roll back.', { id, ...(e?.code ? { reason: e.code } : {}) });
 };

@@ -42,6 +42,8 @@ export interface SessionContext {
   license?: LicenseHook;
   /** Where operations are recorded, hash-chained (after each commit; license refusals at once). */
   audit?: AuditLog;
+  /** Runs after each refresh with a reader of verified targets (the engine picks up the revocation list). */
+  afterRefresh?: (readTarget: (path: string) => Promise<Uint8Array | undefined>) => Promise<void>;
   now?: () => Date;
   downloadDeadlineMs?: number;
 }
@@ -91,6 +93,7 @@ export class InstallSession {
     this.ctx.emit({ phase: 'refresh' });
     await (await this.ctx.tuf()).refresh(this.ctx.signal);
     this.refreshed = true;
+    await this.ctx.afterRefresh?.(this.readTarget);
     this.checkAborted();
   }
 

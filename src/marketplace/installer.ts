@@ -19,7 +19,7 @@ import { RegistryApi, registryBase } from './registry-api.js';
 import { cloneState, emptyState, type InstallState, type InstallStore } from './store.js';
 import type { TufClient } from './tuf/client.js';
 import { openTufClient } from './trust-anchor.js';
-import type { LicenseHook } from './license-gate.js';
+import { LICENSE_KEYS_TARGET, LICENSE_REVOKED_TARGET, type LicenseHook } from './license-gate.js';
 import type { AuditLog } from './audit/log.js';
 import type { TufLimits } from './tuf/workflow.js';
 import type { Channel, InstalledExtension, InstallerApi, InstallOptions, InstallProgressDetail, InstallResult } from './types.js';
@@ -101,6 +101,44 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
     // A failed first fetch is retried by the next operation.
     this.tuf.catch(() => (this.tuf = undefined));
     return this.tuf;
+  }
+
+  private revoked: ReadonlySet<string> = new Set();
+  private registryKeys: TrustedKeys = new Map();
+
+  /**
+   * The registry's license keys, as of the last metadata refresh (the signed
+   * `licensing/keys.json`): pass `() => installer.licenseKeys()` as the host's `licensing.keys`.
+   */
+  licenseKeys(): TrustedKeys {
+    return this.registryKeys;
+  }
+
+  /**
+   * License ids the registry has revoked, as of the last metadata refresh (the signed
+   * `licensing/revoked.json`): pass `() => installer.revokedLicenses()` as the host's
+   * `licensing.revoked` so a revocation stops an extension at its next activation.
+   */
+  revokedLicenses(): ReadonlySet<string> {
+    return this.revoked;
+  }
+
+  /** After a refresh: the registry's signed license keys and revocation list. */
+  private async readRevocations(read: (path: string) => Promise<Uint8Array | undefined>): Promise<void> {
+    const json = async (path: string): Promise<Record<string, unknown> | undefined> => {
+      const bytes = await read(path).catch(() => undefined);
+      try {
+        return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>) : undefined;
+      } catch {
+        return undefined; // A malformed list is the registry's bug; the license step reports it when it matters.
+      }
+    };
+    const revoked = (await json(LICENSE_REVOKED_TARGET))?.['revoked'];
+    if (Array.isArray(revoked)) this.revoked = new Set(revoked.filter((j): j is string => typeof j === 'string'));
+    const keys = (await json(LICENSE_KEYS_TARGET))?.['keys'];
+    if (Array.isArray(keys)) {
+      this.registryKeys = new Map(keys.flatMap((k: { kid?: unknown; x?: unknown }) => (typeof k?.kid === 'string' && typeof k.x === 'string' ? [[k.kid, { kty: 'OKP', crv: 'Ed25519', x: k.x } as const]] : [])));
+    }
   }
 
   /** Installs `id` (or moves it to the version `range`/`channel` select). */
@@ -216,6 +254,7 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
         state: cloneState(committed),
         committed,
         emit: (detail) => this.dispatchEvent(new CustomEvent('vib3-install-progress', { detail: { operation, id, ...detail } })),
+        afterRefresh: (read) => this.readRevocations(read),
         ...(signal ? { signal } : {}),
       });
       const result = await body(session);

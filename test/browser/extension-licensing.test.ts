@@ -7,6 +7,7 @@ import { env } from './helpers.js';
 import { caps, pkg, testKeys, type TestKeys } from './extension-fixtures.js';
 import { ExtensionHost, memoryGrantStore, type ExtensionInfo } from '../../src/extensions/runtime/index.js';
 import { issueLicense, MemoryLicenseClock } from '../../src/marketplace/license/index.js';
+import { AuditLog, MemoryAuditStore } from '../../src/marketplace/audit/index.js';
 
 const tools = `export default {
   kind: 'toolpack',
@@ -68,6 +69,22 @@ describe(`paid extensions in the host (${env.flagSet} flags)`, function () {
     tokens['dev.test.paid'] = await license({ entitlements: ['export'] });
     expect(await attempt('dev.test.paid')).to.equal('active');
     expect(await text('export_png')).to.equal('exported');
+  });
+
+  it('records the grants the user gives and a revocation in the audit log', async () => {
+    const audit = new AuditLog(new MemoryAuditStore());
+    const h = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: async () => true, grants: memoryGrantStore(), audit });
+    try {
+      await h.install(await pkg(keys, 'free', tools, caps('agent-tools', 'rendering')));
+      await h.revoke('dev.test.free', 'rendering');
+      await new Promise((r) => setTimeout(r, 0));
+      const records = await audit.records();
+      expect(records.map((r) => [r.action, r.subject])).to.deep.equal([['grant', 'dev.test.free'], ['revoke', 'dev.test.free']]);
+      expect(records[1]!.details).to.deep.equal({ capability: 'rendering' });
+      expect((await audit.verify()).ok).to.equal(true);
+    } finally {
+      h.dispose();
+    }
   });
 
   it('runs a declared free tier without a license, with its gated tools locked', async () => {

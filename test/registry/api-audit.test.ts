@@ -69,6 +69,17 @@ test(`[${BACKEND}] every registry write is recorded in one verifiable chain; tam
   assert.deepEqual([editedResult.code, editedResult.body.code, editedResult.body.seq], [1, 'AUDIT_EDITED', 3]);
   await db.query('UPDATE audit_log SET record = $1 WHERE seq = 3', [JSON.stringify(original)]);
 
+  // Two records swapped in place (each keeps its seq key, the contents trade places).
+  const r4 = (await db.query<{ record: unknown }>('SELECT record FROM audit_log WHERE seq = 4')).rows[0]!.record;
+  const r5 = (await db.query<{ record: unknown }>('SELECT record FROM audit_log WHERE seq = 5')).rows[0]!.record;
+  const asText = (r: unknown) => (typeof r === 'string' ? r : JSON.stringify(r));
+  await db.query('UPDATE audit_log SET record = $1 WHERE seq = 4', [asText(r5)]);
+  await db.query('UPDATE audit_log SET record = $1 WHERE seq = 5', [asText(r4)]);
+  const reordered = await verify();
+  assert.deepEqual([reordered.code, reordered.body.code, reordered.body.seq], [1, 'AUDIT_REORDERED', 5]);
+  await db.query('UPDATE audit_log SET record = $1 WHERE seq = 4', [asText(r4)]);
+  await db.query('UPDATE audit_log SET record = $1 WHERE seq = 5', [asText(r5)]);
+
   await db.query('DELETE FROM audit_log WHERE seq = 2');
   const removed = await verify();
   assert.deepEqual([removed.code, removed.body.code, removed.body.seq], [1, 'AUDIT_REMOVED', 3]);

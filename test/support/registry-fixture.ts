@@ -3,7 +3,9 @@
 // folder, a publisher `acme` and the extension `com.acme.shapes` released as 1.0.0, 1.1.0,
 // 2.0.0-beta.1 (beta) and 3.0.0-canary.1 (canary), a man-in-the-middle proxy in front of it, and
 // a loopback control server (CORS open, so a page can steer it):
-//   POST /publish   { id?, version, channel?, padding? }  publish one more version
+//   POST /publish   { id?, version, channel?, padding?, paid? }  publish one more version
+//   POST /license   { id, aud, entitlements? }   a license the registry issues (acme's checkout)
+//   POST /revoke    { jti }                      revoke it
 //   POST /stop      stop the registry (the proxy then answers 502: "the network is gone")
 //   POST /start     start it again on the same port and data
 //   GET  /root      the registry's 1.root.json (what a page pins as its trusted root)
@@ -22,9 +24,12 @@ const port = Number(new URL(reg.url).port);
 const base = reg.url;
 const acme = await createPublisher(reg, 'acme');
 
-async function release(id: string, version: string, channel?: string, padding?: number): Promise<void> {
+async function release(id: string, version: string, channel?: string, padding?: number, paid?: boolean): Promise<void> {
   // Any kit version: the browser suites run the kit from source (version 0.0.0-dev).
-  const edit = (m: Record<string, any>) => void (m.compatibility = { ...m.compatibility, core: '>=0.0.0-0' });
+  const edit = (m: Record<string, any>) => {
+    m.compatibility = { ...m.compatibility, core: '>=0.0.0-0' };
+    if (paid) m.marketplace.pricing = { model: 'paid', amount: 5, currency: 'EUR' };
+  };
   const bytes = await makePackage(acme, { id, version, title: id.split('.').pop()!, edit, ...(padding ? { padding } : {}) });
   const res = await publish(base, acme.token, id, version, bytes);
   if (res.status !== 201) throw new Error(`publish ${id}@${version}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -52,7 +57,14 @@ const control = createServer(async (req, res) => {
     let answer: unknown = { ok: true };
     if (req.method === 'POST' && req.url === '/publish') {
       const b = await body(req);
-      await release(b.id ?? 'com.acme.shapes', b.version, b.channel, b.padding);
+      await release(b.id ?? 'com.acme.shapes', b.version, b.channel, b.padding, b.paid);
+    } else if (req.method === 'POST' && req.url === '/license') {
+      // The publisher's checkout: a license the registry signs (see docs/LICENSING.md).
+      const b = await body(req);
+      answer = (await api(base, `/v1/extensions/${b.id}/licenses`, { method: 'POST', token: acme.token, json: { sub: 'customer-1', aud: b.aud, tier: 'pro', entitlements: b.entitlements ?? [] } })).body;
+    } else if (req.method === 'POST' && req.url === '/revoke') {
+      const b = await body(req);
+      answer = (await api(base, `/v1/licenses/${b.jti}/revoke`, { method: 'POST', token: acme.token, json: { reason: 'refunded' } })).body;
     } else if (req.method === 'POST' && req.url === '/stop') {
       await reg?.close();
       reg = undefined;

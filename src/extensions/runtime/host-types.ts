@@ -15,6 +15,7 @@ import type { WidgetSlots } from './widgets.js';
 import type { PageConnections } from './page-facade.js';
 import type { ToolGate } from './tool-gate.js';
 import type { HostLicensing, LicenseState } from './licensing.js';
+import type { AuditLog } from '../../marketplace/audit/log.js';
 
 /** Lifecycle state of an installed extension. */
 export type ExtensionState = 'inactive' | 'active' | 'restarting' | 'quarantined';
@@ -69,6 +70,8 @@ export interface ExtensionHostOptions extends PageConnections, SupervisionOption
   limits?: Partial<DispatchLimits>;
   /** License tokens for paid extensions (docs/LICENSING.md); without it, paid extensions without a free tier do not activate. */
   licensing?: HostLicensing;
+  /** Where capability grants the user gives here and revocations are recorded (an AuditLog of `vib3-embed/marketplace`). */
+  audit?: Pick<AuditLog, 'append'>;
 }
 
 /** The host's record of one installed extension (internal: not exported by the runtime's index). */

@@ -96,6 +96,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       if (!this.grants.has(manifest.id) || notCovered(this.grants.get(manifest.id), wanted).length) {
         if (!(await askConsent(this.consent, manifest))) throw new ExtensionError('CONSENT_DENIED', `The user did not grant what ${manifest.name} asks for.`, 'Install again to be asked again.', manifest.id);
         this.grants.set(manifest.id, wanted);
+        void this.options.audit?.append({ action: 'grant', subject: manifest.id, details: { ...wanted } }).catch(() => undefined);
       }
       this.entries.set(manifest.id, { manifest, code, signer, state: 'inactive', restarts: 0, failures: 0, tools: new ToolGate([]), pending: new Set() });
       return this.info(manifest.id);
@@ -124,6 +125,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
           return { applied: false, info: this.info(manifest.id) };
         }
         this.grants.set(manifest.id, wanted);
+        void this.options.audit?.append({ action: 'grant', subject: manifest.id, details: { ...wanted } }).catch(() => undefined);
       }
       const wasActive = entry.state === 'active';
       if (wasActive) await this.deactivate(manifest.id);
@@ -207,6 +209,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
         ? { capabilities: grant.capabilities, origins: grant.origins.filter((o) => o !== origin) }
         : { capabilities: grant.capabilities.filter((c) => c !== capability), origins: capability === 'network' ? [] : grant.origins };
       this.grants.set(id, next);
+      void this.options.audit?.append({ action: 'revoke', subject: id, details: { capability, ...(origin ? { origin } : {}) } }).catch(() => undefined);
       if (entry.state === 'active') {
         this.stop(id, entry);
         this.setState(id, entry, 'restarting');

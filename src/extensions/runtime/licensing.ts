@@ -17,8 +17,8 @@ import { ExtensionError } from './errors.js';
 export interface HostLicensing {
   /** The license token for an extension id, if the user has one. */
   tokenFor(extensionId: string): string | undefined | Promise<string | undefined>;
-  /** Keys allowed to sign licenses besides the package's own publisher key (e.g. the registry's). */
-  keys?: TrustedKeys;
+  /** Keys allowed to sign licenses besides the package's own publisher key (e.g. the registry's: `() => installer.licenseKeys()`). */
+  keys?: TrustedKeys | (() => TrustedKeys | undefined);
   /** Revoked token ids (the registry's signed revocation list, e.g. from the installer). */
   revoked?: () => ReadonlySet<string> | undefined;
   /** The page origin licenses must name (default: `location.origin`). */
@@ -58,7 +58,7 @@ export async function licenseForActivation(manifest: Vib3ExtensionManifest, publ
     const claims = await verifyLicense(token, {
       ext: manifest.id,
       origin,
-      keys: new Map([...(options?.keys ?? []), ...publisherKeys]),
+      keys: new Map([...((typeof options?.keys === 'function' ? options.keys() : options?.keys) ?? []), ...publisherKeys]),
       ...(revoked ? { revoked } : {}),
       ...(options?.clock ? { clock: options.clock } : globalThis.localStorage ? { clock: localStorageLicenseClock() } : {}),
     });
