@@ -42,6 +42,10 @@ export interface SessionContext {
   license?: LicenseHook;
   /** Where operations are recorded, hash-chained (after each commit; license refusals at once). */
   audit?: AuditLog;
+  /** An audit record could not be written (the operation itself stands). */
+  auditFailed?: (err: unknown) => void;
+  /** The registry's license keys and revocations as of the last refresh (for operations that do not refresh). */
+  knownLicensing?: () => { keys: TrustedKeys; revoked: ReadonlySet<string> };
   /** Runs after each refresh with a reader of verified targets (the engine picks up the revocation list). */
   afterRefresh?: (readTarget: (path: string) => Promise<Uint8Array | undefined>) => Promise<void>;
   now?: () => Date;
@@ -147,10 +151,10 @@ export class InstallSession {
     this.ctx.emit({ phase: 'consent', version });
     const granted = await this.ctx.activator.consent(manifest, prev?.granted);
     this.ctx.emit({ phase: 'license', version });
-    await this.ctx.license?.(manifest, { keys, readTarget: this.readTarget }).catch(async (err: unknown) => {
+    await this.ctx.license?.(manifest, { keys, readTarget: this.readTarget, ...(this.ctx.knownLicensing ? { known: this.ctx.knownLicensing() } : {}) }).catch(async (err: unknown) => {
       const refusal = isInstallerError(err) ? err : new InstallerError('LICENSE_REFUSED', `The license check refused ${id}@${version}: ${(err as Error)?.message ?? String(err)}`, 'Get a license for this extension, or choose a free one.');
       // A refusal changes nothing but is recorded at once.
-      await this.ctx.audit?.append({ action: 'license-refused', subject: `${id}@${version}`, details: { code: refusal.code, ...(refusal.details['reason'] ? { reason: refusal.details['reason'] } : {}) } }).catch(() => undefined);
+      await this.ctx.audit?.append({ action: 'license-refused', subject: `${id}@${version}`, details: { code: refusal.code, ...(refusal.details['reason'] ? { reason: refusal.details['reason'] } : {}) } }).catch((e: unknown) => this.ctx.auditFailed?.(e));
       throw refusal;
     });
     if (this.ctx.license && isPaid(manifest)) this.audits.push({ action: 'license-accepted', subject: `${id}@${version}` });
@@ -226,7 +230,7 @@ export class InstallSession {
     }
     this.changed = true;
     await collectGarbage(this.ctx.store, this.state);
-    for (const entry of this.audits.splice(0)) await this.ctx.audit?.append(entry).catch(() => undefined);
+    for (const entry of this.audits.splice(0)) await this.ctx.audit?.append(entry).catch((err: unknown) => this.ctx.auditFailed?.(err));
   }
 
   private signalOpt(): { signal?: AbortSignal } {

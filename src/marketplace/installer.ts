@@ -20,6 +20,9 @@ import { cloneState, emptyState, type InstallState, type InstallStore } from './
 import type { TufClient } from './tuf/client.js';
 import { openTufClient } from './trust-anchor.js';
 import { LICENSE_KEYS_TARGET, LICENSE_REVOKED_TARGET, type LicenseHook } from './license-gate.js';
+
+/** The store record of the registry's license keys and revocations as of the last refresh. */
+const LICENSING_RECORD = 'licensing-state';
 import type { AuditLog } from './audit/log.js';
 import type { TufLimits } from './tuf/workflow.js';
 import type { Channel, InstalledExtension, InstallerApi, InstallOptions, InstallProgressDetail, InstallResult } from './types.js';
@@ -68,7 +71,8 @@ export interface InstallerEngineOptions {
 
 /**
  * The installer engine. Dispatches `vib3-install-progress` (phases in order, bytes while
- * downloading) and `vib3-installed-change` after each commit.
+ * downloading), `vib3-installed-change` after each commit, and `vib3-audit-error` when an audit
+ * record could not be written (the operation itself stands; the log's gap is what verify shows).
  */
 export class InstallerEngine extends EventTarget implements InstallerApi {
   /** The registry's read API (search and listings for a marketplace UI). */
@@ -123,7 +127,7 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
     return this.revoked;
   }
 
-  /** After a refresh: the registry's signed license keys and revocation list. */
+  /** After a refresh: the registry's signed license keys and revocation list (kept in the store for offline use). */
   private async readRevocations(read: (path: string) => Promise<Uint8Array | undefined>): Promise<void> {
     const json = async (path: string): Promise<Record<string, unknown> | undefined> => {
       const bytes = await read(path).catch(() => undefined);
@@ -134,11 +138,32 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
       }
     };
     const revoked = (await json(LICENSE_REVOKED_TARGET))?.['revoked'];
-    if (Array.isArray(revoked)) this.revoked = new Set(revoked.filter((j): j is string => typeof j === 'string'));
     const keys = (await json(LICENSE_KEYS_TARGET))?.['keys'];
-    if (Array.isArray(keys)) {
-      this.registryKeys = new Map(keys.flatMap((k: { kid?: unknown; x?: unknown }) => (typeof k?.kid === 'string' && typeof k.x === 'string' ? [[k.kid, { kty: 'OKP', crv: 'Ed25519', x: k.x } as const]] : [])));
+    this.applyLicensing({ revoked, keys });
+    await this.options.store.metadata.save(LICENSING_RECORD, new TextEncoder().encode(JSON.stringify({ revoked: [...this.revoked], keys: [...this.registryKeys].map(([kid, k]) => ({ kid, x: k.x })) }))).catch(() => undefined);
+  }
+
+  private applyLicensing(v: { revoked?: unknown; keys?: unknown }): void {
+    if (Array.isArray(v.revoked)) this.revoked = new Set(v.revoked.filter((j): j is string => typeof j === 'string'));
+    if (Array.isArray(v.keys)) {
+      this.registryKeys = new Map(v.keys.flatMap((k: { kid?: unknown; x?: unknown }) => (typeof k?.kid === 'string' && typeof k.x === 'string' ? [[k.kid, { kty: 'OKP', crv: 'Ed25519', x: k.x } as const]] : [])));
     }
+  }
+
+  private licensingLoaded: Promise<void> | undefined;
+
+  /** Loads the license keys and revocations of the last refresh (persisted), once. */
+  protected loadLicensing(): Promise<void> {
+    this.licensingLoaded ??= (async () => {
+      const bytes = await this.options.store.metadata.load(LICENSING_RECORD).catch(() => undefined);
+      if (!bytes?.length) return;
+      try {
+        this.applyLicensing(JSON.parse(new TextDecoder().decode(bytes)) as { revoked?: unknown; keys?: unknown });
+      } catch {
+        // Unreadable: the next refresh writes it again.
+      }
+    })();
+    return this.licensingLoaded;
   }
 
   /** Installs `id` (or moves it to the version `range`/`channel` select). */
@@ -241,6 +266,7 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
 
   private run<T extends InstallResult | void>(operation: InstallProgressDetail['operation'], id: string, signal: AbortSignal | undefined, body: (s: InstallSession) => Promise<T>): Promise<T> {
     return this.options.store.exclusive(async () => {
+      await this.loadLicensing();
       const committed = await this.readState();
       if (committed.registry !== this.registry) {
         throw new InstallerError('STORE_REGISTRY_MISMATCH', `This store installs from ${committed.registry}, not ${this.registry}.`, 'Use a separate store (--dir, or storage name) per registry.');
@@ -255,6 +281,8 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
         committed,
         emit: (detail) => this.dispatchEvent(new CustomEvent('vib3-install-progress', { detail: { operation, id, ...detail } })),
         afterRefresh: (read) => this.readRevocations(read),
+        knownLicensing: () => ({ keys: this.registryKeys, revoked: this.revoked }),
+        auditFailed: (error) => this.dispatchEvent(new CustomEvent('vib3-audit-error', { detail: { operation, id, error } })),
         ...(signal ? { signal } : {}),
       });
       const result = await body(session);

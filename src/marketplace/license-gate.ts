@@ -19,6 +19,8 @@ export interface LicenseContext {
    * operation did not refresh the metadata — an offline rollback).
    */
   readTarget?: (path: string) => Promise<Uint8Array | undefined>;
+  /** The registry's license keys and revocations of the last refresh (used when this operation did not refresh). */
+  known?: { keys: TrustedKeys; revoked: ReadonlySet<string> };
 }
 
 /** The installer's `license` hook. */
@@ -71,9 +73,9 @@ export function licenseGate(options: LicenseGateOptions): LicenseHook {
     // The registry's own license keys and its revocation list, both signed TUF targets.
     const registryKeys = await readJson<{ keys?: Array<{ kid?: unknown; x?: unknown }> }>(context, LICENSE_KEYS_TARGET);
     const revokedList = await readJson<{ revoked?: unknown[] }>(context, LICENSE_REVOKED_TARGET);
-    const keys = new Map([...(options.keys ?? []), ...context.keys]);
+    const keys = new Map([...(options.keys ?? []), ...(registryKeys ? [] : (context.known?.keys ?? [])), ...context.keys]);
     for (const k of registryKeys?.keys ?? []) if (typeof k.kid === 'string' && typeof k.x === 'string') keys.set(k.kid, { kty: 'OKP', crv: 'Ed25519', x: k.x });
-    const revoked = new Set([...(options.revoked ?? []), ...(revokedList?.revoked ?? []).filter((j): j is string => typeof j === 'string')]);
+    const revoked = new Set([...(options.revoked ?? []), ...(revokedList ? [] : (context.known?.revoked ?? [])), ...(revokedList?.revoked ?? []).filter((j): j is string => typeof j === 'string')]);
     try {
       await verifyLicense(token, {
         ext: manifest.id,

@@ -58,6 +58,8 @@ export class Installer extends InstallerEngine {
    * could not start (the others still start).
    */
   async restore(): Promise<Array<{ id: string; error: InstallerError | Error }>> {
+    // The registry's license keys and revocations of the last refresh: licenses check offline too.
+    await this.loadLicensing();
     const state = await this.readState();
     const failures: Array<{ id: string; error: InstallerError | Error }> = [];
     for (const rec of Object.values(state.extensions)) {

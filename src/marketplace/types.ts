@@ -147,6 +147,8 @@ export interface InstallerEventMap {
   'vib3-install-progress': CustomEvent<InstallProgressDetail>;
   /** The installed set changed (after a commit). `detail` is the new list. */
   'vib3-installed-change': CustomEvent<InstalledExtension[]>;
+  /** An audit record could not be written (the operation itself stands). */
+  'vib3-audit-error': CustomEvent<{ operation: InstallProgressDetail['operation']; id: string; error: unknown }>;
 }
 
 /** Options of one install. */

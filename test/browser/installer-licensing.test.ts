@@ -26,7 +26,18 @@ describe(`paid extensions through the installer and the host (${env.flagSet} fla
     const wallet = memoryLicenseWallet();
     let installer: Installer | undefined;
     const host = new ExtensionHost({ trustedKeys: new Map(), consent: async () => true, grants: memoryGrantStore(), licensing: { tokenFor: (id) => wallet.get(id), keys: () => installer?.licenseKeys(), revoked: () => installer?.revokedLicenses(), clock: new MemoryLicenseClock() } });
-    installer = new Installer({ registry: fx.registry, host, trustedRoot: root, storage: `licensing-${Date.now()}`, consent: async () => true, licenses: wallet });
+    const storage = `licensing-${Date.now()}`;
+    installer = new Installer({ registry: fx.registry, host, trustedRoot: root, storage, consent: async () => true, licenses: wallet });
+    /** A reload: a new host and installer on the same storage, restoring without any network. */
+    const reload = async () => {
+      let next: Installer | undefined;
+      const h = new ExtensionHost({ trustedKeys: new Map(), consent: async () => true, grants: memoryGrantStore(), licensing: { tokenFor: (id) => wallet.get(id), keys: () => next?.licenseKeys(), revoked: () => next?.revokedLicenses(), clock: new MemoryLicenseClock() } });
+      next = new Installer({ registry: fx.registry, host: h, trustedRoot: root, storage, consent: async () => true, licenses: wallet });
+      const failures = await next.restore();
+      const states = h.list().map((e) => e.state);
+      h.dispose();
+      return { failures: failures.map((f) => (f.error as { code?: string }).code), states };
+    };
     try {
       const refused = await installer.install(ID).catch((e: unknown) => e);
       expect(isInstallerError(refused) && refused.code).to.equal('LICENSE_REQUIRED');
@@ -37,6 +48,9 @@ describe(`paid extensions through the installer and the host (${env.flagSet} fla
       expect((await installer.install(ID)).version).to.equal('1.0.0');
       expect(host.list().map((e) => `${e.id}:${e.state}`)).to.deep.equal([`${ID}:active`]);
 
+      // After a reload, offline: the registry's license key was kept with the store.
+      expect(await reload()).to.deep.equal({ failures: [], states: ['active'] });
+
       await post(`${fx.control}/revoke`, { jti: bought.jti });
       expect([...installer.revokedLicenses()]).to.deep.equal([]);
       await installer.update(); // a refresh: the signed revocation list arrives
@@ -44,6 +58,8 @@ describe(`paid extensions through the installer and the host (${env.flagSet} fla
       await host.deactivate(ID);
       const code = await host.activate(ID).then(() => 'active', (e: { code: string }) => e.code);
       expect(code).to.equal('LICENSE_REVOKED');
+      // The revocation was kept too: a reload does not revive the license.
+      expect(await reload()).to.deep.equal({ failures: ['LICENSE_REVOKED'], states: ['inactive'] });
     } finally {
       host.dispose();
     }

@@ -260,3 +260,9 @@ test('vib3 ext compliance: exit 0 / 1, a table or { ok, checks }, packages and f
   assert.equal(help.code, 0);
   assert.match(help.out, /Usage:\n {2}vib3 ext compliance <pkg\.vib3x \| dir>/);
 });
+
+test('NO_EVAL scanner: Function as a value, .constructor.constructor, slashes after ++ and property keywords', () => {
+  const flagged = (src: string) => findEvalUses(src).length > 0;
+  for (const src of ['Reflect.construct(Function,["return 1"])', 'const F=Function;F("x")', 'Function.apply(null,["x"])', 'x.constructor.constructor(code)', 'a++/2;eval(s);y=c/d', 'a.return/2;eval(1)//']) assert.equal(flagged(src), true, src);
+  for (const src of ['x instanceof Function', 'typeof Function', 'Function.prototype.toString.call(f)', 'new this.constructor(this.x,this.y)', 'new e.array.constructor(e.array)', 'const o={Function:1}', '// eval(x)', '"eval(x)"', 'evaluate(x)']) assert.equal(flagged(src), false, src);
+});

@@ -43,6 +43,9 @@ test('vib3 license issue prints one token that vib3 license verify accepts, and 
     [await vib3('license', 'verify', token, '--ext', 'com.acme.shapes', '--aud', 'https://shop.example.com', '--trust', join(dir, 'other.public.jwk'), '--json'), 'LICENSE_UNKNOWN_KEY'],
     [await vib3('license', 'verify', `${token.slice(0, -3)}AAA`, '--ext', 'com.acme.shapes', '--aud', 'https://shop.example.com', '--trust', join(dir, 'acme.public.jwk'), '--json'), 'LICENSE_BAD_SIGNATURE'],
   ] as const;
+  const jti = body.claims.jti as string;
+  const revoked = await vib3('license', 'verify', token, '--ext', 'com.acme.shapes', '--aud', 'https://shop.example.com', '--trust', join(dir, 'acme.public.jwk'), '--revoked', jti, '--json');
+  assert.deepEqual([revoked.code, JSON.parse(revoked.out.join('\n')).code], [1, 'LICENSE_REVOKED']);
   for (const [r, code] of refusals) {
     assert.equal(r.code, 1);
     const b = JSON.parse(r.out.join('\n'));

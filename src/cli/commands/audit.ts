@@ -27,14 +27,17 @@ const MAX_LOG_BYTES = 256 * 1024 * 1024;
 /** A registry's whole log, its checkpoint, and its signing keys read through TUF. */
 async function fromRegistry(base: string, trustRoot?: string): Promise<{ records: AuditRecord[]; checkpoint: AuditCheckpoint; keys: Map<string, Ed25519Jwk> }> {
   const get = (path: string, maxBytes = 16 * 1024 * 1024) => fetchBytes(`${base}${path}`, { maxBytes, deadlineMs: 60_000 });
-  const records: AuditRecord[] = [];
-  for (let after = 0; ; ) {
-    const page = parseJsonLines(new TextDecoder().decode(await get(`/v1/audit?after=${after}&limit=1000`, MAX_LOG_BYTES)));
-    records.push(...page);
-    if (page.length < 1000) break;
-    after = page.at(-1)!.seq;
-  }
+  // The checkpoint first: records published meanwhile come after it and are left out.
   const checkpoint = JSON.parse(new TextDecoder().decode(await get('/v1/audit/checkpoint'))) as AuditCheckpoint;
+  const records: AuditRecord[] = [];
+  for (let after = 0; after < checkpoint.seq; ) {
+    const page = parseJsonLines(new TextDecoder().decode(await get(`/v1/audit?after=${after}&limit=1000`, MAX_LOG_BYTES)));
+    const last = page.at(-1)?.seq;
+    records.push(...page.filter((r) => r.seq <= checkpoint.seq));
+    // A page that does not move forward ends the walk (a tampered seq cannot loop it).
+    if (page.length < 1000 || typeof last !== 'number' || last <= after) break;
+    after = last;
+  }
   const root = trustRoot ? new Uint8Array(readFileSync(trustRoot)) : await get('/tuf/1.root.json', 512 * 1024);
   const tuf = new TufClient({ metadataUrl: `${base}/tuf/`, targetsUrl: `${base}/tuf/targets/`, store: new MemoryMetadataStore(), trustedRoot: root });
   await tuf.refresh();
@@ -65,6 +68,11 @@ export function registerAuditCommands(program: Vib3Command): void {
       let keys = new Map<string, Ed25519Jwk>();
       if (opts.registry) {
         ({ records, checkpoint, keys } = await fromRegistry(normalizeRegistryUrl(opts.registry), opts.trustRoot));
+        // Keys given with --trust count too (a checkpoint key pinned out of band).
+        for (const f of opts.trust ?? []) {
+          const jwk = readPublicJwk(f);
+          keys.set(await keyIdOf(jwk), jwk);
+        }
         // A checkpoint saved earlier catches a log cut short since (the live one signs whatever head is there now).
         if (opts.checkpoint) checkpoint = JSON.parse(readFileSync(opts.checkpoint, 'utf8')) as AuditCheckpoint;
       } else {

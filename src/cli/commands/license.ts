@@ -25,6 +25,7 @@ interface VerifyOpts {
   ext: string;
   aud: string;
   trust: string[];
+  revoked?: string[];
   json?: boolean;
 }
 
@@ -65,11 +66,12 @@ export function registerLicenseCommands(program: Vib3Command): void {
     .option('--ext <id>', 'Required. The extension it must license.')
     .option('--aud <origin>', 'Required. The origin it must be valid on.')
     .option('--trust <public.jwk>', 'Required, repeatable. A public key allowed to sign licenses.', collect)
+    .option('--revoked <jti>', 'Repeatable. A revoked license id (e.g. from the registry\'s signed licensing/revoked.json).', collect)
     .option('--json', 'Print one JSON result: { ok, code?, message?, claims? }.')
     .requires('ext', 'MISSING_EXT', 'license verify needs --ext <extension id>.')
     .requires('aud', 'MISSING_AUD', 'license verify needs --aud <origin>.')
     .requires('trust', 'MISSING_TRUST', 'license verify needs --trust <public.jwk>.')
-    .usages('<token> --ext <id> --aud <origin> --trust <public.jwk>… [--json]')
+    .usages('<token> --ext <id> --aud <origin> --trust <public.jwk>… [--revoked <jti>…] [--json]')
     .whenMissing('token', 'MISSING_TOKEN', 'license verify needs the token, e.g. "vib3 license verify eyJ… --ext com.acme.shapes --aud https://shop.example.com --trust acme.public.jwk".')
     .examples('vib3 license verify "$TOKEN" --ext com.acme.shapes --aud https://shop.example.com --trust .keys/acme.public.jwk --json')
     .addHelpText('after', '\nRefusal codes: LICENSE_MALFORMED, LICENSE_UNSUPPORTED_ALGORITHM, LICENSE_UNKNOWN_KEY, LICENSE_BAD_SIGNATURE,\nLICENSE_EXPIRED, LICENSE_NOT_YET_VALID, LICENSE_WRONG_AUDIENCE, LICENSE_WRONG_EXTENSION, LICENSE_REVOKED.')
@@ -79,7 +81,7 @@ export function registerLicenseCommands(program: Vib3Command): void {
         return [await keyIdOf(jwk), jwk] as const;
       })));
       try {
-        const claims = await verifyLicense(token!, { ext: opts.ext, origin: opts.aud, keys });
+        const claims = await verifyLicense(token!, { ext: opts.ext, origin: opts.aud, keys, ...(opts.revoked ? { revoked: new Set(opts.revoked) } : {}) });
         if (json) io.out(JSON.stringify({ ok: true, claims }, null, 2));
         else io.out(`valid: ${claims.ext} for ${claims.sub} on ${claims.aud.join(', ')}, tier ${claims.tier}${claims.entitlements.length ? ` (${claims.entitlements.join(', ')})` : ''}, until ${new Date(claims.exp * 1000).toISOString()}`);
       } catch (err) {

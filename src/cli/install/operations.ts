@@ -66,6 +66,7 @@ export async function openInstaller(opts: InstallCommandOptions, command: string
   let trustedRoot: Uint8Array | undefined;
   if (opts.trustRoot) trustedRoot = new Uint8Array(readFileSync(opts.trustRoot));
   // Paid extensions need --license and --origin (the site the project is deployed on).
+  if (opts.license && !opts.origin) throw new CliError('--license needs --origin <origin>: the site the license must name.', 2, 'MISSING_ORIGIN', `Run "vib3 ${command} --help" for usage.`);
   const license = licenseGate({
     origin: opts.origin ?? 'http://localhost',
     tokenFor: () => opts.license,

@@ -44,9 +44,14 @@ function* tokenize(src: string): Generator<Tok> {
   const n = src.length;
   let i = 0;
   let prev: Tok | undefined;
+  /** The token before `prev` (a keyword after `.` is a property name, not a keyword). */
+  let before: Tok | undefined;
   /** Brace depth inside each open template `${…}`, innermost last. */
   const templates: number[] = [];
-  const emit = (t: Tok): Tok => (prev = t);
+  const emit = (t: Tok): Tok => {
+    before = prev;
+    return (prev = t);
+  };
 
   /** Scans template text from `from` (after ` or }); returns where it stopped and whether at `${`. */
   const templateText = (from: number): { end: number; open: boolean } => {
@@ -62,8 +67,9 @@ function* tokenize(src: string): Generator<Tok> {
   };
   const regexAllowed = (): boolean => {
     if (!prev) return true;
-    if (prev.k === 'id') return KEYWORDS_BEFORE_EXPRESSION.has(prev.v);
-    if (prev.k === 'p') return prev.v !== ')' && prev.v !== ']' && prev.v !== '}';
+    if (prev.k === 'id') return KEYWORDS_BEFORE_EXPRESSION.has(prev.v) && !(before?.k === 'p' && (before.v === '.' || before.v === '?.'));
+    // After `)`, `]`, `}` or a postfix `++` / `--` a slash divides.
+    if (prev.k === 'p') return prev.v !== ')' && prev.v !== ']' && prev.v !== '}' && prev.v !== '++' && prev.v !== '--';
     return false;
   };
 
@@ -142,6 +148,10 @@ function* tokenize(src: string): Generator<Tok> {
     } else if (c === 63 && src.charCodeAt(i + 1) === 46 && !isDigit(src.charCodeAt(i + 2))) {
       yield emit({ k: 'p', v: '?.', at: start });
       i += 2;
+    } else if ((c === 43 || c === 45) && src.charCodeAt(i + 1) === c) {
+      // `++` / `--` as one token: after a postfix one, a slash divides.
+      yield emit({ k: 'p', v: c === 43 ? '++' : '--', at: start });
+      i += 2;
     } else {
       if (templates.length > 0) {
         if (c === 123) templates[templates.length - 1]!++;
@@ -172,7 +182,12 @@ function judge(p2: Tok | undefined, p1: Tok | undefined, t: Tok, n1: Tok | undef
   if (t.k === 'id') {
     if (t.v === 'eval' && globalRef && !(isP(n1, ':') && isP(p1, '{', ','))) return isP(n1, '(') ? 'eval(…)' : 'a reference to eval';
     if (t.v === 'Function' && globalRef && isP(n1, '(')) return p1?.k === 'id' && p1.v === 'new' ? 'new Function(…)' : 'Function(…)';
-    if (t.v === 'constructor' && member && isP(n1, '(') && isStringish(n2)) return '.constructor("…") (the Function constructor)';
+    // Function handed around as a value (Reflect.construct(Function, …), const F = Function, Function.apply(…)):
+    // only typeof / instanceof tests, `.prototype` and object keys are harmless.
+    if (t.v === 'Function' && globalRef && !(p1?.k === 'id' && (p1.v === 'typeof' || p1.v === 'instanceof')) && !(isP(n1, '.', '?.') && n2?.k === 'id' && n2.v === 'prototype') && !(isP(n1, ':') && isP(p1, '{', ','))) return 'a reference to Function';
+    // x.constructor("…"), and x.constructor.constructor(code) with any argument: the Function constructor
+    // reached through an object (new a.constructor(n), as typed-array code does, stays allowed).
+    if (t.v === 'constructor' && member && isP(n1, '(') && (isStringish(n2) || (p2?.k === 'id' && p2.v === 'constructor' && !isP(n2, ')')))) return '.constructor(…) (the Function constructor)';
     if ((t.v === 'setTimeout' || t.v === 'setInterval') && globalRef && isP(n1, '(') && isStringish(n2)) return `${t.v} with a string argument`;
   } else if (t.k === 's' && (t.v === 'eval' || t.v === 'Function') && isP(p1, '[') && isP(n1, ']') && p2?.k === 'id' && GLOBAL_OBJECTS.has(p2.v)) {
     return `${p2.v}["${t.v}"]`;

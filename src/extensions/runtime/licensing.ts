@@ -72,7 +72,8 @@ export async function licenseForActivation(manifest: Vib3ExtensionManifest, publ
 
 /** Refuses a call to a tool whose entitlement the license does not grant (ENTITLEMENT_REQUIRED). */
 export function checkEntitlement(manifest: Vib3ExtensionManifest, state: LicenseState | undefined, tool: string): void {
-  const needed = manifest.marketplace?.pricing?.entitlements?.[tool];
+  const table = manifest.marketplace?.pricing?.entitlements;
+  const needed = table && Object.hasOwn(table, tool) ? table[tool] : undefined;
   if (!needed) return;
   const have = state?.entitlements ?? [];
   if (!have.includes(needed) && !have.includes('*')) {

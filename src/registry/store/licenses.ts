@@ -86,6 +86,7 @@ export async function issueRegistryLicense(ctx: RegistryContext, publisher: stri
   const req = checkRequest(body);
   await requireOwner(ctx.db, id, publisher);
   const key = ctx.licenseKey;
+  // (Checked again inside the transaction below, under the lock.)
   const kid = await keyIdOf(key);
   const jti = randomUUID();
   const now = ctx.now();
@@ -93,6 +94,7 @@ export async function issueRegistryLicense(ctx: RegistryContext, publisher: stri
   const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + req.days * 86_400_000);
   await ctx.db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.tuf]);
+    await requireOwner(tx, id, publisher);
     await tx.query('INSERT INTO licenses (jti, extension, publisher, sub, aud, tier, entitlements, key_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
       jti, id, publisher, req.sub, JSON.stringify(req.aud), req.tier, JSON.stringify(req.entitlements), kid, now.toISOString(), expiresAt.toISOString(),
     ]);
@@ -110,14 +112,15 @@ export async function revokeRegistryLicense(ctx: RegistryContext, publisher: str
   if (typeof reason !== 'string' || reason.trim().length < 1 || reason.length > 500) throw bad('REASON_REQUIRED', 'A revocation needs a reason (1-500 characters).', 'Send { "reason": "refunded" }.');
   return ctx.db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.tuf]);
-    const { rows } = await tx.query<{ publisher: string; revoked_at: Date | null }>('SELECT publisher, revoked_at FROM licenses WHERE jti = $1', [jti]);
+    const { rows } = await tx.query<{ publisher: string; revoked_at: Date | null; extension: string }>('SELECT publisher, revoked_at, extension FROM licenses WHERE jti = $1', [jti]);
     if (!rows[0] || rows[0].publisher !== publisher) throw new RegistryError(404, 'LICENSE_NOT_FOUND', `No license ${jti.slice(0, 64)} of yours.`, 'Use the jti the license request answered.');
     if (!rows[0].revoked_at) {
       await tx.query('UPDATE licenses SET revoked_at = $2, revoke_reason = $3 WHERE jti = $1', [jti, ctx.now().toISOString(), reason]);
       // Expired licenses need not stay listed: they are refused anyway.
       const revoked = await tx.query<{ jti: string }>('SELECT jti FROM licenses WHERE revoked_at IS NOT NULL AND expires_at > $1 ORDER BY jti', [ctx.now().toISOString()]);
       await ctx.tuf.updateTargets(tx, [await jsonTarget(ctx, LICENSE_REVOKED_TARGET, { revoked: revoked.rows.map((r) => r.jti) })]);
-      await appendAudit(tx, ctx.now(), 'license-revoked', jti, publisher, { reason });
+      // The reason stays in the licenses table: it may name the customer, and the log is public.
+      await appendAudit(tx, ctx.now(), 'license-revoked', jti, publisher, { ext: rows[0].extension });
     }
     return { jti, revoked: true as const, reason };
   });
