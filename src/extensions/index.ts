@@ -14,4 +14,3 @@ export { generateEd25519, signEd25519, verifyEd25519, keyIdOf, webcryptoHasEd255
 export { sha512Integrity } from './signing/integrity.js';
 export { writeArchive, readArchive, isValidPackagePath, ArchiveError, type PackageFiles } from './signing/archive.js';
 export { packFiles, signPackage, verifyPackage, signedPayload, MANIFEST_FILE, type VerifyResult, type VerifyFailureCode, type TrustedKeys } from './signing/package.js';
-export { checkCompliance, checkComplianceFiles, COMPLIANCE_CODES, REQUIRED_CHECKS, PREVIEW_MIN_WIDTH, PREVIEW_MIN_HEIGHT, type ComplianceReport, type ComplianceCheck, type ComplianceCode, type ComplianceOptions } from './compliance/index.js';
