@@ -41,8 +41,15 @@ const vib3Json = (args, opts) => {
 };
 const mode = (path) => statSync(path).mode & 0o777;
 const get = async (path) => {
-  const res = await fetch(`${url}${path}`);
-  return { status: res.status, body: await res.json() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(`${url}${path}`);
+      return { status: res.status, body: await res.json() };
+    } catch (err) {
+      // spawnSync blocks this process: a keep-alive socket the server closed meanwhile fails on reuse. Once more, on a new one.
+      if (attempt > 0 || err?.cause?.code !== 'UND_ERR_SOCKET') throw err;
+    }
+  }
 };
 
 /** A signed package of the reference extension under another id and version, signed by `keys/acme`. */

@@ -75,7 +75,8 @@ test('the extension manager demo is a marketplace over the registry: it installs
     assert.ok(requests.includes('/tuf/timestamp.json'), 'refreshed TUF metadata');
     assert.ok(requests.some((r) => /^\/tuf\/targets\/extensions\/dev\.vib3\.duoprism\/[0-9a-f]{64}\.1\.0\.1\.vib3x$/.test(r)), 'downloaded the signed target');
     assert.ok(!requests.includes('/v1/extensions/dev.vib3.duoprism/1.0.1/package'));
-    assert.match(await page.textContent('#log'), /install: dev\.vib3\.duoprism@1\.0\.1 from the registry/);
+    // The log line follows the commit (after activation): wait for it rather than race it.
+    await page.waitForFunction(() => /install: dev\.vib3\.duoprism@1\.0\.1 from the registry/.test(document.getElementById('log').textContent), null, { timeout: 30_000 });
     const installed = await page.evaluate(() => window.installer.list());
     assert.deepEqual(installed.map((x) => [x.id, x.version, x.channel, x.cached]), [['dev.vib3.duoprism', '1.0.1', 'stable', ['1.0.1']]]);
     assert.deepEqual(errors, []);
