@@ -38,7 +38,7 @@ export type { ExtensionHostOptions, ExtensionInfo, ExtensionState, PackageOption
  * `vib3-extension-state` (detail: id, state). Paid extensions activate on a license (or their free
  * tier) and gated tools need its entitlements (`licensing.ts`).
  *
- * (About 410 lines: the public surface of every host operation; each concern it delegates to lives
+ * (About 420 lines: the public surface of every host operation; each concern it delegates to lives
  * in its own module.)
  */
 export class ExtensionHost extends EventTarget implements FrameSource {
