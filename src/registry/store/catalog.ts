@@ -6,29 +6,13 @@ import type { Queryable } from '../db/database.js';
 import { RegistryError } from '../errors.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { checkId, checkVersion } from '../names.js';
-import type { TrustTier } from './publishers.js';
-import type { VersionRecord } from '../../marketplace/types.js';
+import type { Listing, MarketplaceBlock, VersionRecord } from '../../marketplace/types.js';
 import { currentChannels } from './publish.js';
 import { readArchive } from '../../extensions/signing/archive.js';
 import type { ComplianceReport } from '../../extensions/compliance/index.js';
 
-/** `GET /v1/extensions/{id}`. */
-export interface Listing {
-  id: string;
-  name: string;
-  description: string;
-  publisher: { name: string; displayName: string; tier: TrustTier };
-  tier: TrustTier;
-  categories: string[];
-  tags: string[];
-  latest: string;
-  channels: Record<string, string>;
-  versions: Array<{ version: string; publishedAt: string; yanked: boolean }>;
-  createdAt: string;
-  updatedAt: string;
-  /** The `marketplace` block of the latest version's manifest, when it has one. */
-  marketplace?: Record<string, unknown>;
-}
+/** `GET /v1/extensions/{id}`: the wire type clients read (src/marketplace/types.ts). */
+export type { Listing };
 
 /** `GET /v1/extensions/{id}/{version}`: the wire type clients read (src/marketplace/types.ts). */
 export type { VersionRecord };
@@ -49,7 +33,7 @@ export async function getListing(db: Queryable, idParam: string): Promise<Listin
   const versions = await db.query<{ version: string; published_at: Date; yanked_at: Date | null }>('SELECT version, published_at, yanked_at FROM versions WHERE id = $1 ORDER BY published_at DESC, version DESC', [id]);
   const latest = await db.query<{ marketplace: unknown }>("SELECT manifest -> 'marketplace' AS marketplace FROM versions WHERE id = $1 AND version = $2", [id, row.latest]);
   const market = latest.rows[0]?.marketplace;
-  const marketplace = typeof market === 'string' ? (JSON.parse(market) as Record<string, unknown>) : (market as Record<string, unknown> | null | undefined);
+  const marketplace = (typeof market === 'string' ? JSON.parse(market) : market) as MarketplaceBlock | null | undefined;
   return {
     id,
     name: row.name,
