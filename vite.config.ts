@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { viteGeometryWorker } from './scripts/geometry-worker-plugin.mjs';
+import { rollupMetafile } from './scripts/rollup-metafile-plugin.mjs';
 import { readFileSync } from 'node:fs';
 import { transform } from 'esbuild';
 
@@ -31,7 +32,8 @@ const minifyEs = {
 
 export default defineConfig({
   define: { __VIB3_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [viteGeometryWorker(), ...(lib ? [] : [minifyEs])],
+  // The metafile (.build-meta/vite-<target>.json) tells the release's SBOM which packages each file bundles.
+  plugins: [viteGeometryWorker(), ...(lib ? [] : [minifyEs]), rollupMetafile({ file: `.build-meta/vite-${target}.json` })],
   build: {
     target: lib ? 'es2022' : 'esnext',
     outDir: 'dist',

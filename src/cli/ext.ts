@@ -18,6 +18,11 @@ import { generateEd25519, keyIdOf, type Ed25519Jwk } from '../extensions/signing
 import { packFiles, signPackage, verifyPackage, MANIFEST_FILE } from '../extensions/signing/package.js';
 import { readArchive } from '../extensions/signing/archive.js';
 import { collectPackageFiles } from './fs-files.js';
+import { extensionSbom, sbomFile } from '../supply-chain/node/extension-sbom.js';
+import { addProvenance } from '../supply-chain/node/extension-provenance.js';
+import { checkExtensionSupplyChain, isShippedCode, sbomPathOf } from '../supply-chain/extension-artifacts.js';
+import { checkSbomFiles, readSbom } from '../supply-chain/sbom-files.js';
+import { SupplyChainError } from '../supply-chain/errors.js';
 import { CliError, type Io } from './errors.js';
 
 /** Re-exported for callers of this module (the classes live in `./errors.ts`). */
@@ -88,11 +93,15 @@ export function create(io: Io, name: string, template: string, opts: { dir?: str
 
 // ------------------------------------------------------------------ build
 
-/** `vib3 ext build`: bundles the worker entry with esbuild and writes the tool listing. */
+/**
+ * `vib3 ext build`: bundles the worker entry with esbuild, writes the tool listing, and the SBOM of
+ * what was bundled (`dist/sbom.cdx.json`, from esbuild's metafile; the metafile itself goes to
+ * `.vib3-build/metafile.json`, which is not packed).
+ */
 export async function build(io: Io, dir = '.'): Promise<void> {
   const root = resolve(dir);
   const manifest = readManifest(root);
-  const { build: esbuild } = await import('esbuild').catch(() => {
+  const { build: esbuild, version: esbuildVersion } = await import('esbuild').catch(() => {
     throw new CliError('vib3 ext build bundles with esbuild, which is not installed here.', 1, 'ESBUILD_MISSING', `Install it next to the kit: npm install --save-dev esbuild@${ESBUILD_VERSION}`);
   });
   const entries: { src: string; out: string }[] = [];
@@ -101,8 +110,10 @@ export async function build(io: Io, dir = '.'): Promise<void> {
   if (!worker) throw new CliError('src/worker.ts (or .js) not found.', 1, 'ENTRY_NOT_FOUND', 'Every extension has a worker entry: src/worker.ts, .js or .mjs.');
   entries.push({ src: worker, out: join(root, manifest.entrypoints.worker) });
   if (manifest.entrypoints.ui) io.err('warning: entrypoints.ui is never run (a widget describes its UI with view() in the worker); it is not built.');
+  const outputs: string[] = [];
+  const metafile: { inputs: Record<string, unknown>; outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> } = { inputs: {}, outputs: {} };
   for (const e of entries) {
-    await esbuild({
+    const result = await esbuild({
       entryPoints: [e.src],
       outfile: e.out,
       bundle: true,
@@ -114,7 +125,12 @@ export async function build(io: Io, dir = '.'): Promise<void> {
       sourcemap: false,
       legalComments: 'none',
       logLevel: 'error',
+      metafile: true,
+      absWorkingDir: root,
     });
+    Object.assign(metafile.inputs, result.metafile.inputs);
+    Object.assign(metafile.outputs, result.metafile.outputs);
+    outputs.push(e.out);
     io.out(`built ${e.out.slice(root.length + 1)}`);
   }
   if (manifest.entrypoints.toolPack) {
@@ -124,8 +140,16 @@ export async function build(io: Io, dir = '.'): Promise<void> {
     const out = join(root, manifest.entrypoints.toolPack);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify({ tools }, null, 2)}\n`);
+    outputs.push(out);
     io.out(`wrote ${manifest.entrypoints.toolPack} (${tools.length} tools)`);
   }
+  mkdirSync(join(root, '.vib3-build'), { recursive: true });
+  writeFileSync(join(root, '.vib3-build', 'metafile.json'), `${JSON.stringify(metafile, null, 2)}\n`);
+  const sbom = extensionSbom({ root, manifest, metafile, outputs, tools: [{ name: 'vib3-embed', version: VERSION }, { name: 'esbuild', version: esbuildVersion }] });
+  for (const w of sbom.warnings) io.err(`warning: ${w}`);
+  writeFileSync(sbomFile(root), sbom.json);
+  const listed = sbom.packages.map((p) => `${p.name}@${p.version}`);
+  io.out(`wrote dist/sbom.cdx.json (${listed.length} bundled package${listed.length === 1 ? '' : 's'}${listed.length ? `: ${listed.join(', ')}` : ''})`);
 }
 
 // ------------------------------------------------------------------ lint
@@ -203,8 +227,11 @@ function readJwk(path: string): Ed25519Jwk {
 
 // ------------------------------------------------------------------ pack / sign / verify
 
-/** `vib3 ext pack [dir]`: lints, then writes <id>-<version>.vib3x (unsigned, deterministic bytes). */
-export function pack(io: Io, dir = '.', opts: { out?: string } = {}): string {
+/**
+ * `vib3 ext pack [dir]`: lints, checks that the SBOM (when there is one) describes the shipped code,
+ * then writes <id>-<version>.vib3x (unsigned, deterministic bytes).
+ */
+export async function pack(io: Io, dir = '.', opts: { out?: string } = {}): Promise<string> {
   const root = resolve(dir);
   const manifest = readManifest(root);
   const result = lintManifest(manifest);
@@ -216,16 +243,36 @@ export function pack(io: Io, dir = '.', opts: { out?: string } = {}): string {
   for (const [key, path] of Object.entries(manifest.entrypoints)) {
     if (!files.has(path)) throw new CliError(`entrypoints.${key} (${path}) is not in the package.`, 1, 'ENTRYPOINT_MISSING', 'Run vib3 ext build first.');
   }
+  const sbomPath = sbomPathOf(files);
+  if (sbomPath) {
+    await checkSbomFiles(readSbom(files.get(sbomPath)!, sbomPath), files, isShippedCode).catch((err: unknown) => {
+      if (err instanceof SupplyChainError) throw new CliError(`${err.message}`, 1, err.code, 'Run vib3 ext build again so the SBOM describes the files you ship (and remove stale files from dist/).');
+      throw err;
+    });
+  }
   const out = resolve(opts.out ?? join(root, `${manifest.id}-${manifest.version}.vib3x`));
   writeFileSync(out, packFiles(files));
   io.out(`packed ${files.size} files into ${out}`);
   return out;
 }
 
-/** `vib3 ext sign <package> --key <private.jwk>`. */
-export async function sign(io: Io, pkgPath: string, opts: { key?: string; out?: string }): Promise<string> {
+/**
+ * `vib3 ext sign <package> --key <private.jwk>`: adds the signed provenance statement
+ * (`provenance.intoto.json`, unless `provenance: false`), then signs the package.
+ */
+export async function sign(io: Io, pkgPath: string, opts: { key?: string; out?: string; provenance?: boolean; builderId?: string; sourceDir?: string }): Promise<string> {
   if (!opts.key) throw new CliError('ext sign needs --key <private.jwk>.', 2, 'MISSING_OPTION', 'Run "vib3 ext sign --help" for usage.');
-  const signed = await signPackage(readFileSync(pkgPath), readJwk(opts.key)).catch((err: Error) => {
+  const key = readJwk(opts.key);
+  let archive: Uint8Array = readFileSync(pkgPath);
+  if (opts.provenance !== false) {
+    const sourceDir = resolve(opts.sourceDir ?? dirname(pkgPath));
+    const added = await addProvenance(archive, key, { kitVersion: VERSION, sourceDir, ...(opts.builderId ? { builderId: opts.builderId } : {}) }).catch((err: Error) => {
+      throw new CliError(err.message, 1, 'SIGN_FAILED', 'Check that the package was written by vib3 ext pack and the key is an Ed25519 private JWK.');
+    });
+    archive = added.archive;
+    io.out(`provenance: ${added.subjects} files attested, builder ${added.builderId}`);
+  }
+  const signed = await signPackage(archive, key).catch((err: Error) => {
     throw new CliError(err.message, 1, 'SIGN_FAILED', 'Check that the key is the private key whose keyId is publisher.keyId in extension.json.');
   });
   const out = resolve(opts.out ?? pkgPath);
@@ -236,8 +283,12 @@ export async function sign(io: Io, pkgPath: string, opts: { key?: string; out?: 
   return out;
 }
 
-/** `vib3 ext verify <package> --trust <public.jwk | folder of .jwk>`: returns true when it verifies. */
-export async function verify(io: Io, pkgPath: string, opts: { trust?: string; json?: boolean }): Promise<boolean> {
+/**
+ * `vib3 ext verify <package> --trust <public.jwk | folder of .jwk>`: returns true when it verifies.
+ * With `provenance`, the package must also carry an SBOM that matches its shipped code and a
+ * provenance statement signed by a trusted key over its files (from an allowed builder, if given).
+ */
+export async function verify(io: Io, pkgPath: string, opts: { trust?: string; json?: boolean; provenance?: boolean; allowedBuilders?: string[] }): Promise<boolean> {
   if (!opts.trust) throw new CliError('ext verify needs --trust <public.jwk or folder>.', 2, 'MISSING_OPTION', 'Run "vib3 ext verify --help" for usage.');
   const keys = new Map<string, Ed25519Jwk>();
   const files = statSync(opts.trust).isDirectory() ? readdirSync(opts.trust).filter((f) => f.endsWith('.public.jwk') || f.endsWith('.jwk')).map((f) => join(opts.trust!, f)) : [opts.trust];
@@ -247,10 +298,30 @@ export async function verify(io: Io, pkgPath: string, opts: { trust?: string; js
     keys.set(await keyIdOf(pub as Ed25519Jwk), pub as Ed25519Jwk);
   }
   const result = await verifyPackage(readFileSync(pkgPath), keys);
+  if (result.ok && opts.provenance) return verifySupplyChain(io, result, keys, opts);
   if (opts.json) io.out(JSON.stringify(result.ok ? { ok: true, id: result.manifest.id, version: result.manifest.version, keyId: result.keyId } : result, null, 2));
   else if (result.ok) io.out(`OK ${result.manifest.id}@${result.manifest.version} signed by ${result.keyId} (${result.files.size} files)`);
   else io.out(`FAILED ${result.code}${result.path ? ` (${result.path})` : ''}: ${result.message}\n  -> ${result.suggestion}`);
   return result.ok;
+}
+
+async function verifySupplyChain(io: Io, result: Extract<Awaited<ReturnType<typeof verifyPackage>>, { ok: true }>, keys: Map<string, Ed25519Jwk>, opts: { json?: boolean; allowedBuilders?: string[] }): Promise<boolean> {
+  const head = { id: result.manifest.id, version: result.manifest.version, keyId: result.keyId };
+  try {
+    const supplyChain = await checkExtensionSupplyChain(result.files, keys, { requireSbom: true, requireProvenance: true, ...(opts.allowedBuilders?.length ? { allowedBuilders: opts.allowedBuilders } : {}) });
+    if (opts.json) io.out(JSON.stringify({ ok: true, ...head, supplyChain }, null, 2));
+    else {
+      io.out(`OK ${head.id}@${head.version} signed by ${head.keyId} (${result.files.size} files)`);
+      io.out(`  SBOM ${supplyChain.sbom!.path}: ${supplyChain.sbom!.components} bundled package(s), ${supplyChain.sbom!.files} file(s) matching the package`);
+      io.out(`  provenance: ${supplyChain.provenance!.subjects} files attested by ${supplyChain.provenance!.keyId}, builder ${supplyChain.provenance!.builderId}`);
+    }
+    return true;
+  } catch (err) {
+    if (!(err instanceof SupplyChainError)) throw err;
+    if (opts.json) io.out(JSON.stringify({ ok: false, ...head, ...err.toJSON() }, null, 2));
+    else io.out(`FAILED ${err.code}${err.path ? ` (${err.path})` : ''}: ${err.message}\n  -> ${err.suggestion}`);
+    return false;
+  }
 }
 
 /** `vib3 ext test [dir]`: runs the extension's own tests (node --test test/). */

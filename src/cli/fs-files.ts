@@ -5,7 +5,7 @@ import type { PackageFiles } from '../extensions/signing/archive.js';
 /** What `vib3 ext pack` puts in a package besides extension.json. */
 export const PACKED_DIRS = ['dist', 'assets'];
 /** Top-level files `vib3 ext pack` adds when present. */
-export const PACKED_FILES = ['README.md', 'LICENSE', 'CHANGELOG.md'];
+export const PACKED_FILES = ['README.md', 'LICENSE', 'CHANGELOG.md', 'sbom.cdx.json'];
 
 /** Collects the package files of an extension folder (sorted, POSIX paths). */
 export function collectPackageFiles(dir: string): PackageFiles {

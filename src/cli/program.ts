@@ -22,6 +22,7 @@ import { registerRegistryCommands } from './commands/registry.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerLicenseCommands } from './commands/license.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerVerifyReleaseCommand } from './commands/verify-release.js';
 
 export { version };
 
@@ -44,6 +45,7 @@ export function createProgram(io: Io = consoleIo): Vib3Command {
   registerLoginCommands(program);
   registerLicenseCommands(program);
   registerAuditCommands(program);
+  registerVerifyReleaseCommand(program);
   addHelpCommand(program);
   program.addHelpText(
     'after',

@@ -38,6 +38,17 @@ export const INSTALLER_ERROR_CODES = [
   'PACKAGE_MISMATCH',
   /** The extension needs a different kit version, renderer contract or feature. */
   'INCOMPATIBLE',
+  // ---- supply chain (docs/SUPPLY-CHAIN.md)
+  /** The policy requires an SBOM and the package has none. */
+  'SBOM_REQUIRED',
+  /** The package's SBOM is not CycloneDX JSON, or does not describe its shipped files (`details.reason`). */
+  'SBOM_INVALID',
+  /** The policy requires a provenance statement (or allowed builders) and the package has none. */
+  'PROVENANCE_REQUIRED',
+  /** The provenance is malformed, not signed by the publisher key, or its digests differ from the files (`details.reason`). */
+  'PROVENANCE_INVALID',
+  /** The provenance names a builder the policy does not allow. */
+  'BUILDER_NOT_ALLOWED',
   /** The user did not grant the capabilities the extension asks for. */
   'CONSENT_DENIED',
   /** The extension could not be started. */

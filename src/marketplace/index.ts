@@ -21,3 +21,6 @@ export { TufClient, DEFAULT_TUF_LIMITS, MemoryMetadataStore, type TufLimits, typ
 export { licenseGate, isPaid, type LicenseGateOptions, type LicenseHook, type LicenseContext } from './license-gate.js';
 export { verifyLicense, issueLicense, checkClaims, MemoryLicenseClock, localStorageLicenseClock, LicenseError, LICENSE_ERROR_CODES, localStorageLicenseWallet, memoryLicenseWallet, describeToken, type LicenseWallet, type VerifyLicenseOptions, type IssueLicenseInput, type LicenseClaims, type LicenseClock, type LicenseErrorCode } from './license/index.js';
 export { AuditLog, MemoryAuditStore, IndexedDbAuditStore, AuditError, chainRecord, verifyChain, toJsonLines, parseJsonLines, signCheckpoint, verifyCheckpoint, GENESIS, AUDIT_ACTIONS, type AuditStore, type AuditRecord, type AuditEntry, type AuditAction, type AuditCheckpoint, type AuditVerification, type AuditProblem, type AuditProblemCode } from './audit/index.js';
+export { checkExtensionSupplyChain, SBOM_PATHS, PROVENANCE_PATH, type SupplyChainPolicy, type SupplyChainSummary } from '../supply-chain/extension-artifacts.js';
+export { verifyProvenance, builderAllowed, type ProvenancePolicy, type VerifiedProvenance } from '../supply-chain/provenance.js';
+export { SupplyChainError, type SupplyChainErrorCode } from '../supply-chain/errors.js';

@@ -12,7 +12,8 @@ import type { AuditAppendEntry, AuditLog } from './audit/log.js';
 import { collectGarbage, evict, readCached, type CacheLimits } from './cache.js';
 import { channelCandidates, parseChannelFile, rangeCandidates } from './channel-policy.js';
 import { InstallerError, isInstallerError } from './errors.js';
-import { checkCompatible, checkPackage, keysFor, vouchedKey } from './package-check.js';
+import { checkCompatible, checkPackage, checkSupplyChain, keysFor, vouchedKey } from './package-check.js';
+import type { SupplyChainPolicy } from '../supply-chain/extension-artifacts.js';
 import type { RegistryApi } from './registry-api.js';
 import type { CachedVersion, HistoryEntry, InstalledRecord, InstallState, InstallStore } from './store.js';
 import type { TufClient } from './tuf/client.js';
@@ -38,6 +39,8 @@ export interface SessionContext {
   emit: (detail: { phase: InstallPhase; version?: string; loaded?: number; total?: number }) => void;
   signal?: AbortSignal;
   trustedKeys?: TrustedKeys;
+  /** What the package's SBOM and provenance must satisfy. */
+  supplyChain?: SupplyChainPolicy;
   compatibility?: HostDescription;
   license?: LicenseHook;
   /** Where operations are recorded, hash-chained (after each commit; license refusals at once). */
@@ -145,6 +148,7 @@ export class InstallSession {
     this.ctx.emit({ phase: 'verify', version });
     const keys = keysFor(entry, this.ctx.trustedKeys);
     const manifest = await checkPackage(bytes, id, version, keys);
+    await checkSupplyChain(bytes, id, version, keys, this.ctx.supplyChain);
     this.ctx.emit({ phase: 'compatibility', version });
     checkCompatible(manifest, this.ctx.compatibility);
     this.checkAborted();

@@ -4,11 +4,13 @@
  * what the registry's TUF metadata signs.
  *
  * Every install runs, in order: TUF refresh → resolve the version → target length + hashes →
- * package signature → compatibility → consent → license → activate → commit. Work happens on a
- * copy of the state; the commit is one atomic write; so any failure (or a crash) before the
- * commit leaves the installed set, the active versions and the persisted state as they were.
+ * package signature → supply chain (SBOM, provenance) → compatibility → consent → license →
+ * activate → commit. Work happens on a copy of the state; the commit is one atomic write; so any
+ * failure (or a crash) before the commit leaves the installed set, the active versions and the
+ * persisted state as they were.
  */
 import type { HostDescription } from '../extensions/manifest/compatibility.js';
+import type { SupplyChainPolicy } from '../supply-chain/extension-artifacts.js';
 import type { TrustedKeys } from '../extensions/signing/package.js';
 import type { Activator } from './activator.js';
 import { DEFAULT_CACHE_LIMITS, type CacheLimits } from './cache.js';
@@ -44,6 +46,12 @@ export interface InstallerEngineOptions {
   trustedRoot?: Uint8Array | string;
   /** Publisher keys to require (by keyId): when set, only these may sign installed packages. */
   trustedKeys?: TrustedKeys;
+  /**
+   * What packages' supply-chain files must satisfy: `requireSbom`, `requireProvenance`,
+   * `allowedBuilders` (docs/SUPPLY-CHAIN.md). SBOMs and provenance that a package carries are
+   * always checked against its files, required or not.
+   */
+  supplyChain?: SupplyChainPolicy;
   /** The host to check compatibility against (default: this kit in this runtime). */
   compatibility?: HostDescription;
   /**

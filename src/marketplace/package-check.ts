@@ -8,7 +8,10 @@ import { checkCompatibility, type HostDescription } from '../extensions/manifest
 import type { Vib3ExtensionManifest } from '../extensions/manifest/manifest.generated.js';
 import type { Ed25519Jwk } from '../extensions/signing/ed25519.js';
 import { verifyPackage, type TrustedKeys } from '../extensions/signing/package.js';
-import { InstallerError } from './errors.js';
+import { readArchive } from '../extensions/signing/archive.js';
+import { checkExtensionSupplyChain, type SupplyChainPolicy, type SupplyChainSummary } from '../supply-chain/extension-artifacts.js';
+import { SupplyChainError } from '../supply-chain/errors.js';
+import { InstallerError, type InstallerErrorCode } from './errors.js';
 import type { CachedVersion } from './store.js';
 import type { TargetInfo } from './tuf/client.js';
 
@@ -57,5 +60,29 @@ export function checkCompatible(manifest: Vib3ExtensionManifest, host?: HostDesc
   const issues = checkCompatibility(manifest, host);
   if (issues.length) {
     throw new InstallerError('INCOMPATIBLE', issues.map((i) => i.message).join(' '), issues[0]!.suggestion, { issues: issues.map((i) => i.code) });
+  }
+}
+
+/** How a supply-chain failure is reported by the installer (finer codes go to `details.reason`). */
+const INSTALLER_CODE_OF: Record<string, InstallerErrorCode> = {
+  SBOM_REQUIRED: 'SBOM_REQUIRED',
+  SBOM_MALFORMED: 'SBOM_INVALID',
+  SBOM_MISMATCH: 'SBOM_INVALID',
+  PROVENANCE_REQUIRED: 'PROVENANCE_REQUIRED',
+  BUILDER_NOT_ALLOWED: 'BUILDER_NOT_ALLOWED',
+};
+
+/**
+ * The package's SBOM and provenance (src/supply-chain/extension-artifacts.ts): valid for its files
+ * when present — provenance signed by the same publisher key as the package — and present when the
+ * policy requires them. Runs after {@link checkPackage}, so the files are the verified ones.
+ */
+export async function checkSupplyChain(bytes: Uint8Array, id: string, version: string, keys: TrustedKeys, policy: SupplyChainPolicy = {}): Promise<SupplyChainSummary> {
+  try {
+    return await checkExtensionSupplyChain(readArchive(bytes), keys, policy);
+  } catch (err) {
+    if (!(err instanceof SupplyChainError)) throw err;
+    const code = INSTALLER_CODE_OF[err.code] ?? 'PROVENANCE_INVALID';
+    throw new InstallerError(code, `${id}@${version}: ${err.message}`, err.suggestion, { reason: err.code, ...(err.path ? { path: err.path } : {}) });
   }
 }

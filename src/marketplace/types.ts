@@ -3,6 +3,7 @@
  * `<vib3-marketplace>` component): channels, what an installed extension looks like, progress
  * events, and the shapes the registry's public read API answers (DESIGN §7).
  */
+import type { SupplyChainSummary } from '../supply-chain/extension-artifacts.js';
 
 /** Release channels, from the most to the least conservative. */
 export const CHANNELS = ['stable', 'beta', 'canary'] as const;
@@ -86,7 +87,10 @@ export interface VersionRecord {
   yanked: boolean;
   yankReason: string | null;
   manifest: unknown;
+  /** Where the package, its SBOM and its provenance statement are served (null: the package has none). */
   links: { package: string; sbom: string | null; provenance: string | null };
+  /** What the package's SBOM and provenance say, as checked at publish (docs/SUPPLY-CHAIN.md). */
+  supplyChain: SupplyChainSummary;
 }
 
 /** One installed extension as `list()` reports it. */

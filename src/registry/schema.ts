@@ -150,4 +150,8 @@ export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
   // The compliance report of each version (src/extensions/compliance), written at publish; NULL for
   // versions published before it existed. GET /v1/compliance aggregates it.
   { version: 6, name: 'compliance reports', sql: 'ALTER TABLE versions ADD COLUMN compliance jsonb;' },
+  // What a version's package says about its supply chain (src/supply-chain/extension-artifacts.ts):
+  // { sbom: { path, components, files } | null, provenance: { builderId, keyId, subjects, buildType } | null },
+  // checked at publish; GET …/{version}/sbom and …/provenance serve the files from the package.
+  { version: 7, name: 'supply chain', sql: 'ALTER TABLE versions ADD COLUMN supply_chain jsonb;' },
 ];

@@ -10,6 +10,8 @@ import { startServer, launch } from './browser.mjs';
 const repo = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const cli = join(repo, 'dist/cli/vib3.js');
 const vib3 = (args, cwd = repo) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+/** The SOURCE_DATE_EPOCH the reference package is built with (extensions/duoprism/README.md). */
+const REFERENCE_EPOCH = '1767225600';
 let work;
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'vib3-ext-'));
@@ -48,19 +50,27 @@ for (const template of ['renderer', 'geometry', 'toolpack', 'ui-widget']) {
   });
 }
 
-test('the reference extension rebuilds into a byte-identical signed package that verifies', () => {
+test('the reference extension rebuilds into a byte-identical signed package that verifies, with the SBOM of what it bundles', () => {
   const ext = join(repo, 'extensions/duoprism');
-  assert.equal(vib3(['ext', 'build', ext]).status, 0);
+  // Reproducible: the SBOM's time is SOURCE_DATE_EPOCH; the committed package carries no
+  // provenance (a statement names a commit, which changes with every commit of this repository).
+  const reproducible = { env: { ...process.env, SOURCE_DATE_EPOCH: REFERENCE_EPOCH } };
+  const run = (args) => spawnSync(process.execPath, [cli, ...args], { cwd: repo, encoding: 'utf8', ...reproducible });
+  assert.equal(run(['ext', 'build', ext]).status, 0);
   const t = vib3(['ext', 'test', ext]);
   assert.equal(t.status, 0, t.stdout + t.stderr);
   const out = join(work, 'duoprism.vib3x');
-  assert.equal(vib3(['ext', 'pack', ext, '-o', out]).status, 0);
-  assert.equal(vib3(['ext', 'sign', out, '--key', join(ext, 'test-keys/reference.private.jwk')]).status, 0);
+  assert.equal(run(['ext', 'pack', ext, '-o', out]).status, 0);
+  assert.equal(run(['ext', 'sign', out, '--key', join(ext, 'test-keys/reference.private.jwk'), '--no-provenance']).status, 0);
   const committed = readFileSync(join(ext, 'dev.vib3.duoprism-1.0.1.vib3x'));
   assert.ok(readFileSync(out).equals(committed), 'rebuilt package differs from the committed one: rebuild it (see extensions/duoprism/README.md)');
   const v = vib3(['ext', 'verify', join(ext, 'dev.vib3.duoprism-1.0.1.vib3x'), '--trust', join(ext, 'test-keys/reference.public.jwk'), '--json']);
   assert.equal(v.status, 0);
   assert.deepEqual(JSON.parse(v.stdout), { ok: true, id: 'dev.vib3.duoprism', version: '1.0.1', keyId: 'ed25519:ucgXprQp7hJnB1FFnMU9RO' });
+  // Its SBOM names the one package it bundles (the kit's SDK) and describes its worker bundle.
+  const sbom = JSON.parse(readFileSync(join(ext, 'dist/sbom.cdx.json'), 'utf8'));
+  assert.deepEqual(sbom.components.filter((c) => c.type === 'library').map((c) => c.purl), [`pkg:npm/vib3-embed@${JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version}`]);
+  assert.deepEqual(sbom.components.filter((c) => c.type === 'file').map((c) => c.name).sort(), ['dist/tools.json', 'dist/worker.js']);
 });
 
 test('lint prints every problem with pointer, code and suggestion, and exits 1 on errors', () => {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { packFiles, readArchive, signPackage } from '../../src/extensions/index.js';
-import { api, BACKEND, createPublisher, makePackage, publish, startTestRegistry, type PackageSpec, type TestPublisher, type TestRegistry } from './harness.js';
+import { api, BACKEND, createPublisher, makePackage, publish, sbomOf, startTestRegistry, type PackageSpec, type TestPublisher, type TestRegistry } from './harness.js';
 
 let reg: TestRegistry;
 let acme: TestPublisher;
@@ -113,7 +113,8 @@ test(`[${BACKEND}] published versions carry their report; GET /v1/compliance cou
 
   const complete = await packageWith(
     { id: 'com.acme.complete', version: '1.0.0', edit: (m) => (m.marketplace.previews = [{ src: 'assets/preview.png', alt: 'The shapes on a canvas', width: 1280, height: 720 }]) },
-    { 'assets/preview.png': png(1280, 720), 'dist/sbom.cdx.json': JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [] }) },
+    // The SBOM describes the worker (the same bytes in every test package), as vib3 ext build writes it.
+    { 'assets/preview.png': png(1280, 720), 'dist/sbom.cdx.json': sbomOf(readArchive(plain), 'com.acme.complete', '1.0.0') },
   );
   assert.equal((await publish(reg.url, acme.token, 'com.acme.complete', '1.0.0', complete)).status, 201);
   const full = await api(reg.url, '/v1/extensions/com.acme.complete/1.0.0');

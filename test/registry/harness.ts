@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateEd25519, keyIdOf, packFiles, readArchive, signPackage, type Ed25519Jwk, type Vib3ExtensionManifest } from '../../src/extensions/index.js';
 import { startRegistry, type RegistryOptions, type RunningRegistry } from '../../src/registry/server.js';
+import { writeSbom } from '../../src/supply-chain/node/cyclonedx.js';
+import { addProvenance } from '../../src/supply-chain/node/extension-provenance.js';
 
 export const BACKEND = (process.env.VIB3_REGISTRY_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
 const enc = new TextEncoder();
@@ -130,6 +132,20 @@ export async function makePackage(publisher: Pick<TestPublisher, 'keyId' | 'priv
   ]);
   if (spec.padding) files.set('assets/padding.bin', randomBytes(spec.padding));
   return signPackage(packFiles(files), publisher.privateJwk);
+}
+
+/** The SBOM vib3 ext build would write for these files (their .js files listed with their hashes). */
+export function sbomOf(files: Map<string, Uint8Array>, id: string, version: string): Uint8Array {
+  const code = new Map([...files].filter(([p]) => p.endsWith('.js')));
+  return enc.encode(writeSbom({ subject: { type: 'library', name: id, version, purl: `pkg:generic/${id}@${version}` }, bundled: [], files: code, tools: [{ name: 'test', version: '1' }] }));
+}
+
+/** A signed package with an SBOM and a provenance statement, as build → pack → sign makes it. */
+export async function attestedPackage(publisher: Pick<TestPublisher, 'keyId' | 'privateJwk'>, spec: PackageSpec, builderId?: string): Promise<Uint8Array> {
+  const files = readArchive(await makePackage(publisher, spec));
+  files.set('dist/sbom.cdx.json', sbomOf(files, spec.id, spec.version));
+  const { archive } = await addProvenance(packFiles(files), publisher.privateJwk, { kitVersion: '0.1.0', ...(builderId ? { builderId } : {}) });
+  return signPackage(archive, publisher.privateJwk);
 }
 
 /** PUT a package. */

@@ -3,7 +3,8 @@
 // folder, a publisher `acme` and the extension `com.acme.shapes` released as 1.0.0, 1.1.0,
 // 2.0.0-beta.1 (beta) and 3.0.0-canary.1 (canary), a man-in-the-middle proxy in front of it, and
 // a loopback control server (CORS open, so a page can steer it):
-//   POST /publish   { id?, version, channel?, padding?, paid? }  publish one more version
+//   POST /publish   { id?, version, channel?, padding?, paid?, attested? }  publish one more version
+//                   (attested: with an SBOM and a provenance statement; a string names the builder)
 //   POST /license   { id, aud, entitlements? }   a license the registry issues (acme's checkout)
 //   POST /revoke    { jti }                      revoke it
 //   POST /stop      stop the registry (the proxy then answers 502: "the network is gone")
@@ -15,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type RunningRegistry } from '../../src/registry/server.js';
-import { api, createPublisher, makePackage, publish } from '../registry/harness.js';
+import { api, attestedPackage, createPublisher, makePackage, publish } from '../registry/harness.js';
 import { startMitmProxy } from './mitm-proxy.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'vib3-fixture-'));
@@ -24,13 +25,14 @@ const port = Number(new URL(reg.url).port);
 const base = reg.url;
 const acme = await createPublisher(reg, 'acme');
 
-async function release(id: string, version: string, channel?: string, padding?: number, paid?: boolean): Promise<void> {
+async function release(id: string, version: string, channel?: string, padding?: number, paid?: boolean, attested?: boolean | string): Promise<void> {
   // Any kit version: the browser suites run the kit from source (version 0.0.0-dev).
   const edit = (m: Record<string, any>) => {
     m.compatibility = { ...m.compatibility, core: '>=0.0.0-0' };
     if (paid) m.marketplace.pricing = { model: 'paid', amount: 5, currency: 'EUR' };
   };
-  const bytes = await makePackage(acme, { id, version, title: id.split('.').pop()!, edit, ...(padding ? { padding } : {}) });
+  const spec = { id, version, title: id.split('.').pop()!, edit, ...(padding ? { padding } : {}) };
+  const bytes = attested ? await attestedPackage(acme, spec, typeof attested === 'string' ? attested : undefined) : await makePackage(acme, spec);
   const res = await publish(base, acme.token, id, version, bytes);
   if (res.status !== 201) throw new Error(`publish ${id}@${version}: ${res.status} ${JSON.stringify(res.body)}`);
   if (channel && channel !== 'stable') {
@@ -57,7 +59,7 @@ const control = createServer(async (req, res) => {
     let answer: unknown = { ok: true };
     if (req.method === 'POST' && req.url === '/publish') {
       const b = await body(req);
-      await release(b.id ?? 'com.acme.shapes', b.version, b.channel, b.padding, b.paid);
+      await release(b.id ?? 'com.acme.shapes', b.version, b.channel, b.padding, b.paid, b.attested);
     } else if (req.method === 'POST' && req.url === '/license') {
       // The publisher's checkout: a license the registry signs (see docs/LICENSING.md).
       const b = await body(req);

@@ -1,6 +1,7 @@
 // Compliance checks (src/extensions/compliance, docs/MARKETPLACE-POLICY.md): a corpus of good and
 // bad packages built and signed here, each with the codes it must fail; the NO_EVAL scanner's
 // hits and non-hits; preview sizes; and `vib3 ext compliance` run in this process.
+import { createHash } from 'node:crypto';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +52,17 @@ const GOOD_WORKER = [
   'export default { activate() { return o.eval / 2; } };',
 ].join('\n');
 
-const SBOM = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [{ type: 'library', name: 'vib3-embed', version: '0.1.0' }] });
+/** A CycloneDX SBOM describing the package's code files (what vib3 ext build writes). */
+const sbomFor = (files: Map<string, Uint8Array>) =>
+  JSON.stringify({
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    version: 1,
+    components: [
+      { type: 'library', name: 'vib3-embed', version: '0.1.0' },
+      ...[...files].filter(([p]) => /\.(m?js|cjs|wasm)$/.test(p)).map(([name, bytes]) => ({ type: 'file', name, hashes: [{ alg: 'SHA-256', content: createHash('sha256').update(bytes).digest('hex') }] })),
+    ],
+  });
 const README_PRIVATE = '# Shapes\n\nAdds shapes.\n\n## Privacy\n\nSends the name of the shape you pick to shapes.example.com to fetch it; nothing else leaves the page and the server keeps no logs. Policy: https://example.com/privacy\n\n## License\n\nMIT\n';
 
 interface Spec {
@@ -86,7 +97,6 @@ function files(spec: Spec = {}, keyId = acmeKeyId): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>([
     ['extension.json', enc.encode(JSON.stringify(manifest, null, 2))],
     ['dist/worker.js', enc.encode(GOOD_WORKER)],
-    ['dist/sbom.cdx.json', enc.encode(SBOM)],
     ['assets/preview.png', png(640, 360)],
     ['README.md', enc.encode(README_PRIVATE)],
   ]);
@@ -94,6 +104,8 @@ function files(spec: Spec = {}, keyId = acmeKeyId): Map<string, Uint8Array> {
     if (value === null) out.delete(path);
     else out.set(path, typeof value === 'string' ? enc.encode(value) : value);
   }
+  // The SBOM describes the final files, unless the spec sets (or removes) it.
+  if (!('dist/sbom.cdx.json' in (spec.files ?? {}))) out.set('dist/sbom.cdx.json', enc.encode(sbomFor(out)));
   return out;
 }
 const signed = (spec: Spec = {}) => signPackage(packFiles(files(spec)), acme.privateJwk);
@@ -136,8 +148,8 @@ test('the corpus: each bad package fails exactly its codes', async () => {
     ['unsigned', packFiles(files()), ['SIGNATURE', 'INTEGRITY'], false],
     ['manifest changed after signing', tamper(good, 'extension.json', (t) => t.replace('Adds shapes to the canvas.', 'Adds shapes to the canvas!')), ['SIGNATURE'], false],
     ['signed by an untrusted key', signPackage(packFiles(files({}, otherKeyId)), other.privateJwk), ['SIGNATURE'], false],
-    ['one flipped byte in dist/worker.js', flipped, ['INTEGRITY'], false],
-    ['a file added after signing', writeArchive(new Map([...readArchive(good), ['dist/extra.js', enc.encode('1')]])), ['INTEGRITY'], false],
+    ['one flipped byte in dist/worker.js (the SBOM also no longer matches it)', flipped, ['INTEGRITY', 'SBOM'], false],
+    ['a file added after signing (not in the SBOM either)', writeArchive(new Map([...readArchive(good), ['dist/extra.js', enc.encode('1')]])), ['INTEGRITY', 'SBOM'], false],
     ['a capability without a reason', signed({ edit: (m) => delete m.capabilities.rendering.reason }), ['MANIFEST', 'CAPABILITY_REASONS'], false],
     ['a placeholder reason', signed({ edit: (m) => (m.capabilities.rendering.reason = 'TODO: write this later') }), ['CAPABILITY_REASONS'], false],
     ['a missing entrypoint', signed({ files: { 'dist/worker.js': null } }), ['MANIFEST'], false],
@@ -154,6 +166,8 @@ test('the corpus: each bad package fails exactly its codes', async () => {
     ['a privacy statement that misses an origin', signed({ edit: (m) => (m.capabilities.network = { reason: 'Fetches shapes from two servers.', origins: ['https://shapes.example.com', 'https://cdn.example.net'] }) }), ['PRIVACY'], true],
     ['no SBOM', signed({ files: { 'dist/sbom.cdx.json': null } }), ['SBOM'], true],
     ['an SBOM that is not CycloneDX', signed({ files: { 'dist/sbom.cdx.json': '{"spdxVersion":"SPDX-2.3"}' } }), ['SBOM'], true],
+    ['an SBOM that does not describe the shipped code', signed({ files: { 'dist/sbom.cdx.json': JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [] }) } }), ['SBOM'], true],
+    ['an SBOM whose file hash is not the shipped file\'s', signed({ files: { 'dist/sbom.cdx.json': sbomFor(new Map([['dist/worker.js', enc.encode('export default {};')]])) } }), ['SBOM'], true],
   ];
   for (const [name, pkg, codes, ok] of corpus) {
     const r = await checkCompliance(await pkg, { trustedKeys });

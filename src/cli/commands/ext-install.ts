@@ -14,7 +14,7 @@ import { asCliError, DEFAULT_DIR, openInstaller, type InstallCommandOptions } fr
 type Opts = InstallCommandOptions & { channel?: Channel; to?: string };
 
 const dirOption = () => new Option('--dir <dir>', `The install directory (default: ./${DEFAULT_DIR}); it remembers the registry.`);
-const EXIT_CODES = 'Exit codes: 0 success, 1 refused or failed (nothing changed), 2 usage, 3 security refusal (TUF metadata, hashes, signatures; nothing changed).';
+const EXIT_CODES = 'Exit codes: 0 success, 1 refused or failed (nothing changed), 2 usage, 3 security refusal (TUF metadata, hashes, signatures, an SBOM or provenance that does not match the package; nothing changed).';
 
 /** `<id>[@<range>]` split at the first `@` after the id. */
 function idAndRange(spec: string): { id: string; range?: string } {
@@ -57,17 +57,24 @@ const common = (cmd: Vib3Command, jsonShape: string) => cmd.addOption(dirOption(
 const licensed = (cmd: Vib3Command) =>
   cmd.option('--license <token>', 'A license token for a paid extension (vib3 license issue).').option('--origin <origin>', 'The site origin the license must name (default http://localhost).');
 
+/** `--require-sbom`, `--require-provenance`, `--allowed-builder` for commands that may install a version. */
+const supplyChain = (cmd: Vib3Command) =>
+  cmd
+    .option('--require-sbom', 'Refuse a version whose package carries no SBOM (SBOM_REQUIRED).')
+    .option('--require-provenance', 'Refuse a version whose package carries no signed provenance (PROVENANCE_REQUIRED).')
+    .option('--allowed-builder <id...>', 'Accept only versions built by these builders (provenance runDetails.builder.id; exact, or a prefix ending in *).');
+
 /** Adds the install commands to the `ext` group. */
 export function registerInstallCommands(group: Vib3Command): void {
   const install = group.command('install').description('Install an extension from a registry (TUF-verified, with consent)').argument('<id[@range]>', 'The extension id, optionally with a semver range, e.g. dev.vib3.duoprism@^1.0.');
-  licensed(common(install, '{ ok, id, version, previous?, channel, action, fromCache }'))
+  supplyChain(licensed(common(install, '{ ok, id, version, previous?, channel, action, fromCache }')))
     .option('--registry <url>', 'The registry (needed for the first install into --dir).')
     .addOption(new Option('--channel <channel>', 'Follow this channel (default: stable, or the one followed already).').choices(CHANNELS))
     .option('--trust-root <file>', 'The TUF root.json to trust (default: the registry\'s /tuf/1.root.json on first use).')
     .option('--yes', 'Grant the capabilities the extension asks for without asking.')
-    .usages('<id>[@<range>] [--registry <url>] [--channel stable|beta|canary] [--dir <dir>] [--trust-root <file>] [--yes] [--license <token> --origin <origin>] [--json]')
+    .usages('<id>[@<range>] [--registry <url>] [--channel stable|beta|canary] [--dir <dir>] [--trust-root <file>] [--yes] [--license <token> --origin <origin>] [--require-sbom] [--require-provenance] [--allowed-builder <id>...] [--json]')
     .whenMissing('id[@range]', 'MISSING_ID', 'ext install needs an extension id, e.g. "vib3 ext install dev.vib3.duoprism --registry http://127.0.0.1:4873".')
-    .examples('vib3 ext install dev.vib3.duoprism --registry http://127.0.0.1:4873 --yes', 'vib3 ext install dev.vib3.duoprism@^1.0 --channel beta --dir web/vib3 --json')
+    .examples('vib3 ext install dev.vib3.duoprism --registry http://127.0.0.1:4873 --yes', 'vib3 ext install dev.vib3.duoprism@^1.0 --channel beta --dir web/vib3 --json', 'vib3 ext install dev.vib3.duoprism --require-sbom --require-provenance --allowed-builder "https://ci.example.com/*" --yes')
     .addHelpText('after', `\n${EXIT_CODES}`)
     .run<Opts>(async ({ io, args: [spec], opts, json }) => {
       const { id, range } = idAndRange(spec!);
@@ -76,7 +83,7 @@ export function registerInstallCommands(group: Vib3Command): void {
     });
 
   const update = group.command('update').description('Update one extension (and unpin it) or every unpinned one').argument('[id]', 'The extension to update (default: all that are not pinned by a rollback).');
-  licensed(common(update, '{ ok, results: [ { id, version, previous, action } ] }'))
+  supplyChain(licensed(common(update, '{ ok, results: [ { id, version, previous, action } ] }')))
     .option('--yes', 'Grant capabilities a new version adds without asking.')
     .usages('[<id>] [--dir <dir>] [--yes] [--json]')
     .examples('vib3 ext update --dir web/vib3', 'vib3 ext update dev.vib3.duoprism --json')
@@ -86,7 +93,7 @@ export function registerInstallCommands(group: Vib3Command): void {
     });
 
   const channel = group.command('channel').description('Switch an extension to another channel (and install what it offers)').argument('<id>', 'The extension.').argument('<channel>', 'stable, beta or canary.');
-  licensed(common(channel, '{ ok, id, version, previous, channel, action }'))
+  supplyChain(licensed(common(channel, '{ ok, id, version, previous, channel, action }')))
     .option('--yes', 'Grant capabilities the channel\'s version adds without asking.')
     .usages('<id> <stable|beta|canary> [--dir <dir>] [--yes] [--json]')
     .whenMissing('id', 'MISSING_ID', 'ext channel needs an extension id and a channel, e.g. "vib3 ext channel dev.vib3.duoprism beta".')
@@ -99,7 +106,7 @@ export function registerInstallCommands(group: Vib3Command): void {
     });
 
   const rollback = group.command('rollback').description('Roll back to a cached version (works offline); pins it until the next update').argument('<id>', 'The extension.');
-  licensed(common(rollback, '{ ok, id, version, previous, channel, action, fromCache }'))
+  supplyChain(licensed(common(rollback, '{ ok, id, version, previous, channel, action, fromCache }')))
     .option('--to <version>', 'The cached version to go back to (default: the newest cached one older than the active).')
     .option('--yes', 'Grant capabilities without asking (only if that version asks for more).')
     .usages('<id> [--to <version>] [--dir <dir>] [--json]')

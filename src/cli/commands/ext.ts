@@ -98,8 +98,8 @@ export function registerExtCommands(program: Vib3Command): void {
     .option('-o, --out <file.vib3x>', 'Package file to write (default: <dir>/<id>-<version>.vib3x).')
     .usages('[<dir>] [-o <file.vib3x>]')
     .examples('vib3 ext pack -o package.vib3x', 'vib3 ext pack my-shape -o my-shape.vib3x')
-    .run<Opts>(({ io, args: [dir], opts }) => {
-      ext.pack(io, dir, { out: str(opts, 'out') });
+    .run<Opts>(async ({ io, args: [dir], opts }) => {
+      await ext.pack(io, dir, { out: str(opts, 'out') });
     });
 
   group
@@ -108,12 +108,17 @@ export function registerExtCommands(program: Vib3Command): void {
     .argument('<file.vib3x>', 'The package to sign (from vib3 ext pack).')
     .option('-k, --key <private.jwk>', 'Required. The private key from vib3 ext keygen.')
     .option('-o, --out <out.vib3x>', 'Write the signed package here (default: replace the input).')
-    .usages('<file.vib3x> --key <private.jwk> [-o <out.vib3x>]')
+    .option('--builder-id <uri>', 'The builder recorded in the provenance (runDetails.builder.id), e.g. your CI\'s builder id (default: https://vib3.dev/builders/local-cli/v1).')
+    .option('--source-dir <dir>', 'The git work tree the package was built from, recorded as the provenance\'s source commit (default: the package\'s folder).')
+    .option('--no-provenance', 'Sign without adding the provenance statement (provenance.intoto.json).')
+    .usages('<file.vib3x> --key <private.jwk> [-o <out.vib3x>] [--builder-id <uri>] [--source-dir <dir>] [--no-provenance]')
     .whenMissing('file.vib3x', 'MISSING_PACKAGE', 'ext sign needs the package file, e.g. "vib3 ext sign package.vib3x --key .keys/publisher.private.jwk".')
     .requires('key', 'MISSING_OPTION', 'ext sign needs --key <private.jwk>.')
-    .examples('vib3 ext sign package.vib3x --key .keys/publisher.private.jwk')
+    .examples('vib3 ext sign package.vib3x --key .keys/publisher.private.jwk', 'vib3 ext sign package.vib3x --key "$KEY_FILE" --builder-id https://ci.example.com/builders/release')
     .run<Opts>(async ({ io, args: [file], opts }) => {
-      await ext.sign(io, file!, { key: str(opts, 'key'), out: str(opts, 'out') });
+      const builderId = str(opts, 'builderId');
+      const sourceDir = str(opts, 'sourceDir');
+      await ext.sign(io, file!, { key: str(opts, 'key'), out: str(opts, 'out'), provenance: opts['provenance'] !== false, ...(builderId ? { builderId } : {}), ...(sourceDir ? { sourceDir } : {}) });
     });
 
   group
@@ -121,12 +126,17 @@ export function registerExtCommands(program: Vib3Command): void {
     .description("Verify a package's signature and integrity against trusted keys")
     .argument('<file.vib3x>', 'The signed package.')
     .option('--trust <public.jwk | folder>', 'Required. A public key, or a folder of .jwk files.')
+    .option('--provenance', 'Also require the SBOM (matching the shipped code) and a provenance statement signed by a trusted key over every file.')
+    .option('--allowed-builder <id...>', 'With --provenance: builder ids to accept (exact, or a prefix ending in *).')
     .option('--json', 'Print the result as JSON.')
-    .usages('<file.vib3x> --trust <public.jwk | folder> [--json]')
+    .usages('<file.vib3x> --trust <public.jwk | folder> [--provenance [--allowed-builder <id>...]] [--json]')
     .whenMissing('file.vib3x', 'MISSING_PACKAGE', 'ext verify needs the package file, e.g. "vib3 ext verify package.vib3x --trust .keys/publisher.public.jwk".')
     .requires('trust', 'MISSING_OPTION', 'ext verify needs --trust <public.jwk or folder>.')
-    .examples('vib3 ext verify package.vib3x --trust .keys/publisher.public.jwk')
-    .run<Opts>(async ({ io, args: [file], opts, json }) => ((await ext.verify(io, file!, { trust: str(opts, 'trust'), json })) ? 0 : 1));
+    .examples('vib3 ext verify package.vib3x --trust .keys/publisher.public.jwk', 'vib3 ext verify package.vib3x --trust .keys/publisher.public.jwk --provenance --allowed-builder "https://ci.example.com/*"')
+    .run<Opts>(async ({ io, args: [file], opts, json }) => {
+      const builders = opts['allowedBuilder'] as unknown as string[] | undefined;
+      return (await ext.verify(io, file!, { trust: str(opts, 'trust'), json, provenance: opts['provenance'] === true, ...(builders?.length ? { allowedBuilders: builders } : {}) })) ? 0 : 1;
+    });
 
   group
     .command('inspect')

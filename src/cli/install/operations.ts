@@ -24,7 +24,7 @@ import { AuditLog } from '../../marketplace/audit/index.js';
 export const DEFAULT_DIR = 'vib3_extensions';
 
 /** Codes that mean "do not trust this": exit code 3. */
-const SECURITY_CODES = new Set<InstallerErrorCode>(['TUF_ROOT_INVALID', 'TUF_BAD_SIGNATURE', 'TUF_ROLLBACK', 'TUF_EXPIRED', 'TUF_MISMATCH', 'TUF_MALFORMED', 'TOO_LARGE', 'TARGET_MISMATCH', 'PACKAGE_SIGNATURE_INVALID', 'PACKAGE_MISMATCH', 'CACHE_CORRUPT']);
+const SECURITY_CODES = new Set<InstallerErrorCode>(['TUF_ROOT_INVALID', 'TUF_BAD_SIGNATURE', 'TUF_ROLLBACK', 'TUF_EXPIRED', 'TUF_MISMATCH', 'TUF_MALFORMED', 'TOO_LARGE', 'TARGET_MISMATCH', 'PACKAGE_SIGNATURE_INVALID', 'PACKAGE_MISMATCH', 'CACHE_CORRUPT', 'SBOM_INVALID', 'PROVENANCE_INVALID']);
 
 /**
  * What a project install is checked against: this kit's version and renderer contract. Browser
@@ -45,6 +45,10 @@ export interface InstallCommandOptions {
   /** A license token for a paid extension, and the origin it must name. */
   license?: string;
   origin?: string;
+  /** Supply-chain policy (docs/SUPPLY-CHAIN.md): refuse packages without an SBOM / provenance / from other builders. */
+  requireSbom?: boolean;
+  requireProvenance?: boolean;
+  allowedBuilder?: string[];
   json: boolean;
 }
 
@@ -73,7 +77,8 @@ export async function openInstaller(opts: InstallCommandOptions, command: string
   });
   // Every operation is recorded in DIR/audit.jsonl (vib3 audit verify checks it).
   const audit = new AuditLog(new FileAuditStore(dir));
-  const engine = new InstallerEngine({ registry, store, activator: cliActivator(opts.yes === true), compatibility: PROJECT_HOST, license, audit, ...(trustedRoot ? { trustedRoot } : {}) });
+  const supplyChain = { requireSbom: opts.requireSbom === true, requireProvenance: opts.requireProvenance === true, ...(opts.allowedBuilder?.length ? { allowedBuilders: opts.allowedBuilder } : {}) };
+  const engine = new InstallerEngine({ registry, store, activator: cliActivator(opts.yes === true), compatibility: PROJECT_HOST, license, audit, supplyChain, ...(trustedRoot ? { trustedRoot } : {}) });
   let bar: Progress | undefined;
   const onProgress = (e: Event) => {
     const d = (e as CustomEvent<InstallProgressDetail>).detail;

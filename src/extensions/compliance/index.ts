@@ -13,7 +13,7 @@
  * | `LISTING`            | no  | title, summary, categories, pricing model (and price when not free) |
  * | `PREVIEW`            | no  | a PNG/JPEG/WebP/GIF preview in the package, at least 640×360 |
  * | `PRIVACY`            | no  | with `network`: a privacy section in README.md naming every origin |
- * | `SBOM`               | no  | a CycloneDX `sbom.cdx.json` in the package |
+ * | `SBOM`               | no  | a CycloneDX `sbom.cdx.json` in the package that lists every shipped code file with its SHA-256 |
  */
 import { ArchiveError, readArchive, type PackageFiles } from '../signing/archive.js';
 import { fromUtf8 } from '../signing/encoding.js';

@@ -2,7 +2,7 @@
  * The package's own checks: SIGNATURE (Ed25519 over the canonical manifest, by a trusted key when
  * keys are given), INTEGRITY (exactly the signed files, each with its SHA-512), MANIFEST (the JSON
  * Schema and coherence rules, and every entrypoint present) and SBOM (a CycloneDX SBOM shipped in
- * the package).
+ * the package, describing its shipped code).
  */
 import { validateManifest } from '../manifest/validate.js';
 import type { Vib3ExtensionManifest } from '../manifest/manifest.generated.js';
@@ -11,6 +11,9 @@ import { fromBase64Url, fromUtf8 } from '../signing/encoding.js';
 import { sha512Integrity } from '../signing/integrity.js';
 import { MANIFEST_FILE, signedPayload } from '../signing/package.js';
 import { failed, isRecord, listSome, pass, type CheckInput, type Outcome } from './types.js';
+import { readSbom, checkSbomFiles } from '../../supply-chain/sbom-files.js';
+import { isShippedCode, sbomPathOf } from '../../supply-chain/extension-artifacts.js';
+import { SupplyChainError } from '../../supply-chain/errors.js';
 
 const SIGNATURE_VALUE = /^[A-Za-z0-9_-]{86}$/;
 const UNREADABLE = (input: CheckInput) => failed(`Not checked: extension.json cannot be read (${input.manifestError ?? 'missing'}).`, 'Fix extension.json (vib3 ext lint), then pack and sign the package again.', MANIFEST_FILE);
@@ -77,23 +80,21 @@ export function checkManifest(input: CheckInput): Outcome {
   return failed(`${problems.length} problem${problems.length === 1 ? '' : 's'}: ${listSome(problems)}.`, 'Run vib3 ext lint for every problem with a suggestion; build before packing (vib3 ext build).', MANIFEST_FILE);
 }
 
-/** Where an SBOM may sit: the package root, or any folder (`dist/sbom.cdx.json`: vib3 ext pack packs dist/). */
-export const isSbomPath = (path: string) => path === 'sbom.cdx.json' || path.endsWith('/sbom.cdx.json');
-
-/** SBOM (advisory): a CycloneDX JSON SBOM in the package. */
-export function checkSbom(input: CheckInput): Outcome {
-  const paths = [...input.files.keys()].filter(isSbomPath);
-  if (paths.length === 0) return failed('The package carries no SBOM (sbom.cdx.json).', 'Generate a CycloneDX JSON SBOM of the shipped bundle and put it at dist/sbom.cdx.json before packing.');
-  const path = paths[0]!;
-  let doc: unknown;
+/**
+ * SBOM (advisory): a CycloneDX JSON SBOM in the package that describes its shipped code — every
+ * `file` component shipped with its SHA-256, every .js/.mjs/.cjs/.wasm file listed (what
+ * `vib3 ext build` writes; the registry refuses a package whose SBOM disagrees with its files).
+ */
+export async function checkSbom(input: CheckInput): Promise<Outcome> {
+  const path = sbomPathOf(input.files);
+  if (!path) return failed('The package carries no SBOM (dist/sbom.cdx.json or sbom.cdx.json).', 'Build with vib3 ext build: it writes the SBOM of the bundle to dist/sbom.cdx.json, which vib3 ext pack ships.');
   try {
-    doc = JSON.parse(fromUtf8(input.files.get(path)!));
-  } catch {
-    return failed(`${path} is not JSON.`, 'Write the SBOM as CycloneDX JSON.', path);
+    const sbom = readSbom(input.files.get(path)!, path);
+    await checkSbomFiles(sbom, input.files, isShippedCode);
+    const components = sbom.components.filter((c) => c.type !== 'file').length;
+    return pass(`${path}: CycloneDX ${sbom.specVersion} with ${components} bundled component${components === 1 ? '' : 's'}, describing the ${sbom.files.size} shipped file${sbom.files.size === 1 ? '' : 's'} it lists.`, path);
+  } catch (err) {
+    if (!(err instanceof SupplyChainError)) throw err;
+    return failed(err.message, err.code === 'SBOM_MALFORMED' ? 'Generate it with vib3 ext build (CycloneDX JSON, bomFormat "CycloneDX", specVersion "1.6").' : 'Run vib3 ext build again so the SBOM describes exactly the code you ship, then pack and sign.', err.path ?? path);
   }
-  if (!isRecord(doc) || doc['bomFormat'] !== 'CycloneDX' || typeof doc['specVersion'] !== 'string' || !/^1\.\d+$/.test(doc['specVersion'])) {
-    return failed(`${path} is not a CycloneDX SBOM (it needs bomFormat "CycloneDX" and a specVersion such as "1.6").`, 'Generate it with a CycloneDX tool (e.g. @cyclonedx/cyclonedx-npm).', path);
-  }
-  const components = Array.isArray(doc['components']) ? doc['components'].length : 0;
-  return pass(`${path}: CycloneDX ${doc['specVersion']} with ${components} component${components === 1 ? '' : 's'}.`, path);
 }

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { RegistryContext } from '../context.js';
-import { getListing, getPackage, getPreview, getVersion } from '../store/catalog.js';
+import { getListing, getPackage, getPreview, getSupplyChainFile, getVersion } from '../store/catalog.js';
 import { publish } from '../store/publish.js';
 import { moveChannel, yank } from '../store/releases.js';
 import { issueRegistryLicense } from '../store/licenses.js';
@@ -25,6 +25,16 @@ export function extensionRoutes(ctx: RegistryContext): Hono {
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Length': String(bytes.length) });
   });
+
+  // The SBOM and the provenance envelope, from inside the signed package (immutable like it).
+  for (const which of ['sbom', 'provenance'] as const) {
+    app.get(`/:id/:version/${which}`, async (c) => {
+      const { bytes, sha256 } = await getSupplyChainFile(ctx.db, ctx.blobs, c.req.param('id'), c.req.param('version'), which);
+      const type = which === 'sbom' ? 'application/vnd.cyclonedx+json' : 'application/json';
+      const headers = { 'Content-Type': type, 'Cache-Control': 'public, max-age=31536000, immutable', ETag: `"${sha256}-${which}"`, 'X-Content-Type-Options': 'nosniff' };
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, headers);
+    });
+  }
 
   app.get('/:id/:version/previews/:index', async (c) => {
     const { bytes, type, sha256 } = await getPreview(ctx.db, ctx.blobs, c.req.param('id'), c.req.param('version'), c.req.param('index'));

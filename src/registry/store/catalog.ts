@@ -10,6 +10,7 @@ import type { Listing, MarketplaceBlock, VersionRecord } from '../../marketplace
 import { currentChannels } from './publish.js';
 import { readArchive } from '../../extensions/signing/archive.js';
 import type { ComplianceReport } from '../../extensions/compliance/index.js';
+import { PROVENANCE_PATH, type SupplyChainSummary } from '../../supply-chain/extension-artifacts.js';
 
 /** `GET /v1/extensions/{id}`: the wire type clients read (src/marketplace/types.ts). */
 export type { Listing };
@@ -55,8 +56,8 @@ export async function getListing(db: Queryable, idParam: string): Promise<Listin
 export async function getVersion(db: Queryable, idParam: string, versionParam: string): Promise<VersionRecord & { compliance?: ComplianceReport }> {
   const id = checkId(idParam);
   const version = checkVersion(versionParam);
-  const { rows } = await db.query<{ integrity: string; sha256: string; size: string | number; key_id: string; published_at: Date; yanked_at: Date | null; yank_reason: string | null; manifest: unknown; compliance: unknown }>(
-    'SELECT integrity, sha256, size, key_id, published_at, yanked_at, yank_reason, manifest, compliance FROM versions WHERE id = $1 AND version = $2',
+  const { rows } = await db.query<{ integrity: string; sha256: string; size: string | number; key_id: string; published_at: Date; yanked_at: Date | null; yank_reason: string | null; manifest: unknown; compliance: unknown; supply_chain: unknown }>(
+    'SELECT integrity, sha256, size, key_id, published_at, yanked_at, yank_reason, manifest, compliance, supply_chain FROM versions WHERE id = $1 AND version = $2',
     [id, version],
   );
   const row = rows[0];
@@ -65,6 +66,8 @@ export async function getVersion(db: Queryable, idParam: string, versionParam: s
     if (!ext.rows.length) throw notFound(id);
     throw new RegistryError(404, 'VERSION_NOT_FOUND', `${id} has no version ${version}.`, 'List its versions with GET /v1/extensions/{id}.');
   }
+  // Versions published before the supply-chain migration have no summary: nothing claimed.
+  const supplyChain = ((typeof row.supply_chain === 'string' ? JSON.parse(row.supply_chain) : row.supply_chain) ?? { sbom: null, provenance: null }) as SupplyChainSummary;
   return {
     id,
     version,
@@ -76,7 +79,8 @@ export async function getVersion(db: Queryable, idParam: string, versionParam: s
     yanked: row.yanked_at !== null,
     yankReason: row.yank_reason,
     manifest: typeof row.manifest === 'string' ? JSON.parse(row.manifest) : row.manifest,
-    links: { package: `/v1/extensions/${id}/${version}/package`, sbom: null, provenance: null },
+    links: { package: `/v1/extensions/${id}/${version}/package`, sbom: supplyChain.sbom ? `/v1/extensions/${id}/${version}/sbom` : null, provenance: supplyChain.provenance ? `/v1/extensions/${id}/${version}/provenance` : null },
+    supplyChain,
     ...(row.compliance ? { compliance: (typeof row.compliance === 'string' ? JSON.parse(row.compliance) : row.compliance) as ComplianceReport } : {}),
   };
 }
@@ -86,6 +90,21 @@ export async function getPackage(db: Queryable, blobs: BlobStore, id: string, ve
   const record = await getVersion(db, id, version);
   const bytes = await blobs.get(record.sha256);
   if (!bytes) throw new RegistryError(503, 'BLOB_MISSING', `The bytes of ${id}@${version} are missing from storage.`, 'Retry later; the registry operators have to restore the blob store.');
+  return { bytes, sha256: record.sha256 };
+}
+
+/** The SBOM or the provenance envelope of id@version, read from inside its signed package. */
+export async function getSupplyChainFile(db: Queryable, blobs: BlobStore, id: string, version: string, which: 'sbom' | 'provenance'): Promise<{ bytes: Uint8Array; sha256: string }> {
+  const record = await getVersion(db, id, version);
+  const path = which === 'sbom' ? record.supplyChain.sbom?.path : record.supplyChain.provenance ? PROVENANCE_PATH : undefined;
+  if (!path) {
+    throw which === 'sbom'
+      ? new RegistryError(404, 'SBOM_NOT_FOUND', `${id}@${version} was published without an SBOM.`, 'Publishers: build with vib3 ext build (it writes dist/sbom.cdx.json), pack, sign and publish a new version.')
+      : new RegistryError(404, 'PROVENANCE_NOT_FOUND', `${id}@${version} was published without a provenance statement.`, 'Publishers: sign with vib3 ext sign (it adds provenance.intoto.json) and publish a new version.');
+  }
+  const { bytes: pkg } = await getPackage(db, blobs, id, version);
+  const bytes = readArchive(pkg).get(path);
+  if (!bytes) throw new RegistryError(503, 'BLOB_MISSING', `${path} is missing from the stored package of ${id}@${version}.`, 'Retry later; the registry operators have to restore the blob store.');
   return { bytes, sha256: record.sha256 };
 }
 

@@ -18,6 +18,8 @@ import { checkId, checkVersion, looksAlike, namespaceOf, skeleton } from '../nam
 import { publisherKeys } from './publishers.js';
 import { appendAudit } from './audit.js';
 import { channelFile, packageTarget, sha256Hex, sha512Hex, type TargetChange } from './targets.js';
+import { checkExtensionSupplyChain, type SupplyChainSummary } from '../../supply-chain/extension-artifacts.js';
+import { SupplyChainError } from '../../supply-chain/errors.js';
 
 /** What `PUT /v1/extensions/{id}/{version}` answers with (201). */
 export interface PublishedVersion {
@@ -53,6 +55,7 @@ export async function publish(ctx: RegistryContext, publisher: string, idParam: 
   if (manifest.id !== id) throw new RegistryError(400, 'ID_MISMATCH', `The URL says ${id} but the package is ${manifest.id}.`, `Publish it to /v1/extensions/${manifest.id}/${manifest.version}.`);
   if (manifest.version !== version) throw new RegistryError(400, 'VERSION_MISMATCH', `The URL says version ${version} but the package is ${manifest.version}.`, `Publish it to /v1/extensions/${manifest.id}/${manifest.version}.`);
   const compliance = await requireCompliance(verified.files, keys);
+  const supplyChain = await checkSupplyChain(verified.files, keys);
 
   const sha256 = sha256Hex(bytes);
   const integrity = `sha512-${Buffer.from(sha512Hex(bytes), 'hex').toString('base64')}`;
@@ -67,8 +70,8 @@ export async function publish(ctx: RegistryContext, publisher: string, idParam: 
     await tx.query('INSERT INTO namespaces (namespace, publisher, skeleton) VALUES ($1, $2, $3) ON CONFLICT (namespace) DO NOTHING', [namespace, publisher, skeleton(namespace)]);
     await upsertListing(tx, publisher, namespace, manifest);
     const published = await tx.query<{ published_at: Date }>(
-      'INSERT INTO versions (id, version, sha256, integrity, size, key_id, manifest, published_by, compliance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING published_at',
-      [id, version, sha256, integrity, bytes.length, verified.keyId, JSON.stringify(manifest), publisher, JSON.stringify(compliance)],
+      'INSERT INTO versions (id, version, sha256, integrity, size, key_id, manifest, published_by, compliance, supply_chain) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING published_at',
+      [id, version, sha256, integrity, bytes.length, verified.keyId, JSON.stringify(manifest), publisher, JSON.stringify(compliance), JSON.stringify(supplyChain)],
     );
     const changes: TargetChange[] = [{ path: packageTarget(id, version), length: bytes.length, sha256, sha512: sha512Hex(bytes), custom: { integrity, keyId: verified.keyId, publicKey: keys.get(verified.keyId)!.x } }];
     const channels = await currentChannels(tx, id);
@@ -100,6 +103,20 @@ async function requireCompliance(files: PackageFiles, keys: TrustedKeys): Promis
     'Fix them and run `vib3 ext compliance <pkg.vib3x> --trust <public.jwk>` until it exits 0 (docs/MARKETPLACE-POLICY.md).',
     { report },
   );
+}
+
+/**
+ * The package's SBOM and provenance, when it carries them, must hold for its files: an SBOM that
+ * describes other files or a provenance with other digests, by a key that is not the publisher's,
+ * is refused (422 with the check's code) rather than served to installers.
+ */
+async function checkSupplyChain(files: PackageFiles, keys: TrustedKeys): Promise<SupplyChainSummary> {
+  try {
+    return await checkExtensionSupplyChain(files, keys);
+  } catch (err) {
+    if (err instanceof SupplyChainError) throw new RegistryError(422, err.code, err.message, err.suggestion, err.path ? { path: err.path } : undefined);
+    throw err;
+  }
 }
 
 /** The channel → version map of an extension. */
