@@ -81,7 +81,8 @@ export default {
   nodeResolve: { exportConditions: ['production'] },
   concurrency: 1,
   concurrentBrowsers: 1,
-  testsFinishTimeout: 600_000,
+  // Per test file; generous because a CI machine may be busy (the slowest file takes ~2 min on a quiet one).
+  testsFinishTimeout: 1_200_000,
   browserStartTimeout: 60_000,
   plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin, networkLogPlugin, registryFixturePlugin],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],

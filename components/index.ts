@@ -13,6 +13,7 @@ import { Vib3MarketSearch } from './marketplace/search.js';
 import { Vib3MarketCard } from './marketplace/card.js';
 import { Vib3MarketDetail } from './marketplace/detail.js';
 import { Vib3MarketInstalled } from './marketplace/installed-list.js';
+import { Vib3SyncStatus } from './marketplace/sync-status.js';
 
 export { Vib3ControlPanel, Vib3Toolbar, Vib3ThemeSwitcher, Vib3ConsentDialog, Vib3InstallProgress, Vib3Stage };
 export type { ConsentCapability, ConsentRequest, ConsentResult } from './consent-dialog.js';
@@ -24,6 +25,7 @@ export { Vib3Marketplace, Vib3MarketSearch, Vib3MarketCard, Vib3MarketDetail, Vi
 export type { MarketQuery, MarketErrorDetail, MarketErrorInfo, MarketDoneDetail, MarketOperation, OperationState } from './marketplace/format.js';
 export type { MarketInstallRequest } from './marketplace/detail.js';
 export type { MarketAction } from './marketplace/installed-list.js';
+export { Vib3SyncStatus, SYNC_STATUS_PARTS, type SyncOverview, type SyncLane, type SyncDeadLetter, type SyncErrorInfo, type SyncRetryDetail, type SyncErrorDetail } from './marketplace/sync-status.js';
 
 const TAGS: [string, CustomElementConstructor][] = [
   ['vib3-control-panel', Vib3ControlPanel],
@@ -37,6 +39,7 @@ const TAGS: [string, CustomElementConstructor][] = [
   ['vib3-market-card', Vib3MarketCard],
   ['vib3-market-detail', Vib3MarketDetail],
   ['vib3-market-installed', Vib3MarketInstalled],
+  ['vib3-sync-status', Vib3SyncStatus],
 ];
 
 /** Defines every component once (safe with two copies of the kit on a page). */

@@ -43,3 +43,19 @@ export function ensureFirefox() {
   }
   return ready();
 }
+
+/**
+ * Subversion (svnadmin, svnserve, svn) for the WordPress.org listing sync, which commits to a
+ * real repository in the registry suite: Debian's `subversion`, installed when missing and we
+ * are root; otherwise explains what to do.
+ */
+export function ensureSubversion() {
+  const ready = () => ['svnadmin', 'svnserve', 'svn'].every((b) => existsSync(`/usr/bin/${b}`));
+  if (ready()) return;
+  if (process.getuid?.() === 0) {
+    console.log('Installing Subversion (apt-get install -y subversion)...');
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq subversion', { stdio: 'inherit', shell: '/bin/bash' });
+    if (ready()) return;
+  }
+  throw new Error('Subversion not found (svnadmin, svnserve, svn in /usr/bin). Install it (Debian: sudo apt-get install -y subversion).');
+}

@@ -23,6 +23,7 @@ import { registerLoginCommands } from './commands/login.js';
 import { registerLicenseCommands } from './commands/license.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerVerifyReleaseCommand } from './commands/verify-release.js';
+import { registerListingCommands } from './commands/listing.js';
 
 export { version };
 
@@ -46,6 +47,7 @@ export function createProgram(io: Io = consoleIo): Vib3Command {
   registerLicenseCommands(program);
   registerAuditCommands(program);
   registerVerifyReleaseCommand(program);
+  registerListingCommands(program);
   addHelpCommand(program);
   program.addHelpText(
     'after',

@@ -11,6 +11,7 @@ export { CHANNELS, type Channel } from '../registry/names.js';
 export type { ListingSummary } from '../registry/store/search.js';
 import type { ListingSummary } from '../registry/store/search.js';
 import type { PublishedVersion as Published } from '../registry/store/publish.js';
+import type { UploadedAsset } from '../registry/store/listing-assets.js';
 /** Media type of a package upload. */
 export const PACKAGE_MEDIA_TYPE = 'application/vnd.vib3.extension';
 
@@ -27,6 +28,8 @@ export interface SearchQuery {
 
 /** What `PUT /v1/extensions/{id}/{version}` answers (201). */
 export type { Published };
+/** What `PUT /v1/extensions/{id}/{version}/assets/{target}/{name}` answers (201 new, 200 replaced or unchanged). */
+export type { UploadedAsset };
 
 /** Normalizes a registry URL (http/https, no query, no trailing slash); a usage error otherwise. */
 export function normalizeRegistryUrl(input: string): string {
@@ -118,6 +121,17 @@ export class RegistryClient {
       bar.stop();
     }
     return this.parse<Published>(res);
+  }
+
+  /** `PUT /v1/extensions/{id}/{version}/assets/{target}/{name}`: one listing image (`type`: its media type). */
+  async uploadAsset(id: string, version: string, target: string, name: string, bytes: Uint8Array, type: string): Promise<UploadedAsset> {
+    const res = await this.send(this.url(['v1', 'extensions', id, version, 'assets', target, name]), {
+      method: 'PUT',
+      headers: { ...this.headers(), 'Content-Type': type, 'Content-Length': String(bytes.length) },
+      body: bytes as Uint8Array<ArrayBuffer>,
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
+    });
+    return this.parse<UploadedAsset>(res);
   }
 
   /** `GET /v1/extensions/{id}/{version}/package`: the package bytes, advancing `progress`. */

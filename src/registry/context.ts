@@ -7,6 +7,8 @@ import type { BlobStore } from './blobs/blob-store.js';
 import type { TufRepository } from './tuf/repository.js';
 import type { SearchCache } from './store/search-cache.js';
 import type { Ed25519Jwk } from '../extensions/signing/ed25519.js';
+import type { SyncSettings } from './sync/settings.js';
+import type { SyncRuntime } from './sync/engine.js';
 
 /** Settings of a running registry. */
 export interface RegistrySettings {
@@ -20,6 +22,8 @@ export interface RegistrySettings {
   rateLimit: { reads: number; writes: number };
   /** How long a search answer is reused for the same query, in ms (0: never). */
   searchFreshMs: number;
+  /** Partner sync (`--sync`, `--sync-workers`; src/registry/sync): none by default. */
+  sync?: SyncSettings;
 }
 
 /** The shared state of one registry process. */
@@ -33,6 +37,8 @@ export interface RegistryContext {
   searchCache: SearchCache;
   now: () => Date;
   settings: RegistrySettings;
+  /** The sync engine of this process, once started (its partner adapters, its workers). */
+  sync?: SyncRuntime;
 }
 
 /** Default settings. */

@@ -4,6 +4,7 @@
  * Never edit a released migration: add the next one.
  */
 import { TUF_MIGRATION_SQL } from './tuf/schema.js';
+import { SYNC_MIGRATION_SQL } from './sync/schema.js';
 
 const CORE = `
 CREATE TABLE publishers (
@@ -138,6 +139,27 @@ CREATE TABLE audit_log (
 );
 `;
 
+/**
+ * Listing assets: one row per image of a version for a partner target, named `<slot>` or
+ * `<slot>-<n>` as the target's ImageSpecs key them; `sha256` is the blob key of the bytes.
+ */
+const LISTING_ASSETS = `
+CREATE TABLE listing_assets (
+  extension_id  text NOT NULL,
+  version       text NOT NULL,
+  target        text NOT NULL,
+  name          text NOT NULL,
+  sha256        text NOT NULL,
+  type          text NOT NULL,
+  width         integer NOT NULL CHECK (width > 0),
+  height        integer NOT NULL CHECK (height > 0),
+  size          integer NOT NULL CHECK (size > 0),
+  uploaded_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (extension_id, version, target, name),
+  FOREIGN KEY (extension_id, version) REFERENCES versions (id, version)
+);
+`;
+
 /** Every migration of the registry database, in order. */
 export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'core tables', sql: CORE },
@@ -154,4 +176,10 @@ export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
   // { sbom: { path, components, files } | null, provenance: { builderId, keyId, subjects, buildType } | null },
   // checked at publish; GET …/{version}/sbom and …/provenance serve the files from the package.
   { version: 7, name: 'supply chain', sql: 'ALTER TABLE versions ADD COLUMN supply_chain jsonb;' },
+  // The partner sync engine (src/registry/sync): outbox, per-partner state and rate limits, listing
+  // overrides, and the download counter behind a listing's stats.installs.
+  { version: 8, name: 'partner sync', sql: SYNC_MIGRATION_SQL },
+  // Listing assets (src/registry/store/listing-assets.ts): the images of a version rendered for a
+  // partner target at its exact sizes (`vib3 listing upload`); the bytes live in the blob store.
+  { version: 9, name: 'listing assets', sql: LISTING_ASSETS },
 ];

@@ -16,6 +16,7 @@ import { REGISTRY_MIGRATIONS } from './schema.js';
 import { issueToken } from './auth/tokens.js';
 import { createApp } from './http/app.js';
 import { SearchCache } from './store/search-cache.js';
+import { startSync } from './sync/engine.js';
 import { DEFAULT_SETTINGS, type RegistryContext, type RegistrySettings } from './context.js';
 import { generateEd25519, type Ed25519Jwk } from '../extensions/signing/ed25519.js';
 
@@ -89,6 +90,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     }, 60_000);
     timer.unref();
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    if (settings.sync) context.sync = await startSync({ db, blobs, settings: settings.sync, registryUrl: settings.sync.publicUrl ?? url, log: options.log ?? console.error });
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -98,6 +100,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
       close: () =>
         (closing ??= (async () => {
           clearInterval(timer);
+          await context.sync?.stop();
           await new Promise<void>((done) => {
             const s = server as unknown as { close(cb: () => void): void; closeIdleConnections?(): void };
             s.close(() => done());

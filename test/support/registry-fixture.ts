@@ -10,6 +10,9 @@
 //   POST /stop      stop the registry (the proxy then answers 502: "the network is gone")
 //   POST /start     start it again on the same port and data
 //   GET  /root      the registry's 1.root.json (what a page pins as its trusted root)
+//   POST /sync-status  partner sync statuses for the admin view: two partners enabled, a listing
+//                   event of com.acme.shapes pushed (npm: synced; mcp-registry: refused → a dead
+//                   letter); answers { adminToken }
 // It prints one JSON line { registry, proxy, control } and runs until stdin closes.
 import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { join } from 'node:path';
 import { startRegistry, type RunningRegistry } from '../../src/registry/server.js';
 import { api, attestedPackage, createPublisher, makePackage, publish } from '../registry/harness.js';
 import { startMitmProxy } from './mitm-proxy.js';
+import { syncStatusFixture } from './sync-fixture.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'vib3-fixture-'));
 let reg: RunningRegistry | undefined = await startRegistry({ port: 0, dataDir, log: () => undefined });
@@ -72,6 +76,8 @@ const control = createServer(async (req, res) => {
       reg = undefined;
     } else if (req.method === 'POST' && req.url === '/start') {
       reg ??= await startRegistry({ port, dataDir, log: () => undefined });
+    } else if (req.method === 'POST' && req.url === '/sync-status') {
+      answer = await syncStatusFixture(reg!, base);
     } else if (req.method === 'GET' && req.url === '/root') {
       answer = JSON.parse(readFileSync(join(dataDir, 'root.json'), 'utf8'));
     } else {

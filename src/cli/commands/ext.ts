@@ -5,9 +5,12 @@
 import { addHelpCommand, type Vib3Command } from '../command.js';
 import * as ext from '../ext.js';
 import { publish } from '../publish.js';
+import { DEFAULT_PREVIEW_TARGETS, publishWithPreviews } from '../publish-previews.js';
+import { CliError } from '../errors.js';
 import { channelOption, registryOption, tokenOption } from './shared.js';
 import { registerInstallCommands } from './ext-install.js';
 import { registerComplianceCommand } from './ext-compliance.js';
+import { registerPreviewsCommand } from './ext-previews.js';
 
 type Opts = Record<string, string | boolean | undefined>;
 const str = (o: Opts, key: string) => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
@@ -165,18 +168,26 @@ export function registerExtCommands(program: Vib3Command): void {
   tokenOption(pub, 'The publisher API token (default: the token vib3 login stored for the registry).');
   channelOption(pub, 'Then point this channel of the extension at the new version.');
   pub
-    .option('--json', 'Print one JSON result: { ok, id, version, integrity, url, … }.')
-    .usages('<pkg.vib3x> --registry <url> [--token <token>] [--channel <channel>] [--json]')
+    .option('--previews', 'Then render the listing images (as vib3 ext previews) and upload them (as vib3 listing upload).')
+    .option('--previews-targets <list>', `With --previews: comma-separated targets to render (default ${DEFAULT_PREVIEW_TARGETS}), or all.`)
+    .option('--json', 'Print one JSON result: { ok, id, version, integrity, url, …, previews? }.')
+    .usages('<pkg.vib3x> --registry <url> [--token <token>] [--channel <channel>] [--previews [--previews-targets <list>]] [--json]')
     .whenMissing('pkg.vib3x', 'MISSING_PACKAGE', 'ext publish needs the signed package file, e.g. "vib3 ext publish my-shape.vib3x --registry http://127.0.0.1:4873".')
     .examples(
       'vib3 ext publish my-shape.vib3x --registry http://127.0.0.1:4873',
       'VIB3_REGISTRY_TOKEN=vib3_… vib3 ext publish my-shape.vib3x --registry https://registry.example.com --channel beta --json',
+      'vib3 ext publish my-shape.vib3x --registry http://127.0.0.1:4873 --previews --previews-targets registry,wordpress',
     )
     .run<Opts>(async ({ io, args: [file], opts, json }) => {
-      await publish(io, file!, { registry: str(opts, 'registry')!, token: str(opts, 'token'), channel: str(opts, 'channel'), json });
+      const base = { registry: str(opts, 'registry')!, token: str(opts, 'token'), channel: str(opts, 'channel'), json };
+      const targets = str(opts, 'previewsTargets');
+      if (targets !== undefined && opts['previews'] !== true) throw new CliError('--previews-targets chooses what --previews renders.', 2, 'PREVIEWS_TARGETS_WITHOUT_PREVIEWS', 'Add --previews, or leave out --previews-targets.');
+      if (opts['previews'] === true) await publishWithPreviews(io, file!, { ...base, ...(targets ? { previewsTargets: targets } : {}) });
+      else await publish(io, file!, base);
     });
 
   registerInstallCommands(group);
   registerComplianceCommand(group);
+  registerPreviewsCommand(group);
   addHelpCommand(group);
 }

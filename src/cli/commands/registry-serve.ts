@@ -7,6 +7,7 @@ import { Option } from 'commander';
 import { addHelpCommand, type Vib3Command } from '../command.js';
 import { CliError, toCliError, type Io } from '../errors.js';
 import { integer } from './shared.js';
+import { syncOptions, syncSettingsFrom, type SyncOpts } from './registry-sync.js';
 
 const ROLES = ['root', 'targets', 'snapshot', 'timestamp'] as const;
 type Role = (typeof ROLES)[number];
@@ -39,7 +40,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-interface ServeOpts {
+interface ServeOpts extends SyncOpts {
   port: number;
   host: string;
   data: string;
@@ -55,6 +56,7 @@ async function serve(io: Io, opts: ServeOpts, json: boolean): Promise<number> {
     dataDir: opts.data,
     ...(opts.database ? { database: opts.database } : {}),
     ...(opts.blobs ? { blobs: opts.blobs } : {}),
+    settings: { sync: await syncSettingsFrom(opts) },
     log: (m) => io.err(m),
   }).catch((err: unknown) => {
     throw coded(err, 'REGISTRY_START_FAILED', 'Check --data, --database and --blobs.');
@@ -72,7 +74,7 @@ async function serve(io: Io, opts: ServeOpts, json: boolean): Promise<number> {
 
 /** Adds `serve` and the `keys` group to the registry command group. */
 export function registerServeCommands(group: Vib3Command): void {
-  group
+  syncOptions(group
     .command('serve')
     .description('Run a registry (embedded database and files under --data, or PostgreSQL and S3)')
     .option('--port <port>', 'Port to listen on (0 picks a free one).', integer('--port', 0, 65535), 4873)
@@ -80,8 +82,8 @@ export function registerServeCommands(group: Vib3Command): void {
     .option('--data <dir>', 'Data folder: keys, root.json, admin.token, and the embedded database and blobs.', '.vib3-registry')
     .option('--database <url>', 'PostgreSQL 15+ instead of the embedded database: postgres://user@host:5432/db.')
     .option('--blobs <spec>', 'S3-compatible package storage instead of files: s3://bucket?endpoint=….')
-    .option('--json', 'Print one JSON line { ok, url, dataDir } once listening.')
-    .usages('[--port <port>] [--host <host>] [--data <dir>] [--database <url>] [--blobs <spec>] [--json]')
+    .option('--json', 'Print one JSON line { ok, url, dataDir } once listening.'), true)
+    .usages('[--port <port>] [--host <host>] [--data <dir>] [--database <url>] [--blobs <spec>] [--sync <partner>=<url>…] [--sync-workers <n>] [--json]')
     .addHelpText(
       'after',
       '\nOn first start with an empty --data folder the registry creates its TUF keys, writes the trusted root\nclients start from to <data>/root.json and a bootstrap admin token to <data>/admin.token (mode 0600).\nSIGINT / SIGTERM stop it cleanly (exit 0).',

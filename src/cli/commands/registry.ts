@@ -10,6 +10,7 @@ import { RegistryClient, type ListingSummary, type SearchQuery } from '../regist
 import { verifyPublisher } from '../verify-publisher.js';
 import { readPublicJwk } from '../jwk.js';
 import { registerServeCommands } from './registry-serve.js';
+import { registerSyncCommands } from './registry-sync.js';
 import { adminTokenOption, integer, registryOption, tokenOption } from './shared.js';
 
 /** The search options: the client's query (less the words, an argument) and the registry. */
@@ -166,5 +167,6 @@ export function registerRegistryCommands(program: Vib3Command): void {
     });
 
   registerServeCommands(group);
+  registerSyncCommands(group);
   addHelpCommand(group);
 }

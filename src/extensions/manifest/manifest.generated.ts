@@ -91,6 +91,10 @@ export interface Vib3ExtensionManifest {
     title: string;
     summary: string;
     /**
+     * The long description partner listings show (plain text; a blank line separates paragraphs).
+     */
+    description?: string;
+    /**
      * @minItems 1
      * @maxItems 3
      */
@@ -252,6 +256,10 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -260,12 +268,20 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -274,18 +290,30 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -294,24 +322,40 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -320,30 +364,50 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -352,36 +416,60 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -390,42 +478,70 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -434,48 +550,80 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -484,54 +632,90 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ]
       | [
@@ -540,60 +724,100 @@ export interface Vib3ExtensionManifest {
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           },
           {
             src: string;
             alt: string;
             width?: number;
             height?: number;
+            /**
+             * The preset (marketplace.presets[].name) vib3 ext previews rendered it with.
+             */
+            preset?: string;
           }
         ];
     pricing: {
@@ -621,8 +845,907 @@ export interface Vib3ExtensionManifest {
         | {
             title?: string;
             summary?: string;
+            description?: string;
           }
         | undefined;
+    };
+    /**
+     * How vib3 ext previews renders the extension for listings: the canvas parameters, theme and tool call of each preview.
+     *
+     * @maxItems 8
+     */
+    presets?:
+      | []
+      | [
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          }
+        ]
+      | [
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          }
+        ]
+      | [
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          }
+        ]
+      | [
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          }
+        ]
+      | [
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          }
+        ]
+      | [
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          }
+        ]
+      | [
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          }
+        ]
+      | [
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          },
+          {
+            name: string;
+            /**
+             * Caption of the preview (screenshot captions, alt text).
+             */
+            title?: string;
+            /**
+             * <vib3-canvas> parameters (system, geometry, hue, …).
+             */
+            params?: {
+              [k: string]: number | string | boolean | undefined;
+            };
+            /**
+             * A theme pack name.
+             */
+            theme?: string;
+            /**
+             * A tool of the extension called before the capture (e.g. one that puts its mesh on the canvas).
+             */
+            tool?: {
+              name: string;
+              input?: {};
+            };
+          }
+        ];
+    /**
+     * SPDX license expression of the extension's code (npm, WordPress.org).
+     */
+    license?: string;
+    links?: {
+      homepage?: string;
+      support?: string;
+      repository?: string;
+      funding?: string;
+      privacy?: string;
     };
   };
   /**

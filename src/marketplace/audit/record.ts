@@ -11,6 +11,7 @@ import { AuditError } from './errors.js';
 export const AUDIT_ACTIONS = [
   'publish', 'yank', 'channel', 'install', 'update', 'downgrade', 'rollback', 'uninstall',
   'grant', 'revoke', 'license-accepted', 'license-refused', 'license-issued', 'license-revoked',
+  'listing',
 ] as const;
 
 /** One of {@link AUDIT_ACTIONS}. */

@@ -15,6 +15,8 @@ import { tufRoutes } from './tuf-routes.js';
 import { licenseRoutes } from './license-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { complianceRoutes } from './compliance-routes.js';
+import { syncRoutes } from './sync-routes.js';
+import { assetRoutes } from './asset-routes.js';
 import { rateLimit } from './rate-limit.js';
 
 /** Builds the HTTP application of a registry. `log` receives unexpected errors. */
@@ -30,11 +32,14 @@ export function createApp(ctx: RegistryContext, log: (message: string) => void =
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
   });
+  // Listing and sync routes first: /extensions/{id}/listing and …/sync win over /extensions/{id}/{version}, and they answer their own CORS.
+  app.route('/v1', syncRoutes(ctx));
   // Reads are public: pages on any origin (the in-page installer) may search, fetch TUF metadata
   // and download packages. Writes are not offered to browsers (the preflight allows GET only).
   const publicReads = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Retry-After', 'ETag'], maxAge: 600 });
   app.use('/v1/*', publicReads);
   app.use('/tuf/*', publicReads);
+  app.route('/v1', assetRoutes(ctx));
 
   app.get('/healthz', async (c) => {
     await ctx.db.query('SELECT 1');

@@ -8,6 +8,7 @@ import { getListing, getPackage, getPreview, getSupplyChainFile, getVersion } fr
 import { publish } from '../store/publish.js';
 import { moveChannel, yank } from '../store/releases.js';
 import { issueRegistryLicense } from '../store/licenses.js';
+import { countDownload } from '../store/downloads.js';
 import { PACKAGE_TYPES, principal, publisherOf, readBytes, readJson } from './request.js';
 
 /** The extension routes of a registry. */
@@ -23,6 +24,7 @@ export function extensionRoutes(ctx: RegistryContext): Hono {
     const etag = `"${sha256}"`;
     const headers = { 'Content-Type': 'application/vnd.vib3.extension', 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag };
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+    await countDownload(ctx.db, c.req.param('id'));
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Length': String(bytes.length) });
   });
 

@@ -17,6 +17,7 @@ import type { RegistryContext } from '../context.js';
 import { checkId, checkVersion, looksAlike, namespaceOf, skeleton } from '../names.js';
 import { publisherKeys } from './publishers.js';
 import { appendAudit } from './audit.js';
+import { enqueueSync } from '../sync/outbox.js';
 import { channelFile, packageTarget, sha256Hex, sha512Hex, type TargetChange } from './targets.js';
 import { checkExtensionSupplyChain, type SupplyChainSummary } from '../../supply-chain/extension-artifacts.js';
 import { SupplyChainError } from '../../supply-chain/errors.js';
@@ -82,6 +83,7 @@ export async function publish(ctx: RegistryContext, publisher: string, idParam: 
       changes.push(await channelFile(tx, ctx.blobs, id));
     }
     await ctx.tuf.updateTargets(tx, changes);
+    await enqueueSync(tx, { extensionId: id, event: 'publish', version });
     await appendAudit(tx, ctx.now(), 'publish', `${id}@${version}`, publisher, { sha256, keyId: verified.keyId, ...(changes.length > 1 ? { stable: version } : {}) });
     return { id, version, sha256, integrity, size: bytes.length, keyId: verified.keyId, publishedAt: new Date(published.rows[0]!.published_at).toISOString(), channels };
   });

@@ -10,6 +10,7 @@ import type { RegistryContext } from '../context.js';
 import { checkChannel, checkId, checkVersion } from '../names.js';
 import { currentChannels } from './publish.js';
 import { appendAudit } from './audit.js';
+import { enqueueSync } from '../sync/outbox.js';
 import { channelFile, packageTarget, sha512Hex, type TargetChange } from './targets.js';
 
 /** Who may change an extension: its publisher (admins too). */
@@ -41,6 +42,7 @@ export async function moveChannel(ctx: RegistryContext, publisher: string | unde
     await tx.query('INSERT INTO channels (id, channel, version) VALUES ($1, $2, $3) ON CONFLICT (id, channel) DO UPDATE SET version = EXCLUDED.version, updated_at = now()', [id, channel, version]);
     await tx.query(`UPDATE extensions SET updated_at = now(), update_seq = nextval('extension_updates') WHERE id = $1`, [id]);
     await ctx.tuf.updateTargets(tx, [await channelFile(tx, ctx.blobs, id)]);
+    await enqueueSync(tx, { extensionId: id, event: 'channel', version });
     await appendAudit(tx, ctx.now(), 'channel', id, publisher ?? 'admin', { channel, version });
     return currentChannels(tx, id);
   });
@@ -73,6 +75,7 @@ export async function yank(ctx: RegistryContext, publisher: string | undefined, 
       ];
       if (cleared.rows.length) changes.push(await channelFile(tx, ctx.blobs, id));
       await ctx.tuf.updateTargets(tx, changes);
+      await enqueueSync(tx, { extensionId: id, event: 'yank', version });
       await appendAudit(tx, ctx.now(), 'yank', `${id}@${version}`, publisher ?? 'admin', { reason, cleared: cleared.rows.map((r) => (r as { channel: string }).channel) });
     }
     return { id, version, yanked: true as const, reason: row.yank_reason ?? reason, channels: await currentChannels(tx, id) };
