@@ -99,6 +99,7 @@ if (want('registry')) {
     ], env);
     collect(label, file, status);
   };
+  // Several worker processes on one database need PostgreSQL (PGlite is one process's): that file runs only there.
   const postgresOnly = (f) => /\/api-sync-workers\.test\.ts$/.test(f);
   nodeTest('registry (PGlite + files)', `${RESULTS}/registry-pglite.json`, all.filter((f) => !postgresOnly(f)), { VIB3_REGISTRY_BACKEND: 'pglite' });
   const { startPgCluster } = await import('./pg-cluster.mjs');
