@@ -77,6 +77,11 @@ const pinned = readdirSync('dist', { recursive: true }).map((f) => `dist/${f.spl
 const manifest = await integrityManifest(pkg, new Map(pinned.map((f) => [f, new Uint8Array(readFileSync(f))])));
 writeFileSync(INTEGRITY_PATH, integrityJson(manifest));
 
+// Partner packages (issue 20), from the files above: the WordPress plugin zip and the Shopify theme
+// app extension, in dist/partners/ (their own artifacts: package.json "files" leaves them out).
+run(process.execPath, ['scripts/build-wordpress.mjs']);
+run(process.execPath, ['scripts/build-shopify.mjs']);
+
 const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const chunks = readdirSync('dist/chunks').filter((f) => f.endsWith('.js')).map((f) => join('dist/chunks', f));

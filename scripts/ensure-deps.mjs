@@ -59,3 +59,22 @@ export function ensureSubversion() {
   }
   throw new Error('Subversion not found (svnadmin, svnserve, svn in /usr/bin). Install it (Debian: sudo apt-get install -y subversion).');
 }
+
+/**
+ * A real WordPress for the WordPress plugin's e2e test (test/e2e/wordpress.test.mjs): Debian's
+ * `wordpress` (6.1, /usr/share/wordpress), `php-cli` with `php-mysql` (mysqli) and `mariadb-server`
+ * (test/support/wordpress.ts starts throwaway servers from them; no service is started). Installed
+ * when missing and we are root; otherwise explains what to do.
+ */
+export function ensureWordPress() {
+  const hasMysqli = () => existsSync('/usr/bin/php') && execSync('php -m', { encoding: 'utf8' }).split('\n').includes('mysqli');
+  const ready = () => ['/usr/share/wordpress/wp-settings.php', '/usr/bin/php', '/usr/sbin/mariadbd', '/usr/bin/mariadb-install-db'].every(existsSync) && hasMysqli();
+  if (ready()) return;
+  const packages = 'wordpress php-cli php-mysql mariadb-server';
+  if (process.getuid?.() === 0) {
+    console.log(`Installing WordPress, PHP and MariaDB (apt-get install -y ${packages})...`);
+    execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${packages}`, { stdio: 'inherit', shell: '/bin/bash' });
+    if (ready()) return;
+  }
+  throw new Error(`WordPress, PHP (with mysqli) or MariaDB not found. Install them (Debian: sudo apt-get install -y ${packages}).`);
+}

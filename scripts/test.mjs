@@ -11,7 +11,7 @@
 // Usage: node scripts/test.mjs [unit|registry|browser|e2e|goldens]...
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, readdirSync } from 'node:fs';
-import { ensureNodeModules, ensureChromium, ensureFirefox, ensureSubversion } from './ensure-deps.mjs';
+import { ensureNodeModules, ensureChromium, ensureFirefox, ensureSubversion, ensureWordPress } from './ensure-deps.mjs';
 
 const requested = process.argv.slice(2);
 const updateGoldens = requested.includes('goldens');
@@ -20,6 +20,7 @@ const want = (s) => suites.length === 0 || suites.includes(s);
 
 ensureNodeModules();
 if (want('browser') || want('e2e')) ensureChromium();
+if (want('e2e')) ensureWordPress();
 
 const RESULTS = '.test-results';
 rmSync(RESULTS, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { registerLicenseCommands } from './commands/license.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerVerifyReleaseCommand } from './commands/verify-release.js';
 import { registerListingCommands } from './commands/listing.js';
+import { registerEmbedCodeCommand } from './commands/embed-code.js';
 
 export { version };
 
@@ -48,6 +49,7 @@ export function createProgram(io: Io = consoleIo): Vib3Command {
   registerAuditCommands(program);
   registerVerifyReleaseCommand(program);
   registerListingCommands(program);
+  registerEmbedCodeCommand(program);
   addHelpCommand(program);
   program.addHelpText(
     'after',
