@@ -5,7 +5,11 @@
  *   vib3 ext install|update|channel|rollback|uninstall|list …   (the installer: docs/INSTALLER.md)
  *   vib3 license issue|verify …                                   (license tokens: docs/LICENSING.md)
  *   vib3 audit verify …                                           (audit logs: docs/LICENSING.md)
- *   vib3 registry search|publisher create|verify|yank|serve|keys …
+ *   vib3 registry search|publisher create|verify|yank|serve|keys|sync-worker …
+ *   vib3 listing validate|preview|export|upload|sync|status …     (listings: docs/LISTINGS.md)
+ *   vib3 toolpack validate|docs|export …                          (tool packs: docs/AGENTS.md)
+ *   vib3 verify-release DIR --trust KEY                           (docs/SUPPLY-CHAIN.md)
+ *   vib3 embed-code …                                             (docs/PARTNERS.md)
  *   vib3 login|logout --registry URL
  *   vib3 help [command…]        vib3 --help | -h        vib3 --version | -v
  *
@@ -25,6 +29,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerVerifyReleaseCommand } from './commands/verify-release.js';
 import { registerListingCommands } from './commands/listing.js';
 import { registerEmbedCodeCommand } from './commands/embed-code.js';
+import { registerToolpackCommands } from './commands/toolpack.js';
 
 export { version };
 
@@ -50,6 +55,7 @@ export function createProgram(io: Io = consoleIo): Vib3Command {
   registerVerifyReleaseCommand(program);
   registerListingCommands(program);
   registerEmbedCodeCommand(program);
+  registerToolpackCommands(program);
   addHelpCommand(program);
   program.addHelpText(
     'after',
