@@ -1,35 +1,11 @@
 #!/usr/bin/env node
 // Derives the TypeScript types of extension.json from its JSON Schema (the single source of truth).
 // `node scripts/gen-manifest-types.mjs` writes the file; `--check` fails if it is out of date.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { compile } from 'json-schema-to-typescript';
+import { generateTypes, runGenerator } from './schema-types.mjs';
 
-const SCHEMA = 'src/extensions/manifest/schema/extension.schema.json';
+const SPEC = { schema: 'src/extensions/manifest/schema/extension.schema.json', name: 'Vib3ExtensionManifest', script: 'scripts/gen-manifest-types.mjs' };
 const OUT = 'src/extensions/manifest/manifest.generated.ts';
 
-export async function generate() {
-  const schema = JSON.parse(readFileSync(SCHEMA, 'utf8'));
-  const ts = await compile(schema, 'Vib3ExtensionManifest', {
-    bannerComment: `/* Generated from ${SCHEMA} by scripts/gen-manifest-types.mjs. Do not edit by hand. */`,
-    additionalProperties: false,
-    unreachableDefinitions: false,
-    strictIndexSignatures: true,
-    format: true,
-    style: { singleQuote: true, printWidth: 120 },
-  });
-  return ts;
-}
+export const generate = () => generateTypes(SPEC);
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const ts = await generate();
-  if (process.argv.includes('--check')) {
-    const current = readFileSync(OUT, 'utf8');
-    if (current !== ts) {
-      console.error(`${OUT} is out of date: run node scripts/gen-manifest-types.mjs`);
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(OUT, ts);
-    console.log(`wrote ${OUT}`);
-  }
-}
+if (import.meta.url === `file://${process.argv[1]}`) await runGenerator(SPEC, OUT);

@@ -1,4 +1,4 @@
-// Verdaccio 6 on loopback for bench/registry.mjs: a temp config (htpasswd auth, JWT API tokens,
+// Verdaccio 6 on loopback for bench/registry.mjs and the tests (test/support/verdaccio.ts): a temp config (htpasswd auth, JWT API tokens,
 // no uplinks so nothing leaves the machine, no web UI, error-level logs, rate limits lifted),
 // started through its own bin in a child process so its search backlog can be cut by killing it.
 import { spawn } from 'node:child_process';
@@ -11,7 +11,8 @@ const require = createRequire(import.meta.url);
 export const VERDACCIO_VERSION = require('verdaccio/package.json').version;
 const BIN = join(require.resolve('verdaccio/package.json'), '..', 'bin', 'verdaccio');
 
-function freePort() {
+/** A free loopback TCP port. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.on('error', reject);
@@ -22,12 +23,12 @@ function freePort() {
   });
 }
 
-const CONFIG = `# bench/registry.mjs: Verdaccio on loopback, local packages only.
+const CONFIG = `# bench/registry/verdaccio.mjs: Verdaccio on loopback, local packages only.
 storage: ./storage
 auth:
   htpasswd:
     file: ./htpasswd
-    max_users: 10
+    max_users: 100
 uplinks: {}
 packages:
   '**':

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys, emulateMedia } from '@web/test-runner-commands';
-import { mount, cleanup, renderAt, nextDrawnFrame, pixels, compare, nextEvent, frames } from './helpers.js';
+import { mount, cleanup, renderAt, nextDrawnFrame, pixels, compare, nextEvent, frames, loadAxe } from './helpers.js';
 import '../../components/index.js';
 import { setLocale, registerCatalogue, ComponentRegistry, RegistryError, SLOT_CONSTRAINTS, type Vib3ConsentDialog, type Vib3InstallProgress } from '../../components/index.js';
 import { registerThemePack, ThemePackError, listThemePacks } from '../../src/theme/index.js';
@@ -17,19 +17,6 @@ const deepActive = (): Element | null => {
   while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
   return a;
 };
-async function loadAxe(): Promise<{ run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> }> {
-  const w = window as unknown as { axe?: never };
-  if (!w.axe) {
-    await new Promise<void>((resolve, reject) => {
-      const s = document.createElement('script');
-      s.src = '/node_modules/axe-core/axe.min.js';
-      s.onload = () => resolve();
-      s.onerror = () => reject(new Error('axe-core did not load'));
-      document.head.append(s);
-    });
-  }
-  return (window as unknown as { axe: never }).axe;
-}
 
 describe('theming and components', () => {
   afterEach(() => {

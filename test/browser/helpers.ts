@@ -168,3 +168,17 @@ export async function loadPng(path: string): Promise<ImageData | undefined> {
 export function writeImage(path: string, img: ImageData, kind: 'golden' | 'actual') {
   return toPngBase64(img).then((base64) => executeServerCommand('vib3-write-image', { path, base64, kind }));
 }
+
+/** axe-core, loaded once into the page (for the accessibility checks of the component suites). */
+export async function loadAxe(): Promise<{ run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> }> {
+  const w = window as unknown as { axe?: never };
+  if (!w.axe) {
+    await new Promise<void>((resolve, reject) => {
+      const s = Object.assign(document.createElement('script'), { src: '/node_modules/axe-core/axe.min.js' });
+      s.addEventListener('load', () => resolve());
+      s.addEventListener('error', () => reject(new Error('axe-core did not load')));
+      document.head.append(s);
+    });
+  }
+  return (window as unknown as { axe: never }).axe;
+}

@@ -4,7 +4,7 @@
 // The end-to-end run against a real registry and Installer lives elsewhere.
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
-import { env, frames } from './helpers.js';
+import { env, frames, loadAxe } from './helpers.js';
 import '../../components/index.js';
 import { setLocale, type Vib3Marketplace, type Vib3InstallProgress, type MarketErrorDetail } from '../../components/index.js';
 import { RegistryApi } from '../../src/marketplace/registry-api.js';
@@ -118,18 +118,6 @@ const tabTo = async (check: (el: Element | null) => boolean, key = 'Tab') => {
   for (let guard = 0; guard < 60 && !check(deepActive()); guard++) await sendKeys({ press: key });
   expect(check(deepActive()), `focus reached by ${key}`).to.equal(true);
 };
-async function loadAxe(): Promise<{ run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> }> {
-  const w = window as unknown as { axe?: never };
-  if (!w.axe) {
-    await new Promise<void>((resolve, reject) => {
-      const s = Object.assign(document.createElement('script'), { src: '/node_modules/axe-core/axe.min.js' });
-      s.addEventListener('load', () => resolve());
-      s.addEventListener('error', () => reject(new Error('axe-core did not load')));
-      document.head.append(s);
-    });
-  }
-  return (window as unknown as { axe: never }).axe;
-}
 
 async function setup({ theme = 'default-dark', dir = 'ltr', installed = [] as InstalledExtension[] } = {}) {
   const installer = new ScriptedInstaller();

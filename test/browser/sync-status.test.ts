@@ -5,7 +5,7 @@
 // the API; a refused token shows a coded error; axe-core finds nothing in every theme pack.
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { frames } from './helpers.js';
+import { frames, loadAxe } from './helpers.js';
 import '../../components/index.js';
 import type { SyncRetryDetail, Vib3SyncStatus } from '../../components/index.js';
 
@@ -19,19 +19,6 @@ const ID = 'com.acme.shapes';
 async function until(check: () => boolean, what: string): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 20)); // the mocha timeout is the hang guard
   expect(check(), what).to.equal(true);
-}
-
-async function loadAxe(): Promise<{ run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> }> {
-  const w = window as unknown as { axe?: never };
-  if (!w.axe) {
-    await new Promise<void>((resolve, reject) => {
-      const s = Object.assign(document.createElement('script'), { src: '/node_modules/axe-core/axe.min.js' });
-      s.addEventListener('load', () => resolve());
-      s.addEventListener('error', () => reject(new Error('axe-core did not load')));
-      document.head.append(s);
-    });
-  }
-  return (window as unknown as { axe: never }).axe;
 }
 
 const part = (view: Vib3SyncStatus, selector: string) => view.shadowRoot!.querySelector<HTMLElement>(selector);
