@@ -6,7 +6,7 @@ import { transform } from 'esbuild';
 
 /*
  * Three library builds from one config, chosen by BUILD_TARGET:
- *   es               -> dist/vib3-embed.js, dist/vib3-components.js (+ shared and lazy chunks in dist/chunks/)
+ *   es               -> dist/vib3-embed.js, dist/vib3-components.js, dist/agent.js (+ shared and lazy chunks in dist/chunks/)
  *   iife             -> dist/vib3.iife.js, one classic-script file for <script src> embeds
  *   iife-extensions  -> dist/vib3-extensions.iife.js, the extension runtime for script-tag pages
  */
@@ -48,7 +48,7 @@ export default defineConfig({
     // carries this build's own chunk paths into the apps that bundle the kit.
     lib: lib
       ? { entry: lib.entry, formats: ['iife'], name: lib.name, fileName: () => lib.fileName }
-      : { entry: { 'vib3-embed': 'src/index.ts', 'vib3-components': 'components/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+      : { entry: { 'vib3-embed': 'src/index.ts', 'vib3-components': 'components/index.ts', agent: 'src/agent/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
     copyPublicDir: false,
     rollupOptions: lib
       ? { output: { inlineDynamicImports: true } }

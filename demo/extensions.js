@@ -145,9 +145,9 @@ const call = async (label, name, input) => {
     note(`${label}: ${err.code} — ${err.message}`);
   }
 };
-document.getElementById('show-duoprism').addEventListener('click', () => call('show_duoprism', 'dev.vib3.duoprism/show_duoprism', { p: 6, q: 5 }));
-document.getElementById('warm').addEventListener('click', () => call('warm', 'dev.demo.palette/warm', {}));
-document.getElementById('spin').addEventListener('click', () => call('spin', 'dev.demo.spinner/spin', {}));
+document.getElementById('show-duoprism').addEventListener('click', () => call('show_duoprism', 'dev.vib3.duoprism.show_duoprism', { p: 6, q: 5 }));
+document.getElementById('warm').addEventListener('click', () => call('warm', 'dev.demo.palette.warm', {}));
+document.getElementById('spin').addEventListener('click', () => call('spin', 'dev.demo.spinner.spin', {}));
 document.getElementById('snoop').addEventListener('click', () => call('phone', 'dev.demo.snoop/phone', {}));
 document.getElementById('set-hue').addEventListener('click', () => call('set_hue', `${exampleId('toolpack')}/set_hue`, { hue: 200 }));
 document.getElementById('describe').addEventListener('click', () => call('describe_view', `${exampleId('toolpack')}/describe_view`, {}));

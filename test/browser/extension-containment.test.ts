@@ -39,7 +39,7 @@ describe(`extension containment: sockets, workers, floods, sizes, refused parame
   async function run(name: string, body: string, capabilities?: Record<string, unknown>) {
     await host.install(await pkgFor(keys, name, toolPack(body), capabilities));
     await host.activate(`dev.test.${name}`);
-    return text(await host.callTool(`dev.test.${name}/run`));
+    return text(await host.callTool(`dev.test.${name}.run`));
   }
 
   it('a granted origin is reachable by WebSocket (ws: form of the grant); an ungranted one is not', async () => {
@@ -74,9 +74,9 @@ describe(`extension containment: sockets, workers, floods, sizes, refused parame
       small: { description: 'answers small', inputSchema: { type: 'object' }, handler() { return { content: [{ type: 'text', text: 'ok' }] }; } },
     } };`));
     await host.activate('dev.test.hugeresult');
-    const err = (await host.callTool('dev.test.hugeresult/huge').then(() => undefined, (e: { code: string }) => e)) as { code: string } | undefined;
+    const err = (await host.callTool('dev.test.hugeresult.huge').then(() => undefined, (e: { code: string }) => e)) as { code: string } | undefined;
     expect(err?.code).to.equal('MESSAGE_TOO_LARGE');
-    expect((await host.callTool('dev.test.hugeresult/small')).content[0]!.text, 'the extension keeps working').to.equal('ok');
+    expect((await host.callTool('dev.test.hugeresult.small')).content[0]!.text, 'the extension keeps working').to.equal('ok');
   });
 
   it('a flood of host calls is cut off at its source: the page hears a bounded number of refusals, the worker is stopped and restarted once, on the first try', async () => {
@@ -107,15 +107,15 @@ describe(`extension containment: sockets, workers, floods, sizes, refused parame
         if (state === 'quarantined' || (state === 'active' && states.includes('restarting'))) resolve();
       }),
     );
-    await host.callTool('dev.test.flooder/flood').catch(() => undefined);
+    await host.callTool('dev.test.flooder.flood').catch(() => undefined);
     // The frame terminated the worker; the missed heartbeat (HUNG) makes the host restart it after
     // the backoff. One failure, one restart, and that restart succeeds: the flooder's new sandbox
     // (a new frame) starts clean.
     await settled;
-    expect((await host.callTool('dev.test.flooder/ping')).content[0]!.text).to.equal('pong');
+    expect((await host.callTool('dev.test.flooder.ping')).content[0]!.text).to.equal('pong');
     const neighbour = host.list().find((x) => x.id === 'dev.test.neighbour')!;
     expect({ state: neighbour.state, restarts: neighbour.health.restarts, failures: neighbour.health.failures }, 'the neighbour was never touched').to.deep.equal({ state: 'active', restarts: 0, failures: 0 });
-    expect(text(await host.callTool('dev.test.neighbour/run'))).to.equal(42);
+    expect(text(await host.callTool('dev.test.neighbour.run'))).to.equal(42);
     // Checked after the calls above, so a second failure meanwhile would show too.
     const info = host.list().find((x) => x.id === 'dev.test.flooder')!;
     expect({ state: info.state, restarts: info.health.restarts, failures: info.health.failures }, JSON.stringify(info)).to.deep.equal({ state: 'active', restarts: 1, failures: 1 });

@@ -29,7 +29,7 @@ describe(`paid extensions in the host (${env.flagSet} flags)`, function () {
   const codes: string[] = [];
   const license = (over: Partial<Parameters<typeof issueLicense>[1]> = {}) => issueLicense(keys.privateJwk, { ext: 'dev.test.paid', aud: [location.origin], tier: 'pro', entitlements: [], ...over });
   const attempt = async (id: string): Promise<string> => host.activate(id).then((i: ExtensionInfo) => i.state, (e: { code: string }) => e.code);
-  const text = async (tool: string) => host.callTool(`dev.test.paid/${tool}`, {}).then((r) => (r.content[0] as { text: string }).text, (e: { code: string }) => e.code);
+  const text = async (tool: string) => host.callTool(`dev.test.paid.${tool}`, {}).then((r) => (r.content[0] as { text: string }).text, (e: { code: string }) => e.code);
 
   before(async () => {
     keys = await testKeys();

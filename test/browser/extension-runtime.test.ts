@@ -61,9 +61,11 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
 
   it('a well-behaved tool pack installs, activates, answers through namespaced tools, deactivates', async () => {
     await installActive('good', toolPack('return 1 + 1;'));
-    expect(host.tools().map((t) => t.name).sort()).to.deep.equal(['dev.test.good/echo', 'dev.test.good/run']);
+    expect(host.tools().map((t) => t.name).sort()).to.deep.equal(['dev.test.good.echo', 'dev.test.good.run']);
+    expect(text(await host.callTool('dev.test.good.run'))).to.equal(2);
+    // The old "<id>/<tool>" form still resolves for one minor version (with a console warning).
     expect(text(await host.callTool('dev.test.good/run'))).to.equal(2);
-    expect((await host.callTool('dev.test.good/echo', { v: 7 })).content[0]!.text).to.equal('echo:7');
+    expect((await host.callTool('dev.test.good.echo', { v: 7 })).content[0]!.text).to.equal('echo:7');
     expect(host.list()[0]).to.include({ id: 'dev.test.good', state: 'active' });
     const frame = document.querySelector('iframe[sandbox]') as HTMLIFrameElement;
     expect(frame.getAttribute('sandbox')).to.equal('allow-scripts');
@@ -90,7 +92,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
         return out;`),
       caps('agent-tools', ['network', { origins: [origins.granted] }]),
     );
-    const r = text(await host.callTool('dev.test.net/run')) as Record<string, string>;
+    const r = text(await host.callTool('dev.test.net.run')) as Record<string, string>;
     expect(r).to.deep.equal({ granted: 'hello from granted', fetch: 'blocked', ws: 'blocked', es: 'blocked', importScripts: 'blocked', beacon: 'undefined', image: 'undefined', otherPort: 'blocked' });
     await frames(5);
     const log = (await netlog()).slice(before);
@@ -113,7 +115,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
         };`),
     );
     localStorage.setItem('host-secret', 's3cret');
-    const r = text(await host.callTool('dev.test.snoop/run')) as Record<string, string>;
+    const r = text(await host.callTool('dev.test.snoop.run')) as Record<string, string>;
     expect(r).to.deep.equal({ parent: 'undefined', top: 'undefined', document: 'undefined', cookie: 'blocked', localStorage: 'blocked', indexedDB: 'blocked', caches: 'blocked', origin: 'null', navigate: 'blocked' });
     localStorage.removeItem('host-secret');
   });
@@ -132,7 +134,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     const baseline = ticks / ((performance.now() - b0) / 20);
     ticks = 0;
     const t0 = performance.now();
-    const hung = host.callTool('dev.test.spin/run').then(() => 'answered', (e: { code: string }) => e.code);
+    const hung = host.callTool('dev.test.spin.run').then(() => 'answered', (e: { code: string }) => e.code);
     const errorSeen = new Promise<void>((resolve) => host.addEventListener('vib3-extension-error', (e) => (e as CustomEvent).detail.code === 'HUNG' && resolve()));
     await errorSeen;
     const detectedMs = performance.now() - t0;
@@ -142,7 +144,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     expect(ticks / (elapsed / 20), `timer ticks ${ticks} in ${elapsed.toFixed(0)} ms (baseline share ${baseline.toFixed(2)})`).to.be.at.least(0.9 * Math.min(1, baseline));
     expect(detectedMs, 'heartbeat deadline (200 ms interval + 400 ms) plus slack').to.be.below(1500);
     expect(await hung).to.be.oneOf(['SANDBOX_DIED', 'TIMEOUT']);
-    expect(text(await host.callTool('dev.test.other/run'))).to.equal('alive');
+    expect(text(await host.callTool('dev.test.other.run'))).to.equal('alive');
     expect(el.frameCount, 'the canvas kept rendering').to.be.greaterThan(frames0);
     // Restarted with backoff.
     await new Promise<void>((resolve) => {
@@ -155,7 +157,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
   it('repeated hangs quarantine the extension until the user re-enables it', async () => {
     await installActive('flaky', toolPack('while (true) {}'));
     for (let i = 0; i < 3; i++) {
-      await host.callTool('dev.test.flaky/run').catch(() => undefined);
+      await host.callTool('dev.test.flaky.run').catch(() => undefined);
       await new Promise<void>((resolve) => {
         const check = () => (['active', 'quarantined'].includes(host.list()[0]!.state) ? resolve() : setTimeout(check, 50));
         check();
@@ -172,7 +174,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
   it('a never-resolving call times out with TIMEOUT; throwing in activate fails with a code and leaves nothing running', async () => {
     await installActive('never', toolPack('return new Promise(() => {});'));
     const t0 = performance.now();
-    const err = (await host.callTool('dev.test.never/run').catch((e) => e)) as { code: string; suggestion: string };
+    const err = (await host.callTool('dev.test.never.run').catch((e) => e)) as { code: string; suggestion: string };
     expect(err.code).to.equal('TIMEOUT');
     expect(err.suggestion).to.be.a('string');
     expect(performance.now() - t0).to.be.within(1400, 4000);
@@ -203,7 +205,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
         return codes;`),
       caps('agent-tools', 'rendering'),
     );
-    const r = text(await host.callTool('dev.test.pollute/run')) as Record<string, string>;
+    const r = text(await host.callTool('dev.test.pollute.run')) as Record<string, string>;
     expect(r).to.deep.equal({ protoKey: 'FORBIDDEN_PATH', constructorKey: 'FORBIDDEN_PATH', valid: 'ok', badArgs: 'INVALID_ARGUMENTS', tooBig: 'MESSAGE_TOO_LARGE' });
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
     expect(Object.prototype).to.not.have.property('polluted');
@@ -226,7 +228,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
         } } } };`;
     await host.install(await pkg('sync', code, caps('agent-tools', 'rendering')));
     await host.activate('dev.test.sync');
-    const ask = async (input: Record<string, unknown> = {}) => text(await host.callTool('dev.test.sync/hue', input)) as { now: number; heard: number[] };
+    const ask = async (input: Record<string, unknown> = {}) => text(await host.callTool('dev.test.sync.hue', input)) as { now: number; heard: number[] };
     expect((await ask()).now).to.equal(10);
     el.hue = 77;
     await new Promise((r) => setTimeout(r, 200));
@@ -272,13 +274,13 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     expect(held.applied).to.equal(false);
     expect(held.info.pendingUpdate).to.equal('1.1.0');
     expect(asked[1]!.added).to.deep.equal(['telemetry']);
-    expect(text(await host.callTool('dev.test.upd/run')), 'the old version keeps running').to.equal('v1');
+    expect(text(await host.callTool('dev.test.upd.run')), 'the old version keeps running').to.equal('v1');
     grantNext = true;
     const applied = await host.update(v2);
     expect(applied.applied).to.equal(true);
-    expect(text(await host.callTool('dev.test.upd/run'))).to.equal('v2');
+    expect(text(await host.callTool('dev.test.upd.run'))).to.equal('v2');
     await host.revoke('dev.test.upd', 'agent-tools');
-    const e = (await host.callTool('dev.test.upd/run').catch((x) => x)) as { code: string };
+    const e = (await host.callTool('dev.test.upd.run').catch((x) => x)) as { code: string };
     expect(e.code).to.equal('CAPABILITY_DENIED');
   });
 
@@ -287,14 +289,14 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
       async activate(ctx) { await ctx.telemetry.track('started', {}); },
       tools: { run: { description: 'run', inputSchema: { type: 'object' }, handler() { return { content: [{ type: 'text', text: '"ok"' }] }; } } } };`;
     await installActive('needy', code, caps('agent-tools', 'telemetry'));
-    expect(text(await host.callTool('dev.test.needy/run'))).to.equal('ok');
+    expect(text(await host.callTool('dev.test.needy.run'))).to.equal('ok');
     await host.revoke('dev.test.needy', 'telemetry');
     const info = host.list().find((x) => x.id === 'dev.test.needy')!;
     expect(info.state).to.equal('inactive');
     expect(info.granted.capabilities).to.deep.equal(['agent-tools']);
     expect(errors.map((e) => `${e.extensionId} ${e.code}`)).to.include('dev.test.needy ACTIVATE_FAILED');
     expect(document.querySelector('iframe[sandbox]'), 'no half-started sandbox is left running').to.equal(null);
-    const e = (await host.callTool('dev.test.needy/run').catch((x) => x)) as { code: string };
+    const e = (await host.callTool('dev.test.needy.run').catch((x) => x)) as { code: string };
     expect(e.code).to.equal('NOT_ACTIVE');
   });
 
@@ -379,7 +381,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     // track() is fire-and-forget in the SDK: count refusals at the host instead.
     const refusals: string[] = [];
     host.addEventListener('vib3-extension-error', (e) => refusals.push((e as CustomEvent).detail.code));
-    await host.callTool('dev.test.flood/run');
+    await host.callTool('dev.test.flood.run');
     await frames(5);
     expect(refusals.filter((c) => c === 'RATE_LIMITED').length).to.be.at.least(200);
     const bytes = await pkg('tamper', toolPack('return 1;'));
@@ -428,28 +430,28 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
       ['an array', [1, 2]],
       ['null', null],
     ];
-    for (const [name, input] of hostile) expect(await code(host.callTool('dev.test.strict/strict', input as Record<string, unknown>)), name).to.equal('INVALID_TOOL_INPUT');
-    expect(await code(host.callTool('dev.test.strict/count', { sneaky: 1 })), 'count has its own schema').to.equal('INVALID_TOOL_INPUT');
-    expect(await code(host.callTool('dev.test.strict/nope', {}))).to.equal('UNKNOWN_TOOL');
-    expect((await host.callTool('dev.test.strict/count')).content[0]!.text, 'the worker never saw an invalid input').to.equal('0');
-    const ok = await host.callTool('dev.test.strict/strict', { n: 2, tag: 'ok', nested: { a: [1] } });
+    for (const [name, input] of hostile) expect(await code(host.callTool('dev.test.strict.strict', input as Record<string, unknown>)), name).to.equal('INVALID_TOOL_INPUT');
+    expect(await code(host.callTool('dev.test.strict.count', { sneaky: 1 })), 'count has its own schema').to.equal('INVALID_TOOL_INPUT');
+    expect(await code(host.callTool('dev.test.strict.nope', {}))).to.equal('UNKNOWN_TOOL');
+    expect((await host.callTool('dev.test.strict.count')).content[0]!.text, 'the worker never saw an invalid input').to.equal('0');
+    const ok = await host.callTool('dev.test.strict.strict', { n: 2, tag: 'ok', nested: { a: [1] } });
     expect(ok.structuredContent).to.deep.equal({ doubled: 4 });
-    expect((await host.callTool('dev.test.strict/count')).content[0]!.text).to.equal('1');
+    expect((await host.callTool('dev.test.strict.count')).content[0]!.text).to.equal('1');
     expect(errors.filter((e) => e.code === 'INVALID_TOOL_INPUT').length, 'each refusal is reported').to.equal(hostile.length + 1);
     expect(host.list()[0]!.health.lastError?.code).to.equal('UNKNOWN_TOOL');
   });
 
   it("a tool's output is checked against its outputSchema: a mismatching result is withheld (INVALID_TOOL_OUTPUT)", async () => {
     await installActive('strict', strictPack);
-    const e13 = (await host.callTool('dev.test.strict/strict', { n: 13 }).catch((x) => x)) as { code: string; message: string };
+    const e13 = (await host.callTool('dev.test.strict.strict', { n: 13 }).catch((x) => x)) as { code: string; message: string };
     expect(e13.code).to.equal('INVALID_TOOL_OUTPUT');
     expect(e13.message).to.contain('/doubled');
-    const e14 = (await host.callTool('dev.test.strict/strict', { n: 14 }).catch((x) => x)) as { code: string };
+    const e14 = (await host.callTool('dev.test.strict.strict', { n: 14 }).catch((x) => x)) as { code: string };
     expect(e14.code, 'an extra output property where additionalProperties is false').to.equal('INVALID_TOOL_OUTPUT');
-    expect((await host.callTool('dev.test.strict/count')).content[0]!.text, 'the handler ran; its result was refused').to.equal('2');
+    expect((await host.callTool('dev.test.strict.count')).content[0]!.text, 'the handler ran; its result was refused').to.equal('2');
     expect(host.list()[0]!.health.lastError?.code).to.equal('INVALID_TOOL_OUTPUT');
     expect(errors.map((e) => e.code)).to.deep.equal(['INVALID_TOOL_OUTPUT', 'INVALID_TOOL_OUTPUT']);
-    expect((await host.callTool('dev.test.strict/strict', { n: 5 })).structuredContent).to.deep.equal({ doubled: 10 });
+    expect((await host.callTool('dev.test.strict.strict', { n: 5 })).structuredContent).to.deep.equal({ doubled: 10 });
   });
 
   it('every failed operation fires vib3-extension-error with its code: install (tampered, denied), activate that throws, update', async () => {

@@ -161,7 +161,7 @@ describe(`extension UI widgets (${env.flagSet} flags)`, function () {
     await until(() => errors.length >= 3, 'three refusals');
     // Let the storm run for a while (frames, not a clock): without backoff it re-renders hundreds of times.
     await frames(90);
-    const views = Number((await host.callTool('dev.test.storm-ui/views')).content[0]!.text);
+    const views = Number((await host.callTool('dev.test.storm-ui.views')).content[0]!.text);
     expect(views, 'views asked for while the widget stormed').to.be.at.most(12);
     expect(errors.every((e) => e.code === 'UI_INVALID')).to.equal(true);
   });

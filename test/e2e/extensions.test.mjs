@@ -130,7 +130,7 @@ test('validation, signature verification, the SDK harness and the sandboxed runt
     assert.equal(results.verified, 'dev.vib3.duoprism@1.0.1');
     assert.notEqual(results.rejected, 'ok');
     assert.deepEqual(results.harness, { vertices: 20, edges: 40, cells: 9, badInput: 'INVALID_TOOL_INPUT' });
-    assert.deepEqual(results.sandbox, { tools: ['dev.vib3.duoprism/duoprism_facts', 'dev.vib3.duoprism/show_duoprism'], cells: 9, vertices: 12 });
+    assert.deepEqual(results.sandbox, { tools: ['dev.vib3.duoprism.duoprism_facts', 'dev.vib3.duoprism.show_duoprism'], cells: 9, vertices: 12 });
     assert.deepEqual(results.violations.filter((v) => !v.includes('eval')), [], 'no other CSP violation');
     assert.deepEqual(errors, []);
   } finally {

@@ -5,6 +5,7 @@
  * ({@link entryInfo}). Imports types only, and nothing imports `host.ts`: no cycle.
  */
 import type { Vib3ExtensionManifest } from '../manifest/manifest.generated.js';
+import type { SignedToolPolicy } from './package-intake.js';
 import type { TrustedKeys } from '../signing/package.js';
 import type { ExtensionError } from './errors.js';
 import type { DispatchLimits } from './dispatcher.js';
@@ -82,7 +83,9 @@ export interface Entry extends Supervised {
   lastError?: ExtensionError;
   /** Its tools (as it described them when it started) and their input/output checks. */
   tools: ToolGate;
-  pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string; signer: TrustedKeys };
+  pendingUpdate?: { manifest: Vib3ExtensionManifest; code: string; signer: TrustedKeys; policies: Map<string, SignedToolPolicy> };
+  /** Tool policies from the running package's signed tool pack, by bare tool name. */
+  policies: Map<string, SignedToolPolicy>;
   /** The key that signed the running package. */
   signer: TrustedKeys;
   /** The license it runs under (set at activation). */

@@ -12,7 +12,7 @@ import { askConsent, consentPolicy, covers, notCovered, requested, type ConsentP
 import { Supervisor } from './supervisor.js';
 import { WidgetHost } from './widgets.js';
 import { ExtensionMeshes, pageFacade } from './page-facade.js';
-import { ToolGate } from './tool-gate.js';
+import { splitToolName, ToolGate } from './tool-gate.js';
 import type { Mesh4D, ToolResult } from '../../sdk/types.js';
 import { mesh4DProblem, type CapabilityName } from '../../sdk/contract.js';
 import { entryInfo, type Entry, type ExtensionHostOptions, type ExtensionInfo, type ExtensionState, type PackageOptions } from './host-types.js';
@@ -48,6 +48,8 @@ export class ExtensionHost extends EventTarget implements FrameSource {
   private readonly supervisor: Supervisor;
   private readonly widgets: WidgetHost;
   private readonly meshes = new ExtensionMeshes();
+  /** Legacy `<id>/<tool>` names already warned about. */
+  private readonly legacyWarned = new Set<string>();
   /** Reports failures: one `vib3-extension-error` per error, kept as the extension's lastError. */
   private readonly errors = new ErrorReporter(this, (id) => this.entries.get(id));
   /** The sandbox frame each extension loads (the kit's own, dist/sandbox/frame.html, unless `frameUrl` says otherwise). */
@@ -89,7 +91,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    */
   install(pkg: Uint8Array, options: PackageOptions = {}): Promise<ExtensionInfo> {
     return this.errors.run(undefined, async () => {
-      const { manifest, code, signer } = await openPackage(pkg, this.options.trustedKeys, options.keys);
+      const { manifest, code, signer, policies } = await openPackage(pkg, this.options.trustedKeys, options.keys);
       if (this.entries.has(manifest.id)) throw new ExtensionError('ALREADY_INSTALLED', `${manifest.id} is already installed.`, 'Use update() for a new version, or uninstall() first.', manifest.id);
       const wanted = requested(manifest);
       if (covers(options.consented, wanted)) this.grants.set(manifest.id, wanted);
@@ -98,7 +100,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
         this.grants.set(manifest.id, wanted);
         void this.options.audit?.append({ action: 'grant', subject: manifest.id, details: { ...wanted } }).catch(() => undefined);
       }
-      this.entries.set(manifest.id, { manifest, code, signer, state: 'inactive', restarts: 0, failures: 0, tools: new ToolGate([]), pending: new Set() });
+      this.entries.set(manifest.id, { manifest, code, signer, policies, state: 'inactive', restarts: 0, failures: 0, tools: new ToolGate([]), pending: new Set() });
       return this.info(manifest.id);
     });
   }
@@ -110,7 +112,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
    */
   update(pkg: Uint8Array, options: PackageOptions & { downgrade?: boolean } = {}): Promise<{ applied: boolean; info: ExtensionInfo }> {
     return this.errors.run(undefined, async () => {
-      const { manifest, code, signer } = await openPackage(pkg, this.options.trustedKeys, options.keys);
+      const { manifest, code, signer, policies } = await openPackage(pkg, this.options.trustedKeys, options.keys);
       const entry = this.entry(manifest.id);
       // id@version is immutable and updates only move forward, unless a rollback asks (never silently).
       if (manifest.version === entry.manifest.version || (!options.downgrade && !semverGt(manifest.version, entry.manifest.version))) {
@@ -121,7 +123,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       const added = notCovered(this.grants.get(manifest.id), wanted);
       if (added.length) {
         if (!(await askConsent(this.consent, manifest, added))) {
-          entry.pendingUpdate = { manifest, code, signer };
+          entry.pendingUpdate = { manifest, code, signer, policies };
           return { applied: false, info: this.info(manifest.id) };
         }
         this.grants.set(manifest.id, wanted);
@@ -132,6 +134,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       entry.manifest = manifest;
       entry.code = code;
       entry.signer = signer;
+      entry.policies = policies;
       delete entry.pendingUpdate;
       if (wasActive) await this.activate(manifest.id);
       return { applied: true, info: this.info(manifest.id) };
@@ -226,21 +229,20 @@ export class ExtensionHost extends EventTarget implements FrameSource {
 
   // ------------------------------------------------------------------ what extensions offer
 
-  /** Agent tools of the active extensions, namespaced `<extension id>/<tool>`. */
+  /** Agent tools of the active extensions, namespaced `<extension id>.<tool>` (MCP-valid names). */
   tools(): ToolDescription[] {
-    return [...this.entries.entries()].flatMap(([id, e]) => (e.state === 'active' && this.grants.capabilities(id).has('agent-tools') ? e.tools.tools.map((t) => ({ ...t, name: `${id}/${t.name}` })) : []));
+    return [...this.entries.entries()].flatMap(([id, e]) => (e.state === 'active' && this.grants.capabilities(id).has('agent-tools') ? e.tools.tools.map((t) => ({ ...t, name: `${id}.${t.name}` })) : []));
   }
 
   /**
-   * Calls a namespaced tool (`<extension id>/<tool>`), with the call deadline. The input is checked
-   * against the tool's `inputSchema` before the extension sees it (INVALID_TOOL_INPUT); a
-   * successful result's `structuredContent` against its `outputSchema` when it declares one
-   * (INVALID_TOOL_OUTPUT).
+   * Calls a namespaced tool (`<extension id>.<tool>`; the old `<extension id>/<tool>` form is
+   * accepted with a console warning until the next minor version), with the call deadline. The
+   * input is checked against the tool's `inputSchema` before the extension sees it
+   * (INVALID_TOOL_INPUT); a successful result's `structuredContent` against its `outputSchema`
+   * when it declares one (INVALID_TOOL_OUTPUT).
    */
   callTool(qualified: string, input: Record<string, unknown> = {}): Promise<ToolResult> {
-    const slash = qualified.lastIndexOf('/');
-    const id = qualified.slice(0, slash);
-    const name = qualified.slice(slash + 1);
+    const { id, name } = splitToolName(qualified, this.entries.keys(), this.legacyWarned);
     return this.errors.run(id, async () => {
       const entry = this.entry(id);
       this.requireGrant(id, 'agent-tools', 'Grant agent-tools to use its tools.');
@@ -351,7 +353,7 @@ export class ExtensionHost extends EventTarget implements FrameSource {
       throw sandboxStartFailure(id, err, widget?.slot);
     });
     const description = await this.call(id, (r) => r.describe());
-    entry.tools = new ToolGate(description?.tools);
+    entry.tools = new ToolGate(description?.tools, entry.policies);
     if (widget && description.kind !== 'ui-widget') throw new ExtensionError('ACTIVATE_FAILED', `${id} declares the ui capability but is a ${description.kind || 'plain'} extension.`, "Use defineExtension({ kind: 'ui-widget', view, ... }) for a UI.", id);
     const params = grant.capabilities.includes('rendering') ? ({ ...(this.options.canvas?.getParams() ?? {}) } as Record<string, unknown>) : {};
     const slot = widget ? { slot: widget.slot, ...SLOT_CONSTRAINTS[widget.slot] } : undefined;

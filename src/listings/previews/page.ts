@@ -170,7 +170,7 @@ export const PREVIEW_SCRIPT = String.raw`(() => {
       if (e) return fail('PRESET_INVALID', label + ': the canvas refused ' + name + ': ' + e.message, e.suggestion || '');
     }
     if (p.tool) {
-      const name = p.tool.name.includes('/') ? p.tool.name : extensionId + '/' + p.tool.name;
+      const name = p.tool.name.includes('/') || p.tool.name.startsWith(extensionId + '.') ? p.tool.name : extensionId + '.' + p.tool.name;
       try {
         const result = await host.callTool(name, p.tool.input || {});
         if (result && result.isError) {

@@ -1,0 +1,22 @@
+/**
+ * `vib3-embed/agent`: the page's agent layer (browser-safe, no eval). One {@link ToolRegistry}
+ * holds the kit's canvas tools and every active extension's tools; MCP clients (through
+ * `vib3 mcp`), WebMCP and the agent bridge all call through it, under the page's policy.
+ *
+ * ```js
+ * import { ToolRegistry, canvasTools, extensionTools, exposeTools } from 'vib3-embed/agent';
+ * const registry = new ToolRegistry({ approve: ({ tool }) => confirm(`Allow ${tool.name}?`) });
+ * registry.add(canvasTools(document.querySelector('vib3-canvas')));
+ * ```
+ * @packageDocumentation
+ */
+export { ToolRegistry, type ToolRegistryOptions, type CallOptions, type ToolCallEventDetail } from './registry/tool-registry.js';
+export { AgentToolError, errorResult, errorOf } from './registry/envelope.js';
+export { extensionTools, type ToolHost } from './registry/extension-tools.js';
+export type { AgentTool, ApprovalHandler, ApprovalPolicy, ApprovalRequest, ContentBlock, ImageContent, ProviderResult, TextContent, ToolCallContext, ToolCallResult, ToolErrorInfo, ToolPolicy, ToolProvider } from './registry/types.js';
+export { canvasTools, type CanvasTarget, type CanvasToolsOptions } from './canvas/canvas-tools.js';
+export { canvasToolPack, SNAPSHOT_MAX_EDGE } from './canvas/canvas-pack.js';
+export { validateToolPack } from './toolpack/validate.js';
+export { toMcpToolsList, toMarkdown, type McpTool, type McpToolsList } from './toolpack/export.js';
+export { normalizeToolName, isValidToolName, TOOL_NAME_PATTERN } from './toolpack/names.js';
+export type { Vib3ToolPack, ToolPackTool, ToolAnnotations, ToolObjectSchema } from './toolpack/toolpack.generated.js';
