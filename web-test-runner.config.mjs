@@ -4,6 +4,7 @@
 import { wtrGeometryWorker } from './scripts/geometry-worker-plugin.mjs';
 import { networkLogPlugin } from './test/network-log-plugin.mjs';
 import { registryFixturePlugin } from './test/registry-fixture-plugin.mjs';
+import { bridgeFixturePlugin } from './test/bridge-fixture-plugin.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { build as esbuild } from 'esbuild';
 
@@ -84,7 +85,7 @@ export default {
   // Per test file; generous because a CI machine may be busy (the slowest file takes ~2 min on a quiet one).
   testsFinishTimeout: 1_200_000,
   browserStartTimeout: 60_000,
-  plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin, networkLogPlugin, registryFixturePlugin],
+  plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin, networkLogPlugin, registryFixturePlugin, bridgeFixturePlugin],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
   testFramework: { config: { timeout: 60_000, ui: 'bdd' } },
   browsers: firefox

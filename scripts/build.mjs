@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { esbuildGeometryWorker } from './geometry-worker-plugin.mjs';
 import { buildSandbox } from './build-sandbox.mjs';
+import { kitModulesExternal } from './headless-page-plugin.mjs';
 
 const bin = (name) => join('node_modules', '.bin', name);
 const run = (cmd, args, env = {}) => execFileSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -57,6 +58,9 @@ cpSync('src/cli/templates', 'dist/cli/templates', { recursive: true });
 await build('react', { ...common, platform: 'neutral', entryPoints: { 'frameworks/react': 'src/frameworks/react.ts' }, outdir: 'dist' });
 // The extension runtime (host side; references dist/sandbox/frame.html, inlines the worker shim).
 await build('extensions-runtime', { ...common, platform: 'browser', entryPoints: { 'extensions/runtime': 'src/extensions/runtime/index.ts' }, outdir: 'dist', plugins: [esbuildGeometryWorker] });
+// The headless canvas page of `vib3 mcp` (dist/agent/headless.html + headless-host.js), importing the kit's own ES files.
+await build('agent-headless', { ...common, platform: 'browser', minify: true, entryPoints: { 'agent/headless-host': 'src/agent/headless/host-page.ts' }, outdir: 'dist', plugins: [kitModulesExternal] });
+cpSync('src/agent/headless/headless.html', 'dist/agent/headless.html');
 // The installer (vib3-embed/marketplace): browser-safe, no host inside (the page passes its ExtensionHost).
 await build('marketplace', { ...common, platform: 'browser', entryPoints: { marketplace: 'src/marketplace/index.ts' }, outdir: 'dist' });
 // The templates' examples as signed packages, built with that CLI (the extension manager demo installs them).

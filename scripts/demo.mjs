@@ -39,6 +39,7 @@ console.log(`\nVIB3 demo gallery: ${url}/demo/
   control panel:      ${url}/demo/panel.html
   strict CSP:         ${url}/demo/strict-csp.html
   4D meshes:          ${url}/demo/mesh.html
+  agent tools:        ${url}/demo/agent.html
   extension manager:  ${url}/demo/extensions.html?registry=${encodeURIComponent(registryUrl)}
 extension registry:   ${registryUrl}  (API: ${registryUrl}/v1/extensions, TUF: ${registryUrl}/tuf/timestamp.json)
 (Ctrl+C to stop)`);

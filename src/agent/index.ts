@@ -20,3 +20,5 @@ export { validateToolPack } from './toolpack/validate.js';
 export { toMcpToolsList, toMarkdown, type McpTool, type McpToolsList } from './toolpack/export.js';
 export { normalizeToolName, isValidToolName, TOOL_NAME_PATTERN } from './toolpack/names.js';
 export type { Vib3ToolPack, ToolPackTool, ToolAnnotations, ToolObjectSchema } from './toolpack/toolpack.generated.js';
+export { exposeTools, findModelContext, webmcpAnnotations, type ExposeToolsOptions, type ExposeToolsResult, type ExposedState, type ExposeFailure, type ModelContextLike, type ModelContextTool, type ModelContextToolAnnotations, type ModelContextClient } from './webmcp.js';
+export { connectAgentBridge, AgentBridgeError, type AgentBridgeOptions, type AgentBridgeConnection, type AgentBridgeCallDetail, type AgentBridgeCloseDetail } from './bridge/connect.js';

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { VERSION } from '../core/version.js';
 
@@ -24,6 +24,7 @@ import { checkExtensionSupplyChain, isShippedCode, sbomPathOf } from '../supply-
 import { checkSbomFiles, readSbom } from '../supply-chain/sbom-files.js';
 import { SupplyChainError } from '../supply-chain/errors.js';
 import { CliError, type Io } from './errors.js';
+import { buildToolPack, lintToolPack, type LintProblem } from './ext-toolpack.js';
 
 /** Re-exported for callers of this module (the classes live in `./errors.ts`). */
 export { CliError, type Io } from './errors.js';
@@ -47,7 +48,7 @@ function readManifest(dir: string): Vib3ExtensionManifest {
   return JSON.parse(readFileSync(file, 'utf8')) as Vib3ExtensionManifest;
 }
 
-function formatProblem(p: ManifestProblem): string {
+function formatProblem(p: ManifestProblem | LintProblem): string {
   return `  ${p.severity === 'error' ? 'error  ' : 'warning'} ${p.code.padEnd(30)} ${p.pointer || '/'}\n          ${p.message}\n          -> ${p.suggestion}`;
 }
 
@@ -94,7 +95,8 @@ export function create(io: Io, name: string, template: string, opts: { dir?: str
 // ------------------------------------------------------------------ build
 
 /**
- * `vib3 ext build`: bundles the worker entry with esbuild, writes the tool listing, and the SBOM of
+ * `vib3 ext build`: bundles the worker entry with esbuild, writes the tool pack (a validated
+ * toolpack.json at `entrypoints.toolPack`, from the worker's tools), and the SBOM of
  * what was bundled (`dist/sbom.cdx.json`, from esbuild's metafile; the metafile itself goes to
  * `.vib3-build/metafile.json`, which is not packed).
  */
@@ -133,16 +135,8 @@ export async function build(io: Io, dir = '.'): Promise<void> {
     outputs.push(e.out);
     io.out(`built ${e.out.slice(root.length + 1)}`);
   }
-  if (manifest.entrypoints.toolPack) {
-    const mod = (await import(`${pathToFileURL(join(root, manifest.entrypoints.worker)).href}?t=${Date.now()}`)) as { default?: { tools?: Record<string, { description: string; inputSchema: unknown }> } };
-    const tools = Object.entries(mod.default?.tools ?? {}).map(([name, t]) => ({ name, description: t.description, inputSchema: t.inputSchema }));
-    if (tools.length === 0) throw new CliError('entrypoints.toolPack is set but the worker defines no tools.', 1, 'NO_TOOLS', 'Define tools in the worker, or remove entrypoints.toolPack.');
-    const out = join(root, manifest.entrypoints.toolPack);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ tools }, null, 2)}\n`);
-    outputs.push(out);
-    io.out(`wrote ${manifest.entrypoints.toolPack} (${tools.length} tools)`);
-  }
+  const toolPack = await buildToolPack(io, root, manifest, join(root, manifest.entrypoints.worker));
+  if (toolPack) outputs.push(toolPack);
   mkdirSync(join(root, '.vib3-build'), { recursive: true });
   writeFileSync(join(root, '.vib3-build', 'metafile.json'), `${JSON.stringify(metafile, null, 2)}\n`);
   const sbom = extensionSbom({ root, manifest, metafile, outputs, tools: [{ name: 'vib3-embed', version: VERSION }, { name: 'esbuild', version: esbuildVersion }] });
@@ -154,20 +148,26 @@ export async function build(io: Io, dir = '.'): Promise<void> {
 
 // ------------------------------------------------------------------ lint
 
-/** `vib3 ext lint [dir]`: every problem with pointer, code and suggestion. Returns true when there is no error. */
+/**
+ * `vib3 ext lint [dir]`: every problem with pointer, code and suggestion: the manifest's, then its
+ * tool pack's (`entrypoints.toolPack`, checked against the manifest; pointers are
+ * `<file>#<pointer>`). Returns true when there is no error.
+ */
 export function lint(io: Io, target = '.', opts: { json?: boolean } = {}): boolean {
   const path = statSync(target).isDirectory() ? join(target, MANIFEST_FILE) : target;
   if (!existsSync(path)) throw new CliError(`${path} not found.`, 2, 'MANIFEST_NOT_FOUND', 'Pass an extension folder or its extension.json.');
   const result = lintManifest(readFileSync(path, 'utf8'));
+  const problems: (ManifestProblem | LintProblem)[] = [...result.problems, ...(result.manifest ? lintToolPack(dirname(path), result.manifest) : [])];
+  const valid = !problems.some((p) => p.severity === 'error');
   if (opts.json) {
-    io.out(JSON.stringify({ file: path, valid: result.valid, problems: result.problems }, null, 2));
-    return result.valid;
+    io.out(JSON.stringify({ file: path, valid, problems }, null, 2));
+    return valid;
   }
-  const errors = result.problems.filter((p) => p.severity === 'error').length;
-  const warnings = result.problems.length - errors;
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
   io.out(`${path}: ${errors} error(s), ${warnings} warning(s)`);
-  for (const p of result.problems) io.out(formatProblem(p));
-  return result.valid;
+  for (const p of problems) io.out(formatProblem(p));
+  return valid;
 }
 
 /** `vib3 ext lint --report <folder>`: lints every manifest in a folder and prints the share that passes. */

@@ -12,6 +12,7 @@ import { MANIFEST_FILE } from '../extensions/signing/package.js';
 import { validateManifest } from '../extensions/manifest/validate.js';
 import { imageInfo } from '../extensions/compliance/images.js';
 import { buildListing } from '../listings/build.js';
+import { normalizeToolName } from '../agent/toolpack/names.js';
 import type { ListingDocument } from '../listings/types.js';
 import type { ListingAssets } from '../listings/partners/adapter.js';
 
@@ -38,13 +39,16 @@ function readFiles(target: string): { files: PackageFiles; bytes?: Uint8Array } 
   }
 }
 
-/** The tools of the package's tool pack (`{ tools: [{ name, description }] }`), or none. */
-function toolsOf(files: PackageFiles, toolPack: string | undefined): ListingDocument['tools'] {
+/**
+ * The tools of the package's tool pack (a toolpack.json, or the bare `{ tools }` listing of older
+ * builds), or none; legacy `<id>/<tool>` names are listed dotted.
+ */
+function toolsOf(files: PackageFiles, toolPack: string | undefined, id: string): ListingDocument['tools'] {
   const raw = toolPack ? files.get(toolPack) : undefined;
   if (!raw) return [];
   try {
     const pack = JSON.parse(new TextDecoder().decode(raw)) as { tools?: Array<{ name?: unknown; description?: unknown }> };
-    return (pack.tools ?? []).flatMap((t) => (typeof t.name === 'string' ? [{ name: t.name, description: typeof t.description === 'string' ? t.description : '' }] : []));
+    return (pack.tools ?? []).flatMap((t) => (typeof t.name === 'string' ? [{ name: normalizeToolName(id, t.name), description: typeof t.description === 'string' ? t.description : '' }] : []));
   } catch {
     throw new CliError(`${toolPack} is not valid JSON.`, 1, 'TOOLPACK_INVALID', 'Rebuild it with vib3 ext build.');
   }
@@ -65,7 +69,7 @@ export function readListingSource(target: string, registryUrl: string): ListingS
     throw new CliError(`${MANIFEST_FILE} has ${problems.length} problem${problems.length === 1 ? '' : 's'}.`, 1, 'MANIFEST_INVALID', 'Fix them (vib3 ext lint shows each with a suggestion).', { problems });
   }
   const manifest = result.manifest;
-  const listing = buildListing(manifest, { registryUrl, channels: { stable: manifest.version }, tools: toolsOf(files, manifest.entrypoints.toolPack) });
+  const listing = buildListing(manifest, { registryUrl, channels: { stable: manifest.version }, tools: toolsOf(files, manifest.entrypoints.toolPack, manifest.id) });
   return { listing, ...(bytes ? { package: bytes } : {}) };
 }
 

@@ -8,6 +8,7 @@
  *   vib3 registry search|publisher create|verify|yank|serve|keys|sync-worker …
  *   vib3 listing validate|preview|export|upload|sync|status …     (listings: docs/LISTINGS.md)
  *   vib3 toolpack validate|docs|export …                          (tool packs: docs/AGENTS.md)
+ *   vib3 mcp [--http PORT] [--pair …]                             (the MCP server: docs/AGENTS.md)
  *   vib3 verify-release DIR --trust KEY                           (docs/SUPPLY-CHAIN.md)
  *   vib3 embed-code …                                             (docs/PARTNERS.md)
  *   vib3 login|logout --registry URL
@@ -30,6 +31,7 @@ import { registerVerifyReleaseCommand } from './commands/verify-release.js';
 import { registerListingCommands } from './commands/listing.js';
 import { registerEmbedCodeCommand } from './commands/embed-code.js';
 import { registerToolpackCommands } from './commands/toolpack.js';
+import { registerMcpCommand } from './commands/mcp.js';
 
 export { version };
 
@@ -56,6 +58,7 @@ export function createProgram(io: Io = consoleIo): Vib3Command {
   registerListingCommands(program);
   registerEmbedCodeCommand(program);
   registerToolpackCommands(program);
+  registerMcpCommand(program);
   addHelpCommand(program);
   program.addHelpText(
     'after',

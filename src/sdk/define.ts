@@ -1,6 +1,8 @@
 import type { CapabilityName, ExtensionDefinition, ExtensionKind, ToolDescription } from './types.js';
 import { CAPABILITIES } from './contract.js';
 import { UI_SLOTS } from '../core/slots.js';
+import { describeToolsOf } from './describe.js';
+import { toolPolicyProblem } from './tool-policy.js';
 
 /** Thrown for a malformed definition, with a stable code and a suggestion. */
 export class ExtensionDefinitionError extends Error {
@@ -73,6 +75,8 @@ export function defineExtension<const C extends CapabilityName, D extends Extens
       if (!tool.inputSchema || tool.inputSchema.type !== 'object') fail(`Tool "${name}" needs an object inputSchema.`, "Use inputSchema: { type: 'object', properties: {...} }.");
       if (tool.outputSchema !== undefined && tool.outputSchema?.type !== 'object') fail(`Tool "${name}" has an outputSchema that is not an object schema.`, "Use outputSchema: { type: 'object', properties: {...} } (it describes structuredContent), or leave it out.");
       if (typeof tool.handler !== 'function') fail(`Tool "${name}" needs a handler function.`, 'Add handler(input, ctx).');
+      const policy = toolPolicyProblem(name, tool, d.capabilities);
+      if (policy) fail(policy.message, policy.suggestion);
     }
   }
   Object.defineProperty(definition, BRAND, { value: true });
@@ -84,9 +88,10 @@ export function isExtensionDefinition(value: unknown): value is ExtensionDefinit
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** The JSON listing of a definition's tools (what `vib3 ext build` writes to the toolPack file). */
+/**
+ * The tools of a definition as the host sees them: name, description, schemas, and the title,
+ * annotations and policy when declared (`vib3 ext build` turns them into the toolpack.json).
+ */
 export function describeTools(definition: ExtensionDefinition): { tools: ToolDescription[] } {
-  return {
-    tools: Object.entries(definition.tools ?? {}).map(([name, t]) => ({ name, description: t.description, inputSchema: t.inputSchema, ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}) })),
-  };
+  return { tools: describeToolsOf(definition.tools) };
 }

@@ -87,13 +87,54 @@ export interface ToolResult {
   structuredContent?: Record<string, unknown>;
 }
 
-/** One agent tool. Its name is the key in `tools`; the host namespaces it by extension id. */
+/**
+ * MCP tool annotations: hints for agents and hosts about what a tool does. They are never
+ * permissions: the tool's `approval` policy (and the host) decide when a call needs consent.
+ */
+// A type alias (not an interface) so it stays assignable to Record<string, unknown>.
+export type ToolAnnotations = {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+};
+/** When a call of a tool needs the user's approval (`destructive`: when the host judges the call destructive). */
+export type ToolApproval = 'never' | 'destructive' | 'always';
+/** At most this many calls a minute. */
+export interface ToolRateLimit {
+  perMinute: number;
+}
+/** An example call of a tool (shown in its docs; the input must match its inputSchema). */
+export interface ToolExample {
+  title?: string;
+  input: Record<string, unknown>;
+  /** What the call returns: structured content or a short description. */
+  output?: unknown;
+}
+
+/**
+ * One agent tool. Its name is the key in `tools`; the host namespaces it by extension id
+ * (`<extension-id>.<tool>` in the tool pack `vib3 ext build` writes). Besides the MCP fields
+ * (`title`, `description`, `inputSchema`, `outputSchema`, `annotations`) a tool may carry the
+ * kit's policy: `requires`, `approval`, `rateLimit` and `examples` (docs/AGENTS.md).
+ */
 export interface ToolDefinition<C extends CapabilityName> {
+  /** A short display name for people (MCP `title`), e.g. "Show a duoprism". */
+  title?: string;
   description: string;
   /** Checked by the host before the handler sees the input (INVALID_TOOL_INPUT). */
   inputSchema: ToolInputSchema;
   /** When given, `structuredContent` of a successful result must match it (INVALID_TOOL_OUTPUT). */
   outputSchema?: ToolInputSchema;
+  /** MCP hints (read-only, destructive, idempotent, open world); never permissions. */
+  annotations?: ToolAnnotations;
+  /** Capabilities the tool needs besides `agent-tools` (each one declared in `capabilities`). */
+  requires?: readonly NoInfer<C>[];
+  /** When a call needs the user's approval (default in the tool pack: `destructive`). */
+  approval?: ToolApproval;
+  rateLimit?: ToolRateLimit;
+  examples?: readonly ToolExample[];
   handler(input: Record<string, unknown>, ctx: ExtensionContext<C>): ToolResult | Promise<ToolResult>;
 }
 
@@ -104,12 +145,22 @@ export interface ExtensionFrame {
   timeMs: number;
   params: Readonly<Vib3Params>;
 }
-/** A tool as an extension describes it to the host (the host namespaces its name). */
+/**
+ * A tool as an extension describes it to the host (the host namespaces its name). The optional
+ * fields are the definition's title, MCP annotations and kit policy, passed through as declared
+ * (well-formed values only): hints and requests for the host, never permissions.
+ */
 export interface ToolDescription {
   name: string;
   description: string;
   inputSchema: unknown;
   outputSchema?: unknown;
+  title?: string;
+  annotations?: ToolAnnotations;
+  requires?: CapabilityName[];
+  approval?: ToolApproval;
+  rateLimit?: ToolRateLimit;
+  examples?: ToolExample[];
 }
 
 /** What a renderer plugin returns: RGBA pixels, row-major from the top-left. */

@@ -5,6 +5,7 @@ import { expose, transfer, wrap } from 'comlink';
 import { installErrorWire } from '../../src/extensions/runtime/wire.js';
 import type { ExtensionRuntime, HostFacade, RuntimeInfo } from '../../src/extensions/runtime/protocol.js';
 import { guardContext } from '../../src/sdk/contract.js';
+import { describeToolsOf } from '../../src/sdk/describe.js';
 
 installErrorWire();
 
@@ -62,7 +63,8 @@ self.onmessage = async (event: MessageEvent<{ codeUrl: string }>) => {
     ping: () => 'pong',
     describe() {
       const d = definition();
-      return { kind: String(d.kind ?? ''), tools: Object.entries(d.tools ?? {}).map(([name, t]) => ({ name, description: String(t.description ?? ''), inputSchema: t.inputSchema ?? { type: 'object' }, ...(t.outputSchema !== undefined ? { outputSchema: t.outputSchema } : {}) })), shapes: Object.keys(d.shapes ?? {}) };
+      // Title, annotations and policy travel with the schemas (well-formed values only): the host reads them as hints.
+      return { kind: String(d.kind ?? ''), tools: describeToolsOf(d.tools), shapes: Object.keys(d.shapes ?? {}) };
     },
     async activate(info: RuntimeInfo) {
       const d = definition();

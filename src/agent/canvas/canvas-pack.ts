@@ -9,6 +9,7 @@ import { GEOMETRY_COUNT } from '../../core/geometry.js';
 import { MESH_MODES, MESH_NAMES } from '../../geometry/names.js';
 import { ROTATION_PLANES } from '../../core/rotation.js';
 import { VERSION } from '../../core/version.js';
+import { MCP_PROTOCOL_VERSIONS } from '../toolpack/from-extension.js';
 import type { ToolObjectSchema, ToolPackTool, Vib3ToolPack } from '../toolpack/toolpack.generated.js';
 
 /** Largest edge of a `render_snapshot` image. */
@@ -157,7 +158,7 @@ export function canvasToolPack(): Vib3ToolPack {
     version: VERSION,
     title: 'VIB3 canvas',
     description: 'Drives one <vib3-canvas>: parameters, 4D rotation, meshes, themes, geometries and PNG snapshots.',
-    compatibility: { kit: `^${VERSION}`, mcpProtocolVersions: ['2025-06-18', '2025-11-25', '2026-07-28'] },
+    compatibility: { kit: `^${VERSION}`, mcpProtocolVersions: [...MCP_PROTOCOL_VERSIONS] as [string, ...string[]] },
     toolsets: [
       { name: 'read', title: 'Read only', tools: ['get_params', 'list_geometries', 'describe_geometry', 'render_snapshot'] },
       { name: 'edit', title: 'Change the visual', tools: ['set_params', 'set_rotation', 'set_mesh', 'set_theme', 'reset'] },

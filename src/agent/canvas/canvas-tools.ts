@@ -56,13 +56,9 @@ function waitForReady(canvas: CanvasTarget, timeoutMs: number): Promise<void> {
   });
 }
 
-/**
- * The kit's canvas tools for one canvas, as a provider for a {@link ToolRegistry}:
- * `registry.add(canvasTools(document.querySelector('vib3-canvas')))`.
- */
-export function canvasTools(canvas: CanvasTarget, options: CanvasToolsOptions = {}): ToolProvider {
-  const pack = canvasToolPack();
-  const listed: AgentTool[] = pack.tools.map((t) => ({
+/** The canvas pack's tools as the registry lists them (source `kit`): what a canvas offers. */
+export function canvasPackTools(): AgentTool[] {
+  return canvasToolPack().tools.map((t) => ({
     name: t.name,
     ...(t.title !== undefined ? { title: t.title } : {}),
     description: t.description,
@@ -73,6 +69,14 @@ export function canvasTools(canvas: CanvasTarget, options: CanvasToolsOptions = 
     ...(t.examples ? { examples: t.examples } : {}),
     source: 'kit',
   }));
+}
+
+/**
+ * The kit's canvas tools for one canvas, as a provider for a {@link ToolRegistry}:
+ * `registry.add(canvasTools(document.querySelector('vib3-canvas')))`.
+ */
+export function canvasTools(canvas: CanvasTarget, options: CanvasToolsOptions = {}): ToolProvider {
+  const listed = canvasPackTools();
   const readyMs = options.readyTimeoutMs ?? 15_000;
   const params = () => ({ params: canvas.getParams() });
 

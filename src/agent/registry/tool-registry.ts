@@ -151,7 +151,7 @@ export class ToolRegistry extends EventTarget {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AgentToolError('INVALID_TOOL_INPUT', `Input for ${tool.name} must be a JSON object.`, 'Send an object matching the tool inputSchema.');
     const args = input as Record<string, unknown>;
     const bad = this.check(tool.inputSchema).check(args);
-    if (bad) throw new AgentToolError('INVALID_TOOL_INPUT', `Input for ${tool.name} is invalid at ${bad.path}: ${bad.message}.`, 'Send input matching the tool inputSchema (tools/list shows it).', { nextTools: tool.source === 'kit' ? ['get_params'] : [] });
+    if (bad) throw new AgentToolError('INVALID_TOOL_INPUT', `Input for ${tool.name} is invalid at ${bad.path}: ${bad.message.replace(/\.$/, '')}.`, 'Send input matching the tool inputSchema (tools/list shows it).', { nextTools: tool.source === 'kit' ? ['get_params'] : [] });
     const perMinute = tool.policy.rateLimit?.perMinute;
     if (perMinute !== undefined) {
       const waitMs = this.limiter.take(tool.name, perMinute);
@@ -215,7 +215,7 @@ export class ToolRegistry extends EventTarget {
     if (tool.outputSchema) {
       const structured = raw.structuredContent;
       const wrong = structured === undefined ? { path: '/', message: 'structuredContent is missing' } : this.check(tool.outputSchema).check(structured);
-      if (wrong) throw new AgentToolError('INVALID_TOOL_OUTPUT', `${tool.name} returned structuredContent that does not match its outputSchema at ${wrong.path}: ${wrong.message}.`, 'Report it to the tool publisher; the result was withheld.');
+      if (wrong) throw new AgentToolError('INVALID_TOOL_OUTPUT', `${tool.name} returned structuredContent that does not match its outputSchema at ${wrong.path}: ${wrong.message.replace(/\.$/, '')}.`, 'Report it to the tool publisher; the result was withheld.');
     }
     return { content, ...(raw.structuredContent !== undefined ? { structuredContent: raw.structuredContent } : {}) };
   }

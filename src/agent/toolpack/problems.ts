@@ -24,7 +24,8 @@ export type ToolPackProblemCode =
   | 'CAPABILITY_NOT_DECLARED'
   | 'TOOLSET_UNKNOWN_TOOL'
   | 'APPROVAL_TOO_WEAK'
-  | 'INPUT_SCHEMA_NOT_OBJECT';
+  | 'INPUT_SCHEMA_NOT_OBJECT'
+  | 'EXAMPLE_INVALID';
 
 /** One problem in a toolpack.json, located by a JSON pointer (RFC 6901) into the pack as written. */
 export interface ToolPackProblem {
@@ -51,6 +52,7 @@ const SUGGESTIONS: Partial<Record<ToolPackProblemCode, string>> = {
   TOOLSET_UNKNOWN_TOOL: 'List only names of tools in this pack.',
   APPROVAL_TOO_WEAK: 'Set approval to "destructive" or "always" for a tool that says it is destructive.',
   INPUT_SCHEMA_NOT_OBJECT: 'MCP needs an object schema: { "type": "object", "properties": { … } }.',
+  EXAMPLE_INVALID: 'Fix the example so it matches the tool\'s inputSchema (and outputSchema): agents copy examples.',
 };
 
 /** Builds a problem with the default suggestion of its code. */

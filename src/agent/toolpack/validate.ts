@@ -105,6 +105,7 @@ function semanticProblems(pack: Record<string, unknown>, options: ToolPackValida
         if (typeof cap === 'string' && !declared.has(cap)) out.push(problem('CAPABILITY_NOT_DECLARED', `${at}/requires/${j}`, `tool requires "${cap}", which extension ${extId} does not declare.`));
       });
     }
+    if (Array.isArray(tool['examples'])) out.push(...exampleProblems(tool, at));
     const hints = tool['annotations'] as Record<string, unknown> | undefined;
     if (hints?.['destructiveHint'] === true && tool['approval'] === 'never') {
       out.push(problem('APPROVAL_TOO_WEAK', `${at}/approval`, 'the tool is annotated destructiveHint: true but its approval is "never".', 'warning'));
@@ -117,6 +118,28 @@ function semanticProblems(pack: Record<string, unknown>, options: ToolPackValida
     names.forEach((n, j) => {
       if (typeof n === 'string' && !seen.has(normalizeToolName(extId, n))) out.push(problem('TOOLSET_UNKNOWN_TOOL', `/toolsets/${i}/tools/${j}`, `toolset names "${n}", which is not a tool of this pack.`));
     });
+  });
+  return out;
+}
+
+/** Examples whose input breaks the tool's inputSchema (or whose object output breaks its outputSchema). */
+function exampleProblems(tool: Record<string, unknown>, at: string): ToolPackProblem[] {
+  const out: ToolPackProblem[] = [];
+  const check = (schema: unknown, value: unknown, pointer: string, what: string) => {
+    if (!schema || typeof schema !== 'object' || Array.isArray(schema) || !value || typeof value !== 'object') return;
+    let first: OutputUnit | undefined;
+    try {
+      const result = new Validator(schema as Schema, '2020-12', false).validate(value);
+      first = result.valid ? undefined : (result.errors.find((e) => !SUMMARY_KEYWORDS.has(e.keyword)) ?? result.errors[0]);
+    } catch {
+      return; // an unusable schema is reported by the host when the tool is called
+    }
+    if (first) out.push(problem('EXAMPLE_INVALID', pointer, `the example's ${what} does not match the tool's ${what}Schema at ${first.instanceLocation.replace(/^#/, '') || '/'}: ${first.error}`));
+  };
+  (tool['examples'] as unknown[]).forEach((ex, j) => {
+    const e = ex as Record<string, unknown> | null;
+    check(tool['inputSchema'], e?.['input'], `${at}/examples/${j}/input`, 'input');
+    if (e?.['output'] !== null && typeof e?.['output'] === 'object' && !Array.isArray(e['output'])) check(tool['outputSchema'], e['output'], `${at}/examples/${j}/output`, 'output');
   });
   return out;
 }

@@ -57,7 +57,7 @@ export function registerExtCommands(program: Vib3Command): void {
 
   group
     .command('build')
-    .description("Bundle the extension's worker (and its tool listing) with esbuild")
+    .description("Bundle the extension's worker with esbuild, write its tool pack (toolpack.json at entrypoints.toolPack) and its SBOM")
     .argument('[dir]', 'Extension folder containing extension.json (default: the current folder).')
     .usages('[<dir>]')
     .examples('vib3 ext build', 'vib3 ext build extensions/duoprism')
@@ -67,7 +67,7 @@ export function registerExtCommands(program: Vib3Command): void {
 
   group
     .command('lint')
-    .description('Check extension.json: every problem with its pointer, code and a suggestion')
+    .description('Check extension.json and its tool pack: every problem with its pointer, code and a suggestion')
     .argument('[path]', 'Extension folder or its extension.json (default: the current folder).')
     .option('--json', 'Print the result as JSON.')
     .option('--report <folder>', 'Lint every manifest in a folder and print the share that passes.')

@@ -1,57 +1,19 @@
 /**
  * The MCP Registry document of a listing: a `server.json` as the registry's published schema
  * defines it (vendored and pinned in `./schema/server.schema.json`, see `./schema/README.md`),
- * validated with an interpreting validator (no eval). Only extensions with a tool pack have one:
+ * validated with an interpreting validator (no eval; shared with the tool-pack export in
+ * `./server-json.ts`). Only extensions with a tool pack have one:
  * a listing without tools gets a NO_TOOLS error. Browser-safe.
  */
-import { Validator, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import serverSchema from './schema/server.schema.json' with { type: 'json' };
 import type { ListingDocument, ListingFinding } from '../types.js';
 import type { ListingAssets, PartnerConfig, PreparedListing } from './adapter.js';
 import { preparedListing } from './digest.js';
 import { npmPackageName } from './npm.js';
 import { applyRules } from './rules.js';
 import { PARTNER_TARGETS } from './targets.js';
+import { mcpServerName, npmStdioPackage, PUBLISHER_META, SERVER_SCHEMA_ID, serverRepository, validateServerJson } from './server-json.js';
 
-/** The `$schema` of the server.json documents made here (the vendored schema's `$id`). */
-export const SERVER_SCHEMA_ID: string = serverSchema.$id;
-
-/** The `_meta` key under which the listing's own data travels (publisher-provided metadata). */
-export const PUBLISHER_META = 'io.modelcontextprotocol.registry/publisher-provided';
-
-let validator: Validator | undefined;
-
-/** Where a server.json breaks the published schema, as `{ pointer, message }` (empty when it conforms). */
-export function validateServerJson(doc: unknown): { pointer: string; message: string }[] {
-  validator ??= new Validator(serverSchema as unknown as Schema, '7', false);
-  const result = validator.validate(doc);
-  if (result.valid) return [];
-  // Keep the leaves: the errors that are not just "a child failed" summaries.
-  const leaves = result.errors.filter((e: OutputUnit) => !['properties', '$ref', 'items', 'allOf', 'anyOf', 'additionalProperties'].includes(e.keyword));
-  const seen = new Set<string>();
-  return (leaves.length ? leaves : result.errors).flatMap((e) => {
-    const pointer = e.instanceLocation.replace(/^#/, '');
-    const key = `${pointer} ${e.error}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
-    return [{ pointer, message: e.error }];
-  });
-}
-
-/** The MCP server name of an extension: `<namespace>/<name>`, by default the id split at its last dot (`dev.vib3.duoprism` → `dev.vib3/duoprism`). */
-export function mcpServerName(id: string, namespace?: string): string {
-  const cut = id.lastIndexOf('.');
-  const ns = namespace ?? (cut > 0 ? id.slice(0, cut) : id);
-  const name = cut > 0 && !namespace ? id.slice(cut + 1) : id;
-  return `${ns.replace(/[^a-zA-Z0-9.-]+/g, '-')}/${name.replace(/[^a-zA-Z0-9._-]+/g, '-')}`;
-}
-
-/** The repository object of server.json (`source` is the host's first label: github, gitlab, …). */
-function repository(url: string | undefined): Record<string, string> | undefined {
-  if (!url) return undefined;
-  const host = new URL(url).hostname.replace(/^www\./, '');
-  return { url, source: host.split('.')[0] ?? host };
-}
+export { mcpServerName, PUBLISHER_META, SERVER_SCHEMA_ID, validateServerJson } from './server-json.js';
 
 /**
  * server.json for `listing`. `config.namespace` sets the name's namespace (a namespace the
@@ -59,7 +21,7 @@ function repository(url: string | undefined): Record<string, string> | undefined
  * otherwise the server is the npm package the npm target publishes (`config.scope`), run with npx over stdio.
  */
 export function serverJson(listing: ListingDocument, description: string, title: string, config: Partial<PartnerConfig> = {}): Record<string, unknown> {
-  const repo = repository(listing.links.repository);
+  const repo = serverRepository(listing.links.repository);
   return {
     $schema: SERVER_SCHEMA_ID,
     name: mcpServerName(listing.id, config['namespace']),
@@ -70,7 +32,7 @@ export function serverJson(listing: ListingDocument, description: string, title:
     ...(repo ? { repository: repo } : {}),
     ...(config['remoteUrl']
       ? { remotes: [{ type: 'streamable-http', url: config['remoteUrl'] }] }
-      : { packages: [{ registryType: 'npm', identifier: npmPackageName(listing.id, config['scope']), version: listing.version, runtimeHint: 'npx', transport: { type: 'stdio' } }] }),
+      : { packages: [npmStdioPackage(npmPackageName(listing.id, config['scope']), listing.version)] }),
     _meta: {
       [PUBLISHER_META]: {
         'dev.vib3/listing': { id: listing.id, registry: listing.links.registry, publisher: listing.publisher.name, tier: listing.publisher.tier, tools: listing.tools },

@@ -38,11 +38,20 @@ async function loadPlaywright(): Promise<typeof import('playwright-core')> {
   }
 }
 
+/** Options of {@link launchChromium}. */
+export interface LaunchOptions {
+  /**
+   * Whether playwright closes the browser (and exits the process) on SIGINT / SIGTERM / SIGHUP
+   * (default true). Long-running callers with their own shutdown (vib3 mcp) pass false.
+   */
+  handleSignals?: boolean;
+}
+
 /**
  * Launches headless Chromium with `flagSet`.
  * @throws PreviewError CHROMIUM_NOT_FOUND when the executable is missing or does not start, PLAYWRIGHT_MISSING.
  */
-export async function launchChromium(flagSet: FlagSet, env: NodeJS.ProcessEnv = process.env): Promise<Browser> {
+export async function launchChromium(flagSet: FlagSet, env: NodeJS.ProcessEnv = process.env, options: LaunchOptions = {}): Promise<Browser> {
   const executablePath = chromiumPath(env);
   try {
     accessSync(executablePath, constants.X_OK);
@@ -51,7 +60,8 @@ export async function launchChromium(flagSet: FlagSet, env: NodeJS.ProcessEnv = 
   }
   const { chromium } = await loadPlaywright();
   try {
-    return await chromium.launch({ executablePath, headless: true, args: chromiumArgs(flagSet) });
+    const signals = options.handleSignals ?? true;
+    return await chromium.launch({ executablePath, headless: true, args: chromiumArgs(flagSet), handleSIGINT: signals, handleSIGTERM: signals, handleSIGHUP: signals });
   } catch (err) {
     throw new PreviewError('CHROMIUM_NOT_FOUND', `Chromium at ${executablePath} did not start: ${(err as Error).message.split('\n')[0]}`, INSTALL_HINT);
   }

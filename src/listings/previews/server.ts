@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
-const TYPES: Record<string, string> = {
+/** Content types of the files the kit's loopback page servers send. */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -41,8 +42,8 @@ export interface PreviewServer {
 export async function startPreviewServer(site: PreviewSite): Promise<PreviewServer> {
   const kitRoot = resolve(site.kitDir);
   const fixed = new Map<string, { type: string; body: string | Uint8Array }>([
-    ['/', { type: TYPES['.html']!, body: site.html }],
-    ['/preview.js', { type: TYPES['.js']!, body: site.script }],
+    ['/', { type: CONTENT_TYPES['.html']!, body: site.html }],
+    ['/preview.js', { type: CONTENT_TYPES['.js']!, body: site.script }],
     ['/extension.vib3x', { type: 'application/octet-stream', body: site.pkg }],
   ]);
   const server: Server = createServer((req, res) => {
@@ -58,7 +59,7 @@ export async function startPreviewServer(site: PreviewSite): Promise<PreviewServ
         if (file.startsWith(kitRoot + sep)) {
           const body = await readFile(file).catch(() => undefined);
           if (body) {
-            res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+            res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
             return;
           }
         }

@@ -6,6 +6,7 @@
  * The listed version is the stable channel's, else the newest unyanked release, else the newest
  * version.
  */
+import { normalizeToolName } from '../../agent/toolpack/names.js';
 import semverCompare from 'semver/functions/compare.js';
 import semverPrerelease from 'semver/functions/prerelease.js';
 import { buildListing } from '../../listings/build.js';
@@ -100,7 +101,7 @@ export function toolsOf(packageBytes: Uint8Array, manifest: Vib3ExtensionManifes
     const file = readArchive(packageBytes).get(path);
     if (!file) return [];
     const pack = JSON.parse(new TextDecoder().decode(file)) as { tools?: Array<{ name?: unknown; description?: unknown }> };
-    return (pack.tools ?? []).filter((t) => typeof t.name === 'string').map((t) => ({ name: t.name as string, description: typeof t.description === 'string' ? t.description : '' }));
+    return (pack.tools ?? []).filter((t) => typeof t.name === 'string').map((t) => ({ name: normalizeToolName(manifest.id, t.name as string), description: typeof t.description === 'string' ? t.description : '' }));
   } catch {
     return [];
   }
