@@ -61,6 +61,8 @@ await build('extensions-runtime', { ...common, platform: 'browser', entryPoints:
 // The headless canvas page of `vib3 mcp` (dist/agent/headless.html + headless-host.js), importing the kit's own ES files.
 await build('agent-headless', { ...common, platform: 'browser', minify: true, entryPoints: { 'agent/headless-host': 'src/agent/headless/host-page.ts' }, outdir: 'dist', plugins: [kitModulesExternal] });
 cpSync('src/agent/headless/headless.html', 'dist/agent/headless.html');
+// The page is copied, not bundled: its metafile says so (one first-party input, no packages).
+writeFileSync(join(META, 'agent-headless-page.json'), JSON.stringify({ inputs: { 'src/agent/headless/headless.html': { bytes: statSync('src/agent/headless/headless.html').size, imports: [] } }, outputs: { 'dist/agent/headless.html': { imports: [], exports: [], inputs: { 'src/agent/headless/headless.html': { bytesInOutput: statSync('dist/agent/headless.html').size } }, bytes: statSync('dist/agent/headless.html').size } } }));
 // The installer (vib3-embed/marketplace): browser-safe, no host inside (the page passes its ExtensionHost).
 await build('marketplace', { ...common, platform: 'browser', entryPoints: { marketplace: 'src/marketplace/index.ts' }, outdir: 'dist' });
 // The templates' examples as signed packages, built with that CLI (the extension manager demo installs them).

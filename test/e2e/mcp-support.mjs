@@ -79,7 +79,9 @@ export function errorCode(result) {
 
 // ---------------------------------------------------------------- PNG decoding
 
-export { pngSize, decodePng } from './png-decode.mjs';
+import { decodePng, pngSize } from './png-decode.mjs';
+
+export { decodePng, pngSize };
 
 /** Mean of each channel and the luminance spread of decoded pixels. */
 export function pixelStats({ rgb }) {
