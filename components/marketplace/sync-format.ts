@@ -6,47 +6,7 @@
 import { registerCatalogue } from '../i18n.js';
 import type { MarketErrorInfo } from './format.js';
 
-/** A partner's error as the registry records it in a dead letter (`last_error`). */
-export interface SyncErrorInfo {
-  code: string;
-  message: string;
-  retryable?: boolean;
-  status?: number;
-  detail?: string;
-  attempt?: number;
-  at?: string;
-}
-
-/** One listing and partner, as `GET /v1/sync` lists it. */
-export interface SyncLane {
-  extensionId: string;
-  partner: string;
-  status: string;
-  pushedVersion: string | null;
-  attempts: number;
-  nextAttemptAt: string | null;
-  updatedAt: string;
-  lastError: SyncErrorInfo | null;
-}
-
-/** A dead letter of `GET /v1/sync`. */
-export interface SyncDeadLetter {
-  rowId: number;
-  extensionId: string;
-  partner: string;
-  event: string;
-  version: string;
-  attempts: number;
-  lastError: SyncErrorInfo | null;
-  createdAt: string;
-}
-
-/** `GET /v1/sync` (admin): partners with counts by state, lanes, dead letters. */
-export interface SyncOverview {
-  partners: Array<{ partner: string; enabled: boolean; ratePerMinute: number; counts: Record<string, number> }>;
-  lanes: SyncLane[];
-  dead: SyncDeadLetter[];
-}
+export type { SyncErrorInfo, SyncLane, SyncDeadLetter, SyncOverview } from '../../src/marketplace/types.js';
 
 /** Detail of `vib3-sync-retry`: the dead letter sent back to the queue. */
 export interface SyncRetryDetail {

@@ -9,7 +9,7 @@ import { resolveToken } from './credentials.js';
 import type { Io } from './errors.js';
 import { RegistryClient } from './registry-client.js';
 import type { PartnerDryRun } from '../registry/sync/dry-run.js';
-import type { PartnerSyncStatus } from '../registry/sync/status.js';
+import type { PartnerSyncStatus } from '../marketplace/types.js';
 import type { Resync } from '../registry/sync/resync.js';
 
 /** Options of {@link listingSync}. */

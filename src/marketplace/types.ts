@@ -183,3 +183,55 @@ export interface InstallerApi extends EventTarget {
   /** License tokens the user pasted or imported (paid extensions), when the installer keeps them. */
   readonly licenses?: import('./license/wallet.js').LicenseWallet;
 }
+
+/** A partner's error as the registry records it on an outbox row (`last_error`). */
+export interface SyncErrorInfo {
+  code: string;
+  message: string;
+  retryable?: boolean;
+  status?: number;
+  detail?: string;
+  attempt?: number;
+  at?: string;
+}
+
+/** The sync of one listing to one partner (`GET /v1/extensions/{id}/sync`, `partners[]`). */
+export interface PartnerSyncStatus {
+  partner: string;
+  /** `pending` (a row waits or is being pushed), `synced`, `retrying` (the last attempt failed), `dead`. */
+  status: string;
+  pushedVersion: string | null;
+  remoteId: string | null;
+  updatedAt: string;
+  /** The newest outbox row of this listing and partner. */
+  latest: { rowId: number; event: string; version: string; state: string; attempts: number; nextAttemptAt: string | null; createdAt: string } | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  /** The partner's error of the newest row, unless it succeeded. */
+  lastError: SyncErrorInfo | null;
+}
+
+/** One listing and partner, as `GET /v1/sync` lists it. */
+export interface SyncLane extends PartnerSyncStatus {
+  extensionId: string;
+}
+
+/** A dead letter of `GET /v1/sync`. */
+export interface SyncDeadLetter {
+  rowId: number;
+  extensionId: string;
+  partner: string;
+  event: string;
+  version: string;
+  attempts: number;
+  lastError: SyncErrorInfo | null;
+  createdAt: string;
+  doneAt: string | null;
+}
+
+/** `GET /v1/sync` (admin): partners with row counts by state, the newest lanes, the dead letters. */
+export interface SyncOverview {
+  partners: Array<{ partner: string; enabled: boolean; ratePerMinute: number; nextAllowedAt: string; counts: Record<string, number> }>;
+  lanes: SyncLane[];
+  dead: SyncDeadLetter[];
+}

@@ -6,38 +6,11 @@
 import type { Database, Queryable } from '../db/database.js';
 import { RegistryError } from '../errors.js';
 import { checkId } from '../names.js';
-
-/** The sync of one listing to one partner. */
-export interface PartnerSyncStatus {
-  partner: string;
-  /** `pending` (a row waits or is being pushed), `synced`, `retrying` (the last attempt failed), `dead`. */
-  status: string;
-  pushedVersion: string | null;
-  remoteId: string | null;
-  updatedAt: string;
-  /** The newest outbox row of this listing and partner. */
-  latest: { rowId: number; event: string; version: string; state: string; attempts: number; nextAttemptAt: string | null; createdAt: string } | null;
-  attempts: number;
-  nextAttemptAt: string | null;
-  /** The partner's error of the newest row, unless it succeeded. */
-  lastError: unknown;
-}
-
-/** A dead letter. */
-export interface DeadLetter {
-  rowId: number;
-  extensionId: string;
-  partner: string;
-  event: string;
-  version: string;
-  attempts: number;
-  lastError: unknown;
-  createdAt: string;
-  doneAt: string | null;
-}
+import type { PartnerSyncStatus, SyncDeadLetter, SyncErrorInfo, SyncLane, SyncOverview } from '../../marketplace/types.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : (v ?? null)) as unknown;
+/** A row's `last_error` (jsonb, or its text in a driver that returns strings). */
+const lastError = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : (v ?? null)) as SyncErrorInfo | null;
 
 /** Per-partner sync status of `idParam` (404 for an unknown extension). */
 export async function extensionSyncStatus(db: Queryable, idParam: string): Promise<{ id: string; partners: PartnerSyncStatus[] }> {
@@ -47,7 +20,7 @@ export async function extensionSyncStatus(db: Queryable, idParam: string): Promi
   return { id, partners: await lanes(db, 'WHERE s.extension_id = $1', [id]) };
 }
 
-async function lanes(db: Queryable, where: string, params: unknown[], limit = 500): Promise<Array<PartnerSyncStatus & { extensionId: string }>> {
+async function lanes(db: Queryable, where: string, params: unknown[], limit = 500): Promise<SyncLane[]> {
   const { rows } = await db.query<{
     extension_id: string; partner: string; status: string; pushed_version: string | null; remote_id: string | null; updated_at: Date;
     row_id: number | null; event: string | null; version: string | null; state: string | null; attempts: number | null; next_attempt_at: Date | null; last_error: unknown; created_at: Date | null;
@@ -73,17 +46,13 @@ async function lanes(db: Queryable, where: string, params: unknown[], limit = 50
       latest: r.row_id === null ? null : { rowId: Number(r.row_id), event: r.event!, version: r.version!, state: r.state!, attempts: Number(r.attempts), nextAttemptAt: open ? iso(r.next_attempt_at) : null, createdAt: iso(r.created_at)! },
       attempts: Number(r.attempts ?? 0),
       nextAttemptAt: open ? iso(r.next_attempt_at) : null,
-      lastError: r.state === 'done' || r.state === 'skipped' ? null : json(r.last_error),
+      lastError: r.state === 'done' || r.state === 'skipped' ? null : lastError(r.last_error),
     };
   });
 }
 
 /** The operator's overview: partners with row counts by state, the newest lanes and the dead letters. */
-export async function syncOverview(db: Queryable): Promise<{
-  partners: Array<{ partner: string; enabled: boolean; ratePerMinute: number; nextAllowedAt: string; counts: Record<string, number> }>;
-  lanes: Array<PartnerSyncStatus & { extensionId: string }>;
-  dead: DeadLetter[];
-}> {
+export async function syncOverview(db: Queryable): Promise<SyncOverview> {
   const partners = await db.query<{ partner: string; enabled: boolean; rate_per_minute: number; next_allowed_at: Date }>('SELECT partner, enabled, rate_per_minute, next_allowed_at FROM sync_partners ORDER BY partner');
   const counts = await db.query<{ partner: string; state: string; n: number }>('SELECT partner, state, count(*) AS n FROM sync_outbox GROUP BY partner, state');
   const byPartner = new Map<string, Record<string, number>>();
@@ -102,7 +71,7 @@ export async function syncOverview(db: Queryable): Promise<{
       return { partner: name, enabled: p?.enabled ?? false, ratePerMinute: Number(p?.rate_per_minute ?? 0), nextAllowedAt: iso(p?.next_allowed_at) ?? '', counts: byPartner.get(name) ?? { pending: 0, in_flight: 0, done: 0, dead: 0, skipped: 0 } };
     }),
     lanes: await lanes(db, '', []),
-    dead: dead.rows.map((r) => ({ rowId: Number(r.id), extensionId: r.extension_id, partner: r.partner, event: r.event, version: r.version, attempts: Number(r.attempts), lastError: json(r.last_error), createdAt: iso(r.created_at)!, doneAt: iso(r.done_at) })),
+    dead: dead.rows.map((r) => ({ rowId: Number(r.id), extensionId: r.extension_id, partner: r.partner, event: r.event, version: r.version, attempts: Number(r.attempts), lastError: lastError(r.last_error), createdAt: iso(r.created_at)!, doneAt: iso(r.done_at) })),
   };
 }
 
