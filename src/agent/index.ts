@@ -1,7 +1,10 @@
 /**
  * `vib3-embed/agent`: the page's agent layer (browser-safe, no eval). One {@link ToolRegistry}
  * holds the kit's canvas tools and every active extension's tools; MCP clients (through
- * `vib3 mcp`), WebMCP and the agent bridge all call through it, under the page's policy.
+ * `vib3 mcp`), WebMCP and the agent bridge all call through it, under the page's policy. The LLM
+ * layer (docs/LLM.md) runs agent sessions over the same registry: `runAgentSession`, the
+ * `Router`, the JSON safety policy, and `proxyModel` for model calls through the host's proxy
+ * (keys stay on the server).
  *
  * ```js
  * import { ToolRegistry, canvasTools, extensionTools, exposeTools } from 'vib3-embed/agent';
@@ -22,3 +25,5 @@ export { normalizeToolName, isValidToolName, TOOL_NAME_PATTERN } from './toolpac
 export type { Vib3ToolPack, ToolPackTool, ToolAnnotations, ToolObjectSchema } from './toolpack/toolpack.generated.js';
 export { exposeTools, findModelContext, webmcpAnnotations, type ExposeToolsOptions, type ExposeToolsResult, type ExposedState, type ExposeFailure, type ModelContextLike, type ModelContextTool, type ModelContextToolAnnotations, type ModelContextClient } from './webmcp.js';
 export { connectAgentBridge, AgentBridgeError, type AgentBridgeOptions, type AgentBridgeConnection, type AgentBridgeCallDetail, type AgentBridgeCloseDetail } from './bridge/connect.js';
+// The LLM layer: sessions, router, policy, proxy client (provider packages are not in this entry).
+export * from './llm/index.js';

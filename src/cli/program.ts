@@ -32,6 +32,7 @@ import { registerListingCommands } from './commands/listing.js';
 import { registerEmbedCodeCommand } from './commands/embed-code.js';
 import { registerToolpackCommands } from './commands/toolpack.js';
 import { registerMcpCommand } from './commands/mcp.js';
+import { registerAgentCommand } from './commands/agent.js';
 
 export { version };
 
@@ -59,6 +60,7 @@ export function createProgram(io: Io = consoleIo): Vib3Command {
   registerEmbedCodeCommand(program);
   registerToolpackCommands(program);
   registerMcpCommand(program);
+  registerAgentCommand(program);
   addHelpCommand(program);
   program.addHelpText(
     'after',

@@ -9,6 +9,17 @@ import type { SearchCache } from './store/search-cache.js';
 import type { Ed25519Jwk } from '../extensions/signing/ed25519.js';
 import type { SyncSettings } from './sync/settings.js';
 import type { SyncRuntime } from './sync/engine.js';
+import type { Router } from '../agent/llm/router.js';
+
+/** The LLM proxy (`/v1/agent`, docs/LLM.md "The host proxy"). */
+export interface AgentProxySettings {
+  /** The router model steps go through (keys from the server's environment); none → 503 `LLM_NOT_CONFIGURED`. */
+  router?: Router;
+  /** Model steps per minute per token principal (an agent token's user, a publisher, the admin). */
+  requestsPerMinute: number;
+  /** Largest `maxOutputTokens` of one step; a client's larger (or missing) value is clamped to it. */
+  maxOutputTokens: number;
+}
 
 /** Settings of a running registry. */
 export interface RegistrySettings {
@@ -24,6 +35,8 @@ export interface RegistrySettings {
   searchFreshMs: number;
   /** Partner sync (`--sync`, `--sync-workers`; src/registry/sync): none by default. */
   sync?: SyncSettings;
+  /** The LLM proxy: its router (default: from `VIB3_LLM_CONFIG` / `VIB3_LLM_PROVIDER`) and per-user limits. */
+  agent?: AgentProxySettings;
 }
 
 /** The shared state of one registry process. */
@@ -48,4 +61,5 @@ export const DEFAULT_SETTINGS: RegistrySettings = {
   proofUrl: (domain) => `https://${domain}/.well-known/vib3-publisher.json`,
   rateLimit: { reads: 6000, writes: 600 },
   searchFreshMs: 1000,
+  agent: { requestsPerMinute: 30, maxOutputTokens: 2048 },
 };

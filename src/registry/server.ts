@@ -2,7 +2,9 @@
  * `vib3 registry serve`: starts a registry on loopback (or `host`). Embedded default: PGlite and
  * file blobs under `dataDir`. On first start with an empty `dataDir` it creates the TUF keys
  * (`keys/`), writes the root clients start from (`root.json`, also `/tuf/1.root.json`) and a
- * bootstrap admin token (`admin.token`, mode 0600).
+ * bootstrap admin token (`admin.token`, mode 0600). The LLM proxy (`/v1/agent`) gets its router
+ * from `settings.agent.router`, else from the environment (`VIB3_LLM_CONFIG` or
+ * `VIB3_LLM_PROVIDER`, keys from the same environment: `src/agent-server/llm-environment.ts`).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +21,7 @@ import { SearchCache } from './store/search-cache.js';
 import { startSync } from './sync/engine.js';
 import { DEFAULT_SETTINGS, type RegistryContext, type RegistrySettings } from './context.js';
 import { generateEd25519, type Ed25519Jwk } from '../extensions/signing/ed25519.js';
+import { routerFromEnvironment } from '../agent-server/llm-environment.js';
 
 /** Options of {@link startRegistry} (the flags of `vib3 registry serve`). */
 export interface RegistryOptions {
@@ -38,6 +41,8 @@ export interface RegistryOptions {
   now?: () => Date;
   /** Where unexpected errors are logged (default stderr). */
   log?: (message: string) => void;
+  /** The environment the LLM proxy's router and keys come from when `settings.agent.router` is not given (default `process.env`). */
+  env?: Record<string, string | undefined>;
 }
 
 /** A running registry. */
@@ -74,6 +79,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     const licenseKey = await ensureLicenseKey(join(dataDir, 'license.jwk'));
 
     const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    const agent = { ...DEFAULT_SETTINGS.agent!, ...options.settings?.agent };
+    agent.router ??= routerFromEnvironment(options.env ?? process.env);
+    settings.agent = agent;
     const context: RegistryContext = { db, blobs, tuf, now, settings, licenseKey, searchCache: new SearchCache(db, settings.searchFreshMs) };
     const app = createApp(context, options.log);
     const host = options.host ?? '127.0.0.1';

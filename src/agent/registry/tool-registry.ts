@@ -13,7 +13,8 @@ import { ToolSchemaCheck } from '../../sdk/tool-schema.js';
 import { isLegacyToolName, normalizeToolName } from '../toolpack/names.js';
 import { AgentToolError, errorResult, resultFromThrown } from './envelope.js';
 import { RateLimiter } from './rate-limiter.js';
-import type { AgentTool, ApprovalHandler, ApprovalPolicy, ContentBlock, ProviderResult, ToolCallResult, ToolPolicy, ToolProvider } from './types.js';
+import { approvalReason } from './approval.js';
+import type { AgentTool, ApprovalHandler, ContentBlock, ProviderResult, ToolCallResult, ToolPolicy, ToolProvider } from './types.js';
 
 /** Options of a {@link ToolRegistry}. */
 export interface ToolRegistryOptions {
@@ -157,21 +158,11 @@ export class ToolRegistry extends EventTarget {
       const waitMs = this.limiter.take(tool.name, perMinute);
       if (waitMs > 0) throw new AgentToolError('RATE_LIMITED', `${tool.name} may be called ${perMinute} times a minute.`, `Try again in ${Math.ceil(waitMs / 1000)} s.`, { retryable: true });
     }
-    const reason = this.approvalReason(tool);
+    const reason = approvalReason(tool, this.options.trustedSources);
     if (reason) await this.ask(tool, args, caller, reason);
     if (signal?.aborted) throw new AgentToolError('ABORTED', `The call of ${tool.name} was cancelled.`, 'Call it again if you still need it.');
     const raw = await this.withDeadline(tool.name, provider.call(tool.name, args, { caller, ...(signal ? { signal } : {}) }), signal);
     return this.checkOutput(tool, raw);
-  }
-
-  private approvalReason(tool: AgentTool): 'always' | 'destructive' | undefined {
-    const approval: ApprovalPolicy = tool.policy.approval;
-    if (approval === 'always') return 'always';
-    if (approval === 'never') return undefined;
-    const trusted = (this.options.trustedSources ?? ['kit']).includes(tool.source);
-    // Annotations of trusted sources judge the call; anyone else's "destructive" tool always asks.
-    if (!trusted) return 'destructive';
-    return tool.annotations?.destructiveHint === true || (tool.annotations?.readOnlyHint !== true && tool.annotations?.destructiveHint === undefined) ? 'destructive' : undefined;
   }
 
   private async ask(tool: AgentTool, input: Record<string, unknown>, caller: string, reason: 'always' | 'destructive'): Promise<void> {

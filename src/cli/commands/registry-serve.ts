@@ -86,7 +86,7 @@ export function registerServeCommands(group: Vib3Command): void {
     .usages('[--port <port>] [--host <host>] [--data <dir>] [--database <url>] [--blobs <spec>] [--sync <partner>=<url>…] [--sync-workers <n>] [--json]')
     .addHelpText(
       'after',
-      '\nOn first start with an empty --data folder the registry creates its TUF keys, writes the trusted root\nclients start from to <data>/root.json and a bootstrap admin token to <data>/admin.token (mode 0600).\nSIGINT / SIGTERM stop it cleanly (exit 0).',
+      '\nOn first start with an empty --data folder the registry creates its TUF keys, writes the trusted root\nclients start from to <data>/root.json and a bootstrap admin token to <data>/admin.token (mode 0600).\nSIGINT / SIGTERM stop it cleanly (exit 0).\n\nLLM proxy (/v1/agent, for pages; docs/LLM.md "The host proxy"), configured by the environment only:\n  VIB3_LLM_PROVIDER   openai | openai-responses | anthropic | openai-compatible (one deployment)\n  VIB3_LLM_MODEL      its model (default per provider, e.g. gpt-4.1-mini)\n  VIB3_LLM_BASE_URL   its API base, e.g. http://127.0.0.1:11434/v1\n  VIB3_LLM_CONFIG     or: a router JSON file (groups, fallbacks, budgets); wins over VIB3_LLM_PROVIDER\n  OPENAI_API_KEY, ANTHROPIC_API_KEY, VIB3_LLM_API_KEY   the keys (never sent to pages, never logged)\nWithout them the proxy answers 503 LLM_NOT_CONFIGURED. Agent tokens for a page\'s users: POST /v1/agent/tokens (admin).',
     )
     .examples('vib3 registry serve', 'vib3 registry serve --port 0 --data /tmp/registry --json', 'vib3 registry serve --host 0.0.0.0 --database postgres://vib3@db:5432/vib3 --blobs "s3://packages?endpoint=http://s3:9000"')
     .run<ServeOpts>(({ io, opts, json }) => serve(io, opts, json));

@@ -1,6 +1,6 @@
 /**
- * The registry's HTTP application (Hono): rate limits, CORS for public reads, the `/v1` API,
- * `/tuf/`, `/healthz`, and
+ * The registry's HTTP application (Hono): rate limits, CORS for public reads, the `/v1` API
+ * (with the LLM proxy at `/v1/agent`), `/tuf/`, `/healthz`, and
  * one error shape for every failure — `{ "error": { code, message, suggestion } }` with its
  * status (429 with `Retry-After` under rate limits). Unexpected errors answer 500 `INTERNAL`
  * without internals.
@@ -18,6 +18,7 @@ import { complianceRoutes } from './compliance-routes.js';
 import { syncRoutes } from './sync-routes.js';
 import { assetRoutes } from './asset-routes.js';
 import { rateLimit } from './rate-limit.js';
+import { agentRoutes } from './agent-routes.js';
 
 /** Builds the HTTP application of a registry. `log` receives unexpected errors. */
 export function createApp(ctx: RegistryContext, log: (message: string) => void = (m) => console.error(m)): Hono {
@@ -34,6 +35,8 @@ export function createApp(ctx: RegistryContext, log: (message: string) => void =
   });
   // Listing and sync routes first: /extensions/{id}/listing and …/sync win over /extensions/{id}/{version}, and they answer their own CORS.
   app.route('/v1', syncRoutes(ctx));
+  // The LLM proxy answers its own CORS (POST with Authorization from any origin: bearer tokens, no cookies).
+  app.route('/v1/agent', agentRoutes(ctx, log));
   // Reads are public: pages on any origin (the in-page installer) may search, fetch TUF metadata
   // and download packages. Writes are not offered to browsers (the preflight allows GET only).
   const publicReads = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Retry-After', 'ETag'], maxAge: 600 });

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import { RegistryError } from '../errors.js';
-import { authenticate, bearer, type Principal } from '../auth/tokens.js';
+import { authenticate, bearer, type RegistryPrincipal } from '../auth/tokens.js';
 import type { RegistryContext } from '../context.js';
 
 /** Media types a package upload may be sent as. */
@@ -49,8 +49,8 @@ export async function readJson(c: Context, max: number): Promise<Record<string, 
   return value as Record<string, unknown>;
 }
 
-/** The principal of the request's bearer token (401 without a valid one). */
-export function principal(ctx: RegistryContext, c: Context): Promise<Principal> {
+/** The principal of the request's bearer token (401 without a valid one; 403 for an agent token). */
+export function principal(ctx: RegistryContext, c: Context): Promise<RegistryPrincipal> {
   return authenticate(ctx.db, bearer(c.req.header('authorization')), ctx.now());
 }
 

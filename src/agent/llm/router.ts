@@ -1,0 +1,243 @@
+/**
+ * The router: model groups with ordered fallbacks over deployments, the one retry loop of the
+ * LLM layer (provider SDK retries are never used), `Retry-After`, cooldowns shared by every
+ * request, per-provider request and token budgets, and context-window fallback. Every decision
+ * goes to the `onDecision` listeners (and from there to telemetry); none carries content or keys.
+ */
+import type { LanguageModelV3, LanguageModelV3Usage } from '@ai-sdk/provider';
+import { Budgets, estimateTokens } from './budget.js';
+import { classifyLlmError, LlmError } from './errors.js';
+import { iterateStream } from './stream.js';
+import type { Deployment, RouterConfig, RouterDecision, StepModel, StepPart, StepRequest } from './types.js';
+
+/** Makes the AI SDK model of a deployment (see `createProviderModel` in `providers.ts`). */
+export type ModelFactory = (deployment: Deployment) => LanguageModelV3 | Promise<LanguageModelV3>;
+
+/** Options of a {@link Router}. */
+export interface RouterOptions {
+  /** Clock (tests). */
+  now?: () => number;
+  /** Waits `ms` or rejects when the signal aborts (tests may make it instant). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const CONTENT_PARTS = new Set(['text-start', 'text-delta', 'reasoning-start', 'reasoning-delta', 'tool-input-start', 'tool-input-delta', 'tool-call']);
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new LlmError('LLM_ABORTED', 'The model call was cancelled.', 'Start the session again if you still want an answer.'));
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(new LlmError('LLM_ABORTED', 'The model call was cancelled.', 'Start the session again if you still want an answer.'));
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Reported tokens of a finish part (undefined when the provider reported none). */
+function reported(usage: LanguageModelV3Usage | undefined): { input?: number; output?: number } {
+  return { ...(usage?.inputTokens.total !== undefined ? { input: usage.inputTokens.total } : {}), ...(usage?.outputTokens.total !== undefined ? { output: usage.outputTokens.total } : {}) };
+}
+
+/** Estimated USD of a step at the deployment's pricing (0 when it has none). */
+export function costOf(d: Deployment, inputTokens: number, outputTokens: number): number {
+  return d.pricing ? (inputTokens * d.pricing.input + outputTokens * d.pricing.output) / 1e6 : 0;
+}
+
+/** Routes model steps over deployments. One router serves every session of a process or server. */
+export class Router {
+  readonly config: Readonly<RouterConfig>;
+  private readonly deployments = new Map<string, Deployment>();
+  private readonly cooling = new Map<string, number>();
+  /** One model per deployment, made on first use (building one costs up to ~2 ms: openai-compatible compiles its schemas). */
+  private readonly models = new Map<string, Promise<LanguageModelV3>>();
+  private readonly budgets: Budgets;
+  private readonly listeners = new Set<(d: RouterDecision) => void>();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(
+    config: RouterConfig,
+    private readonly factory: ModelFactory,
+    options: RouterOptions = {},
+  ) {
+    this.config = config;
+    for (const d of config.deployments) this.deployments.set(d.id, d);
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.budgets = new Budgets(config.budgets ?? {}, this.now);
+    const groups = Object.entries(config.groups);
+    if (!groups.length) throw new LlmError('LLM_INVALID_CONFIG', 'The router has no model group.', 'Add a group: { "groups": { "default": ["<deployment id>"] } }.');
+    for (const [group, ids] of groups) {
+      for (const id of ids) if (!this.deployments.has(id)) throw new LlmError('LLM_INVALID_CONFIG', `Group "${group}" names deployment "${id}", which is not configured.`, 'Add the deployment or fix the group.');
+    }
+  }
+
+  /** The default group (the first configured). */
+  get defaultGroup(): string {
+    return Object.keys(this.config.groups)[0]!;
+  }
+
+  /** Subscribes to routing decisions; returns the unsubscribe function. */
+  onDecision(listener: (d: RouterDecision) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A {@link StepModel} that routes over one group (default: the first). */
+  model(group = this.defaultGroup): StepModel {
+    if (!this.config.groups[group]) throw new LlmError('LLM_INVALID_CONFIG', `There is no model group "${group}".`, `Use one of: ${Object.keys(this.config.groups).join(', ')}.`);
+    return { stream: (request, signal) => this.stream(group, request, signal) };
+  }
+
+  /** Whether a deployment is cooling down now. */
+  coolingDown(id: string): boolean {
+    return (this.cooling.get(id) ?? 0) > this.now();
+  }
+
+  private decide(d: RouterDecision): void {
+    for (const l of this.listeners) {
+      try {
+        l(d);
+      } catch {
+        // a listener's failure never breaks routing
+      }
+    }
+  }
+
+  private coolDown(id: string, code: string, ms: number): void {
+    this.cooling.set(id, this.now() + ms);
+    this.decide({ type: 'cooldown', deployment: id, code, ms });
+  }
+
+  /** The deployment's model; a factory failure is not kept, so a fixed key is picked up on the next request. */
+  private modelOf(d: Deployment): Promise<LanguageModelV3> {
+    let model = this.models.get(d.id);
+    if (!model) {
+      model = Promise.resolve().then(() => this.factory(d));
+      this.models.set(d.id, model);
+      model.catch(() => this.models.delete(d.id));
+    }
+    return model;
+  }
+
+  /** The groups a request may use: the group, then its context fallbacks. */
+  private groupsFor(group: string): string[] {
+    return [group, ...(this.config.contextFallbacks?.[group] ?? [])];
+  }
+
+  /** Streams one step over the group's deployments, retrying and falling back. */
+  async *stream(group: string, request: StepRequest, signal?: AbortSignal): AsyncGenerator<StepPart> {
+    const estimate = estimateTokens({ prompt: request.prompt, tools: request.tools });
+    const retries = this.config.retries ?? 1;
+    const cooldownMs = this.config.cooldownMs ?? 30_000;
+    const maxWaitMs = this.config.maxWaitMs ?? 10_000;
+    let last: LlmError | undefined;
+    let previous: string | undefined;
+    let budgetWait = Infinity;
+    let contextBlocked = false;
+    const groups = this.groupsFor(group);
+    for (let g = 0; g < groups.length; g++) {
+      if (g > 0) {
+        // Context fallback groups are only for requests too large for what came before.
+        if (!contextBlocked) break;
+        this.decide({ type: 'context-fallback', from: groups[g - 1]!, to: groups[g]! });
+        contextBlocked = false;
+      }
+      for (const id of this.config.groups[groups[g]!] ?? []) {
+        const d = this.deployments.get(id)!;
+        if (this.coolingDown(id)) {
+          this.decide({ type: 'skip', deployment: id, reason: 'cooldown' });
+          continue;
+        }
+        if (d.contextWindow !== undefined && estimate + (request.maxOutputTokens ?? 0) > d.contextWindow) {
+          contextBlocked = true;
+          this.decide({ type: 'skip', deployment: id, reason: 'context-window' });
+          continue;
+        }
+        const bucket = d.budget ?? d.provider;
+        const wait = this.budgets.waitMs(bucket, estimate);
+        if (wait > 0) {
+          budgetWait = Math.min(budgetWait, wait);
+          this.decide({ type: 'skip', deployment: id, reason: 'budget' });
+          continue;
+        }
+        if (previous && last) this.decide({ type: 'fallback', from: previous, to: id, code: last.code });
+        for (let attempt = 1; ; attempt++) {
+          this.decide({ type: 'attempt', group: groups[g]!, deployment: id, attempt });
+          const outcome = yield* this.attempt(d, bucket, estimate, request, signal);
+          if (outcome === 'done') return;
+          last = outcome;
+          if (outcome.code === 'LLM_ABORTED') throw outcome;
+          if (outcome.code === 'LLM_CONTEXT_TOO_LONG') {
+            contextBlocked = true;
+            break;
+          }
+          if (outcome.code === 'LLM_AUTH_FAILED') {
+            this.coolDown(id, outcome.code, cooldownMs);
+            break;
+          }
+          if (!outcome.retryable) throw outcome;
+          const delay = outcome.retryAfterMs ?? (this.config.backoffMs ?? 250) * 2 ** (attempt - 1);
+          if (attempt <= retries && delay <= maxWaitMs) {
+            this.decide({ type: 'retry', deployment: id, code: outcome.code, delayMs: delay, attempt });
+            await this.sleep(delay, signal);
+            continue;
+          }
+          this.coolDown(id, outcome.code, Math.max(cooldownMs, outcome.retryAfterMs ?? 0));
+          break;
+        }
+        previous = id;
+      }
+    }
+    if (last) throw last;
+    if (budgetWait < Infinity) throw new LlmError('LLM_BUDGET_EXHAUSTED', `Every deployment of "${group}" is over its request or token budget.`, `Wait about ${Math.ceil(budgetWait / 1000)} s, or raise the budgets in the router configuration.`, { retryable: true, retryAfterMs: budgetWait });
+    if (contextBlocked) throw new LlmError('LLM_CONTEXT_TOO_LONG', `The request (about ${estimate} tokens) does not fit any deployment of "${group}".`, 'Configure a context fallback group with a larger model, or shorten the conversation.');
+    throw new LlmError('LLM_NO_DEPLOYMENT', `Every deployment of "${group}" is cooling down after failures.`, 'Wait for the cooldown to end, or add another provider to the group.', { retryable: true });
+  }
+
+  /** One try of one deployment: yields its parts; returns `done`, or the error to act on. */
+  private async *attempt(d: Deployment, bucket: string, estimate: number, request: StepRequest, signal?: AbortSignal): AsyncGenerator<StepPart, 'done' | LlmError> {
+    const started = this.now();
+    let begun = false;
+    this.budgets.take(bucket, estimate);
+    try {
+      const model = await this.modelOf(d);
+      const { stream } = await model.doStream({ ...request, ...(signal ? { abortSignal: signal } : {}) });
+      let finished = false;
+      let outputChars = 0;
+      for await (const part of iterateStream<StepPart>(stream as ReadableStream<StepPart>)) {
+        if (part.type === 'error') throw part.error;
+        if (part.type === 'text-delta' || part.type === 'tool-input-delta') outputChars += part.delta.length;
+        if (part.type === 'finish') {
+          finished = true;
+          const r = reported(part.usage);
+          const input = r.input ?? estimate;
+          const output = r.output ?? Math.ceil(outputChars / 4);
+          this.budgets.settle(bucket, estimate, input + output);
+          this.decide({ type: 'success', deployment: d.id, ms: this.now() - started, inputTokens: input, outputTokens: output });
+          yield part;
+          yield { type: 'route', deployment: d.id, costUsd: costOf(d, input, output), inputTokens: input, outputTokens: output };
+          continue;
+        }
+        if (CONTENT_PARTS.has(part.type)) begun = true;
+        yield part;
+      }
+      if (!finished) throw new LlmError('LLM_NETWORK', `The answer of ${d.id} ended before it was complete.`, 'The router retries and falls back where it can; check the provider if it persists.', { retryable: true, deployment: d.id });
+      return 'done';
+    } catch (err) {
+      const e = signal?.aborted ? new LlmError('LLM_ABORTED', 'The model call was cancelled.', 'Start the session again if you still want an answer.', { deployment: d.id }) : classifyLlmError(err, d.id);
+      if (begun && e.code !== 'LLM_ABORTED') {
+        if (!e.retryable) throw e;
+        this.decide({ type: 'restart', deployment: d.id, code: e.code });
+        yield { type: 'restart', reason: e.code };
+      }
+      return e;
+    }
+  }
+}
