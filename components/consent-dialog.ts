@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { LocaleController, msg } from './i18n.js';
-import { baseStyles } from './shared-styles.js';
+import { baseStyles, dialogStyles } from './shared-styles.js';
 
 /** One capability shown for consent. */
 export interface ConsentCapability {
@@ -38,18 +38,10 @@ export interface ConsentResult {
 export class Vib3ConsentDialog extends LitElement {
   static override styles = [
     baseStyles,
+    dialogStyles,
     css`
       dialog {
-        background: var(--vib3-color-surface);
-        color: var(--vib3-color-text);
-        border: 1px solid var(--vib3-color-border);
-        border-radius: var(--vib3-radius-lg);
-        box-shadow: var(--vib3-elevation-2);
-        padding: var(--vib3-space-4);
         max-inline-size: min(30rem, 92vw);
-      }
-      dialog::backdrop {
-        background: var(--vib3-color-backdrop);
       }
       h2 {
         margin: 0 0 var(--vib3-space-1);

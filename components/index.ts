@@ -14,6 +14,7 @@ import { Vib3MarketCard } from './marketplace/card.js';
 import { Vib3MarketDetail } from './marketplace/detail.js';
 import { Vib3MarketInstalled } from './marketplace/installed-list.js';
 import { Vib3SyncStatus } from './marketplace/sync-status.js';
+import { Vib3ToolApproval } from './agent/tool-approval.js';
 
 export { Vib3ControlPanel, Vib3Toolbar, Vib3ThemeSwitcher, Vib3ConsentDialog, Vib3InstallProgress, Vib3Stage };
 export type { ConsentCapability, ConsentRequest, ConsentResult } from './consent-dialog.js';
@@ -25,6 +26,7 @@ export { Vib3Marketplace, Vib3MarketSearch, Vib3MarketCard, Vib3MarketDetail, Vi
 export type { MarketQuery, MarketErrorDetail, MarketErrorInfo, MarketDoneDetail, MarketOperation, OperationState } from './marketplace/format.js';
 export type { MarketInstallRequest } from './marketplace/detail.js';
 export type { MarketAction } from './marketplace/installed-list.js';
+export { Vib3ToolApproval, type ToolApprovalDetail, type ApprovalRequest } from './agent/tool-approval.js';
 export { Vib3SyncStatus, SYNC_STATUS_PARTS, type SyncOverview, type SyncLane, type SyncDeadLetter, type SyncErrorInfo, type SyncRetryDetail, type SyncErrorDetail } from './marketplace/sync-status.js';
 
 const TAGS: [string, CustomElementConstructor][] = [
@@ -40,6 +42,7 @@ const TAGS: [string, CustomElementConstructor][] = [
   ['vib3-market-detail', Vib3MarketDetail],
   ['vib3-market-installed', Vib3MarketInstalled],
   ['vib3-sync-status', Vib3SyncStatus],
+  ['vib3-tool-approval', Vib3ToolApproval],
 ];
 
 /** Defines every component once (safe with two copies of the kit on a page). */
@@ -62,5 +65,6 @@ declare global {
     'vib3-market-card': Vib3MarketCard;
     'vib3-market-detail': Vib3MarketDetail;
     'vib3-market-installed': Vib3MarketInstalled;
+    'vib3-tool-approval': Vib3ToolApproval;
   }
 }

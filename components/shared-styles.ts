@@ -69,3 +69,18 @@ export function resolveTarget<T extends Element>(host: Element, id: string | nul
   const root = host.getRootNode() as Document | ShadowRoot;
   return ((root.getElementById?.(id) ?? document.getElementById(id)) as T | null) ?? null;
 }
+
+/** The modal `<dialog>` of the kit's dialogs (consent, approval, marketplace detail): surface, border, elevation, backdrop. Each sets its own size. */
+export const dialogStyles = css`
+  dialog {
+    background: var(--vib3-color-surface);
+    color: var(--vib3-color-text);
+    border: 1px solid var(--vib3-color-border);
+    border-radius: var(--vib3-radius-lg);
+    box-shadow: var(--vib3-elevation-2);
+    padding: var(--vib3-space-4);
+  }
+  dialog::backdrop {
+    background: var(--vib3-color-backdrop);
+  }
+`;

@@ -1,9 +1,12 @@
 // The agent demo: one ToolRegistry over the canvas pack, listed with each tool's policy; forms
-// generated from the tools' inputSchema; an approval <dialog> the registry asks; the registry's
-// call log; WebMCP (exposeTools) on load; and the agent bridge (connectAgentBridge) for MCP clients.
+// generated from the tools' inputSchema; the approval dialog (<vib3-tool-approval>) the registry
+// asks; the registry's call log; a chat with an LLM agent through the registry server's proxy
+// (agent-chat.js); WebMCP (exposeTools) on load; and the agent bridge (connectAgentBridge) for MCP clients.
 import '../dist/vib3-embed.js';
+import '../dist/vib3-components.js';
 import * as agent from '../dist/agent.js';
 import { renderSchemaForm } from './agent-form.js';
+import { startChat } from './agent-chat.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, children = []) => {
@@ -18,27 +21,10 @@ document.addEventListener('securitypolicyviolation', (e) => window.cspViolations
 const canvas = $('canvas');
 
 // ------------------------------------------------------------------ approvals
-// Requests are shown one at a time; closing the dialog (Escape) denies.
-const dialog = $('approval');
-let approvals = Promise.resolve();
-/** The registry's approval handler: the <dialog>, naming the caller. */
-function approve(request) {
-  const answer = approvals.then(
-    () =>
-      new Promise((resolve) => {
-        $('approval-tool').textContent = request.tool.name;
-        $('approval-caller').textContent = request.caller;
-        $('approval-reason').textContent = request.reason === 'always' ? 'this tool always asks' : 'this call changes what you see and cannot be undone';
-        $('approval-description').textContent = request.tool.description;
-        $('approval-input').textContent = JSON.stringify(request.input, null, 2);
-        dialog.returnValue = '';
-        dialog.addEventListener('close', () => resolve(dialog.returnValue === 'allow'), { once: true });
-        dialog.showModal();
-      }),
-  );
-  approvals = answer.catch(() => undefined);
-  return answer;
-}
+// <vib3-tool-approval> is the registry's approval handler: one request at a time (the rest
+// queue), Deny focused, Escape or closing denies. It names the tool, its source and the caller.
+const approvals = $('tool-approval');
+const approve = (request) => approvals.request(request);
 
 const registry = new agent.ToolRegistry({ approve });
 registry.add(agent.canvasTools(canvas));
@@ -216,6 +202,7 @@ $('bridge-disconnect').addEventListener('click', () => {
 window.agentDemo = {
   registry,
   canvas,
+  approvals,
   get webmcp() {
     return webmcp;
   },
@@ -223,6 +210,10 @@ window.agentDemo = {
     return connection;
   },
 };
+// The chat panel: an agent session in this page over this registry, each model step through the
+// registry server's proxy. It reports on its own (#chat-status); the page does not wait for it.
+const chat = startChat({ agent, registry, approvals });
+window.agentDemo.chat = chat;
 await expose();
 window.agentDemo.ready = true;
 document.body.dataset.ready = 'true';

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { CHANNELS, type Channel, type InstalledExtension, type Listing } from '../../src/marketplace/types.js';
 import { describeToken } from '../../src/marketplace/license/wallet.js';
 import { LocaleController, getLocale, msg } from '../i18n.js';
-import { baseStyles } from '../shared-styles.js';
+import { baseStyles, dialogStyles } from '../shared-styles.js';
 import { priceText, renderTierBadge } from './card.js';
 import { listingText, previewUrl, type MarketErrorInfo, type OperationState } from './format.js';
 import { STATUS_PARTS, renderError, renderStatus } from './status.js';
@@ -48,20 +48,12 @@ export interface MarketInstallRequest {
 export class Vib3MarketDetail extends LitElement {
   static override styles = [
     baseStyles,
+    dialogStyles,
     marketStyles,
     css`
       dialog {
-        background: var(--vib3-color-surface);
-        color: var(--vib3-color-text);
-        border: 1px solid var(--vib3-color-border);
-        border-radius: var(--vib3-radius-lg);
-        box-shadow: var(--vib3-elevation-2);
-        padding: var(--vib3-space-4);
         inline-size: min(36rem, 94vw);
         max-block-size: 90vh;
-      }
-      dialog::backdrop {
-        background: var(--vib3-color-backdrop);
       }
       header {
         display: flex;
