@@ -15,6 +15,53 @@ const el = (tag, props = {}, children = []) => {
 export const NOT_CONFIGURED =
   'No model is configured on the server: set OPENAI_API_KEY and VIB3_LLM_PROVIDER=openai (or ANTHROPIC_API_KEY and VIB3_LLM_PROVIDER=anthropic, or VIB3_LLM_PROVIDER=openai-compatible with VIB3_LLM_BASE_URL for a local server) before npm start.';
 
+/**
+ * How much history a turn sends. The registry's proxy takes at most 256 messages and 256 KiB per
+ * model step, and a step also carries the system prompt, the tools and this turn's own messages,
+ * so the history stays well below that.
+ */
+export const HISTORY_LIMITS = { maxMessages: 120, maxBytes: 150_000 };
+
+const utf8 = new TextEncoder();
+
+/**
+ * The chat's history, trimmed to `limits` by dropping the oldest whole turns. A turn starts at a
+ * `user` message and holds everything up to the next one, so an assistant message with tool calls
+ * always stays with the `tool` message that holds their results. `system` messages are dropped
+ * (the session adds its own), and so is anything before the first `user` message (half a turn).
+ * A last turn that alone is over the limits goes too. Returns the kept messages and how many turns
+ * were dropped.
+ * @param {Array<{ role: string }>} history
+ * @param {{ maxMessages?: number, maxBytes?: number }} [limits]
+ * @returns {{ messages: Array<{ role: string }>, droppedTurns: number }}
+ */
+export function trimHistory(history, limits = {}) {
+  const maxMessages = limits.maxMessages ?? HISTORY_LIMITS.maxMessages;
+  const maxBytes = limits.maxBytes ?? HISTORY_LIMITS.maxBytes;
+  /** @type {{ messages: Array<{ role: string }>, bytes: number, whole: boolean }[]} */
+  const turns = [];
+  for (const m of Array.isArray(history) ? history : []) {
+    if (!m || typeof m !== 'object' || m.role === 'system') continue;
+    if (m.role === 'user' || !turns.length) turns.push({ messages: [], bytes: 0, whole: m.role === 'user' });
+    const turn = turns[turns.length - 1];
+    turn.messages.push(m);
+    turn.bytes += utf8.encode(JSON.stringify(m)).length + 1; // + the comma between array items
+  }
+  let messages = 0;
+  let bytes = 2; // []
+  for (const t of turns) {
+    messages += t.messages.length;
+    bytes += t.bytes;
+  }
+  let first = 0;
+  while (first < turns.length && (!turns[first].whole || messages > maxMessages || bytes > maxBytes)) {
+    messages -= turns[first].messages.length;
+    bytes -= turns[first].bytes;
+    first++;
+  }
+  return { messages: turns.slice(first).flatMap((t) => t.messages), droppedTurns: first };
+}
+
 /** Short JSON of a tool's arguments for the transcript. */
 function compact(value, max = 160) {
   let text;
@@ -109,6 +156,13 @@ export async function startChat({ agent, registry, approvals }) {
     state.running = true;
     const controller = (state.controller = new AbortController());
     sync();
+    // The oldest turns go before the history outgrows what the proxy takes in one step.
+    const trimmed = trimHistory(state.history);
+    state.history = trimmed.messages;
+    if (trimmed.droppedTurns > 0) {
+      const note = add(el('li', { className: 'msg note', textContent: `${trimmed.droppedTurns === 1 ? 'The oldest turn was' : `The ${trimmed.droppedTurns} oldest turns were`} left out of the conversation sent to the model, to keep it within the proxy's limits.` }));
+      Object.assign(note.dataset, { role: 'note', kind: 'trimmed', droppedTurns: String(trimmed.droppedTurns) });
+    }
     add(el('li', { className: 'msg user' }, [el('span', { className: 'who', textContent: 'You' }), el('p', { className: 'text', textContent: text })])).dataset.role = 'user';
     const turn = el('li', { className: 'msg usage' });
     let reply; // the assistant bubble of the current step, created on its first text
@@ -147,7 +201,10 @@ export async function startChat({ agent, registry, approvals }) {
     };
     let outcome;
     try {
-      outcome = await agent.runAgentSession({ model: state.model, tools: agent.registryToolSource(registry), prompt: text, history: state.history, onEvent, signal: controller.signal });
+      // The registry asks about the calls its own policy wants approved (the dialog is its approve
+      // callback); the session asks, through the same dialog, only about calls its policy wants
+      // approved and the registry would not ask about, so no call is asked about twice.
+      outcome = await agent.runAgentSession({ model: state.model, tools: agent.registryToolSource(registry), prompt: text, history: state.history, approve: (request) => approvals.request(request), onEvent, signal: controller.signal });
     } catch (err) {
       // runAgentSession reports failures in its outcome; this is a bug in the page or the kit.
       outcome = { error: { code: err.code ?? 'CHAT_FAILED', message: err.message ?? String(err), suggestion: 'Reload the page.' }, finishReason: 'error', usage: { inputTokens: 0, outputTokens: 0 }, steps: 0, messages: state.history };

@@ -31,8 +31,10 @@ function formatInput(input: unknown): string {
  * shows the tool (title and registry name), where it comes from (the kit or an extension id),
  * who asks, why it asks (`always` or `destructive`) and the input as formatted JSON text, with
  * Deny (focused) and Allow. Escape, closing the dialog or removing the element denies. One
- * request is shown at a time; the others wait in order. It is a {@link ToolRegistry} approval
- * handler as it is:
+ * request is shown at a time; the others wait in order. Like a browser's permission prompt, Allow
+ * and Deny take no input for {@link Vib3ToolApproval.inputDelay} ms (400) after each request is
+ * shown, so a double-click meant for one request never decides the next one, unseen; Escape
+ * denies at once. It is a {@link ToolRegistry} approval handler as it is:
  *
  * ```js
  * const dialog = document.querySelector('vib3-tool-approval');
@@ -49,8 +51,8 @@ function formatInput(input: unknown): string {
  * @csspart description - The tool's description.
  * @csspart input - The input, as formatted JSON text.
  * @csspart queued - How many more requests wait (shown only when some do).
- * @csspart allow - The Allow button.
- * @csspart deny - The Deny button (focused when the dialog opens).
+ * @csspart allow - The Allow button (disabled for `inputDelay` ms after each request is shown).
+ * @csspart deny - The Deny button (disabled for `inputDelay` ms after each request is shown, then focused).
  * @fires vib3-approval - A request was decided. Bubbles, composed. `detail: ToolApprovalDetail` ({ name, approved }).
  */
 export class Vib3ToolApproval extends LitElement {
@@ -60,6 +62,14 @@ export class Vib3ToolApproval extends LitElement {
     css`
       dialog {
         inline-size: min(34rem, 92vw);
+      }
+      /* The dialog holds the focus only while the buttons wait (its title and reason are announced). */
+      dialog:focus {
+        outline: none;
+      }
+      button:disabled {
+        cursor: default;
+        opacity: 0.6;
       }
       h2 {
         margin: 0 0 var(--vib3-space-2);
@@ -110,16 +120,29 @@ export class Vib3ToolApproval extends LitElement {
       }
     `,
   ];
-  static override properties = { _current: { state: true }, _waiting: { state: true } };
+  static override properties = { _current: { state: true }, _waiting: { state: true }, _locked: { state: true } };
   declare _current: ApprovalRequest | undefined;
   declare _waiting: number;
+  /** Allow and Deny are disabled (rendered state of {@link #locked}). */
+  declare _locked: boolean;
+  /**
+   * How long (ms) Allow and Deny take no input after a request is shown, the first one and each
+   * next one in the open dialog, so a click meant for the previous request (a double-click on
+   * Allow) cannot decide one the user has not seen. Escape denies at once. Read when a request is
+   * shown. Default 400.
+   */
+  inputDelay = 400;
   private readonly locale = new LocaleController(this);
   #queue: Pending[] = [];
   #closing = false;
+  /** Set synchronously when a request is shown, so a second click in the same task (before the buttons render disabled) is ignored too. */
+  #locked = false;
+  #unlockTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
     this._waiting = 0;
+    this._locked = false;
   }
 
   /** The request on screen, if any. */
@@ -162,10 +185,13 @@ export class Vib3ToolApproval extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.denyAll();
+    this.#stopTimer();
   }
 
   async #show(): Promise<void> {
     const next = this.#queue[0];
+    // Before anything renders: a click that arrives now was meant for what was on screen before.
+    this.#lock();
     this._current = next?.request;
     this._waiting = Math.max(0, this.#queue.length - 1);
     await this.updateComplete;
@@ -179,8 +205,42 @@ export class Vib3ToolApproval extends LitElement {
         return;
       }
     }
-    // The safe choice has focus, so Enter or Space alone never allows a call.
-    this.renderRoot.querySelector<HTMLButtonElement>('[part="deny"]')?.focus();
+    // While the buttons wait, the dialog itself has the focus (a clicked Allow that is now disabled
+    // would leave it nowhere); Escape works from there.
+    dialog.focus();
+    this.#unlockTimer = setTimeout(() => void this.#unlock(next), Math.max(0, Number(this.inputDelay) || 0));
+  }
+
+  #stopTimer(): void {
+    if (this.#unlockTimer !== undefined) clearTimeout(this.#unlockTimer);
+    this.#unlockTimer = undefined;
+  }
+
+  #lock(): void {
+    this.#stopTimer();
+    this.#locked = true;
+    this._locked = true;
+  }
+
+  /** The buttons take input again, if `shown` is still the request on screen; Deny gets the focus. */
+  async #unlock(shown: Pending): Promise<void> {
+    this.#unlockTimer = undefined;
+    if (this.#queue[0] !== shown) return;
+    this.#locked = false;
+    this._locked = false;
+    await this.updateComplete;
+    const dialog = this.renderRoot.querySelector('dialog');
+    if (this.#queue[0] !== shown || !dialog?.open) return;
+    // The safe choice has focus, so Enter or Space alone never allows a call. Focus the user moved
+    // meanwhile (e.g. to the input, to read it) stays where it is.
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    if (!active || active === dialog) this.renderRoot.querySelector<HTMLButtonElement>('[part="deny"]')?.focus();
+  }
+
+  /** A click on Allow or Deny: ignored while the request on screen is new. */
+  #click(approved: boolean): void {
+    if (this.#locked || !this.#queue.length) return;
+    this.#decide(approved);
   }
 
   #decide(approved: boolean): void {
@@ -201,6 +261,9 @@ export class Vib3ToolApproval extends LitElement {
       void this.#show();
       return;
     }
+    this.#stopTimer();
+    this.#locked = false;
+    this._locked = false;
     this._current = undefined;
     this._waiting = 0;
     const dialog = this.renderRoot.querySelector('dialog');
@@ -231,7 +294,7 @@ export class Vib3ToolApproval extends LitElement {
     const r = this._current;
     const tool = r?.tool;
     const hasInput = r ? Object.keys(r.input ?? {}).length > 0 : false;
-    return html`<dialog part="dialog" id="approval" aria-labelledby="approval-title" aria-describedby="approval-reason" @cancel=${this.#onCancel} @close=${this.#onClose}>
+    return html`<dialog part="dialog" id="approval" tabindex="-1" aria-labelledby="approval-title" aria-describedby="approval-reason" @cancel=${this.#onCancel} @close=${this.#onClose}>
       ${r && tool
         ? html`<h2 part="title" id="approval-title">${msg('approval.title', { tool: tool.title ?? tool.name })}</h2>
             <p class="meta">
@@ -245,8 +308,8 @@ export class Vib3ToolApproval extends LitElement {
             <pre part="input" id="approval-input" role="region" tabindex="0" aria-labelledby="approval-input-label">${hasInput ? formatInput(r.input) : msg('approval.noInput')}</pre>
             <div class="actions">
               ${this._waiting > 0 ? html`<span part="queued" class="queued" role="status">${msg('approval.queued', { count: this._waiting })}</span>` : nothing}
-              <button part="deny" id="approval-deny" type="button" autofocus @click=${() => this.#decide(false)}>${msg('approval.deny')}</button>
-              <button part="allow" id="approval-allow" class="primary" type="button" @click=${() => this.#decide(true)}>${msg('approval.allow')}</button>
+              <button part="deny" id="approval-deny" type="button" autofocus ?disabled=${this._locked} @click=${() => this.#click(false)}>${msg('approval.deny')}</button>
+              <button part="allow" id="approval-allow" class="primary" type="button" ?disabled=${this._locked} @click=${() => this.#click(true)}>${msg('approval.allow')}</button>
             </div>`
         : nothing}
     </dialog>`;

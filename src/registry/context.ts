@@ -11,11 +11,25 @@ import type { SyncSettings } from './sync/settings.js';
 import type { SyncRuntime } from './sync/engine.js';
 import type { Router } from '../agent/llm/router.js';
 
+/** Why the LLM proxy has no router although the environment asked for one (a half-configured LLM). */
+export interface AgentProxyUnavailable {
+  /** The `LlmError` code the router could not be built with: `LLM_MISSING_KEY` or `LLM_INVALID_CONFIG`. */
+  code: string;
+  message: string;
+  suggestion: string;
+}
+
 /** The LLM proxy (`/v1/agent`, docs/LLM.md "The host proxy"). */
 export interface AgentProxySettings {
   /** The router model steps go through (keys from the server's environment); none → 503 `LLM_NOT_CONFIGURED`. */
   router?: Router;
-  /** Model steps per minute per token principal (an agent token's user, a publisher, the admin). */
+  /**
+   * Set (by `startRegistry`) when the environment configures an LLM that cannot run (no key, a
+   * bad configuration): the registry starts anyway and the proxy's 503 `LLM_NOT_CONFIGURED` and
+   * `GET /v1/agent` say why.
+   */
+  unavailable?: AgentProxyUnavailable;
+  /** Model steps per minute per token principal (an agent token's user, or the admin). */
   requestsPerMinute: number;
   /** Largest `maxOutputTokens` of one step; a client's larger (or missing) value is clamped to it. */
   maxOutputTokens: number;
@@ -54,6 +68,9 @@ export interface RegistryContext {
   sync?: SyncRuntime;
 }
 
+/** Default settings of the LLM proxy (no router: `startRegistry` builds one from the environment). */
+export const DEFAULT_AGENT_SETTINGS: Readonly<AgentProxySettings> = Object.freeze({ requestsPerMinute: 30, maxOutputTokens: 2048 });
+
 /** Default settings. */
 export const DEFAULT_SETTINGS: RegistrySettings = {
   maxPackageBytes: 64 * 1024 * 1024,
@@ -61,5 +78,5 @@ export const DEFAULT_SETTINGS: RegistrySettings = {
   proofUrl: (domain) => `https://${domain}/.well-known/vib3-publisher.json`,
   rateLimit: { reads: 6000, writes: 600 },
   searchFreshMs: 1000,
-  agent: { requestsPerMinute: 30, maxOutputTokens: 2048 },
+  agent: DEFAULT_AGENT_SETTINGS,
 };

@@ -5,6 +5,8 @@
  * bootstrap admin token (`admin.token`, mode 0600). The LLM proxy (`/v1/agent`) gets its router
  * from `settings.agent.router`, else from the environment (`VIB3_LLM_CONFIG` or
  * `VIB3_LLM_PROVIDER`, keys from the same environment: `src/agent-server/llm-environment.ts`).
+ * A half-configured LLM (`LLM_MISSING_KEY`, `LLM_INVALID_CONFIG`) does not stop the registry: it
+ * logs one line and starts without a router (the proxy answers 503 `LLM_NOT_CONFIGURED` saying why).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,9 +21,10 @@ import { issueToken } from './auth/tokens.js';
 import { createApp } from './http/app.js';
 import { SearchCache } from './store/search-cache.js';
 import { startSync } from './sync/engine.js';
-import { DEFAULT_SETTINGS, type RegistryContext, type RegistrySettings } from './context.js';
+import { DEFAULT_AGENT_SETTINGS, DEFAULT_SETTINGS, type AgentProxySettings, type RegistryContext, type RegistrySettings } from './context.js';
 import { generateEd25519, type Ed25519Jwk } from '../extensions/signing/ed25519.js';
 import { routerFromEnvironment } from '../agent-server/llm-environment.js';
+import { LlmError } from '../agent/llm/errors.js';
 
 /** Options of {@link startRegistry} (the flags of `vib3 registry serve`). */
 export interface RegistryOptions {
@@ -39,7 +42,7 @@ export interface RegistryOptions {
   settings?: Partial<RegistrySettings>;
   /** Clock (tests). */
   now?: () => Date;
-  /** Where unexpected errors are logged (default stderr). */
+  /** Where unexpected errors (and an LLM configuration that cannot run) are logged (default stderr). */
   log?: (message: string) => void;
   /** The environment the LLM proxy's router and keys come from when `settings.agent.router` is not given (default `process.env`). */
   env?: Record<string, string | undefined>;
@@ -79,9 +82,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     const licenseKey = await ensureLicenseKey(join(dataDir, 'license.jwk'));
 
     const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-    const agent = { ...DEFAULT_SETTINGS.agent!, ...options.settings?.agent };
-    agent.router ??= routerFromEnvironment(options.env ?? process.env);
-    settings.agent = agent;
+    settings.agent = agentSettings(options);
     const context: RegistryContext = { db, blobs, tuf, now, settings, licenseKey, searchCache: new SearchCache(db, settings.searchFreshMs) };
     const app = createApp(context, options.log);
     const host = options.host ?? '127.0.0.1';
@@ -124,6 +125,25 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The LLM proxy's settings: the given ones over the defaults, the router from the environment
+ * when none is given. An environment whose LLM cannot run (`LLM_MISSING_KEY`,
+ * `LLM_INVALID_CONFIG`) leaves the proxy without a router and with the reason in `unavailable`,
+ * logged once; the registry itself still starts.
+ */
+function agentSettings(options: RegistryOptions): AgentProxySettings {
+  const agent: AgentProxySettings = { ...DEFAULT_AGENT_SETTINGS, ...options.settings?.agent };
+  if (agent.router || agent.unavailable) return agent;
+  try {
+    agent.router = routerFromEnvironment(options.env ?? process.env);
+  } catch (err) {
+    if (!(err instanceof LlmError) || (err.code !== 'LLM_MISSING_KEY' && err.code !== 'LLM_INVALID_CONFIG')) throw err;
+    agent.unavailable = { code: err.code, message: err.message, suggestion: err.suggestion };
+    (options.log ?? console.error)(`registry: the LLM proxy (/v1/agent) is off: ${err.code}: ${err.message} ${err.suggestion}`);
+  }
+  return agent;
 }
 
 /** The license signing key: created on first start (mode 0600), read afterwards. */

@@ -1,9 +1,10 @@
 // <vib3-tool-approval>: the page's approval dialog for agent tool calls. Allow and Deny resolve
-// the request, Escape denies, requests queue one at a time, the input is shown as text (never
-// parsed as HTML), it is axe-clean, and as a real ToolRegistry's approve callback a reset of a
-// real canvas waits for it and does not run when denied.
+// the request, Escape denies, requests queue one at a time, the buttons take no input for a moment
+// after each request is shown (a double-click never approves the next, unseen request), the input
+// is shown as text (never parsed as HTML), it is axe-clean, and as a real ToolRegistry's approve
+// callback a reset of a real canvas waits for it and does not run when denied.
 import { expect } from '@esm-bundle/chai';
-import { sendKeys } from '@web/test-runner-commands';
+import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { mount, cleanup, loadAxe, frames } from './helpers.js';
 import '../../components/index.js';
 import { setLocale, type Vib3ToolApproval, type ToolApprovalDetail } from '../../components/index.js';
@@ -28,15 +29,30 @@ const deepActive = (): Element | null => {
   return a;
 };
 const part = (el: Vib3ToolApproval, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const button = (el: Vib3ToolApproval, name: 'allow' | 'deny') => part(el, name) as HTMLButtonElement;
 const dialogOf = (el: Vib3ToolApproval) => el.shadowRoot!.querySelector('dialog')!;
-/** Waits (without a clock) until the dialog shows a request for `name`. */
+/** Waits (without a clock) until the dialog shows a request for `name`, its buttons take input and Deny has the focus. */
 async function shown(el: Vib3ToolApproval, name: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     await el.updateComplete;
-    if (dialogOf(el).open && part(el, 'tool')?.textContent === name && deepActive() === part(el, 'deny')) return;
+    if (dialogOf(el).open && part(el, 'tool')?.textContent === name && !button(el, 'allow').disabled && !button(el, 'deny').disabled && deepActive() === part(el, 'deny')) return;
     await frames(1);
   }
-  throw new Error(`the dialog never showed ${name}`);
+  throw new Error(`the dialog never showed ${name} ready for a decision`);
+}
+/** Waits until the dialog is open on `name` (its buttons may still be waiting). */
+async function opened(el: Vib3ToolApproval, name: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    await el.updateComplete;
+    if (dialogOf(el).open && part(el, 'tool')?.textContent === name) return;
+    await frames(1);
+  }
+  throw new Error(`the dialog never opened on ${name}`);
+}
+/** Where the centre of `target` is, in the viewport's CSS pixels (for sendMouse). */
+function centre(target: HTMLElement): [number, number] {
+  const r = target.getBoundingClientRect();
+  return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];
 }
 const errorCode = (r: ToolCallResult) => (r.structuredContent?.['error'] as { code: string } | undefined)?.code;
 
@@ -133,6 +149,78 @@ describe('<vib3-tool-approval>', () => {
       { name: 'b_tool', approved: false },
       { name: 'c_tool', approved: true },
     ]);
+  });
+
+  it('a double-click on Allow approves only the request on screen: the next one stays pending and shown until its buttons take input', async () => {
+    const a = el.request(req({ tool: tool({ name: 'a_tool' }) }));
+    const b = el.request(req({ tool: tool({ name: 'b_tool' }) }));
+    let bSettled = false;
+    void b.then(() => (bSettled = true));
+    await shown(el, 'a_tool');
+    // Two clicks in the same task: the second arrives before the dialog even renders b_tool.
+    button(el, 'allow').click();
+    button(el, 'allow').click();
+    expect(await a).to.equal(true);
+    await el.updateComplete;
+    expect(events).to.deep.equal([{ name: 'a_tool', approved: true }]);
+    expect(el.pending).to.equal(1);
+    expect(el.current?.tool.name).to.equal('b_tool');
+    expect(dialogOf(el).open).to.equal(true);
+    expect(part(el, 'tool')!.textContent).to.equal('b_tool');
+    // Only microtasks ran since b_tool was shown, so its buttons still wait: rendered disabled, clicks do nothing.
+    expect([button(el, 'allow').disabled, button(el, 'deny').disabled]).to.deep.equal([true, true]);
+    button(el, 'allow').click();
+    button(el, 'deny').click();
+    await el.updateComplete;
+    expect(el.pending).to.equal(1);
+    expect(bSettled).to.equal(false);
+    // Then b_tool can be decided (shown() waits for the buttons, not for a clock).
+    await shown(el, 'b_tool');
+    expect(bSettled).to.equal(false);
+    button(el, 'allow').click();
+    expect(await b).to.equal(true);
+    expect(events).to.deep.equal([
+      { name: 'a_tool', approved: true },
+      { name: 'b_tool', approved: true },
+    ]);
+    await el.updateComplete;
+    expect(dialogOf(el).open).to.equal(false);
+  });
+
+  it('a real mouse double-click on Allow leaves the next request pending; Escape denies it at once while its buttons wait', async () => {
+    try {
+      const first = el.request(req({ tool: tool({ name: 'a_tool' }) }));
+      const second = el.request(req({ tool: tool({ name: 'b_tool' }) }));
+      await shown(el, 'a_tool');
+      // From the next request on, the buttons wait far longer than this test, so nothing here races a clock.
+      el.inputDelay = 60_000;
+      const [x, y] = centre(button(el, 'allow'));
+      await sendMouse({ type: 'click', position: [x, y] });
+      await sendMouse({ type: 'click', position: [x, y] });
+      expect(await first).to.equal(true);
+      await opened(el, 'b_tool');
+      expect(el.pending).to.equal(1);
+      expect(events).to.deep.equal([{ name: 'a_tool', approved: true }]);
+      expect([button(el, 'allow').disabled, button(el, 'deny').disabled]).to.deep.equal([true, true]);
+      expect(deepActive(), 'the dialog holds the focus while its buttons wait').to.equal(dialogOf(el));
+      await sendKeys({ press: 'Escape' });
+      expect(await second).to.equal(false);
+      expect(events).to.deep.equal([
+        { name: 'a_tool', approved: true },
+        { name: 'b_tool', approved: false },
+      ]);
+      // A request in a closed dialog waits too: opening it is "showing" it.
+      const third = el.request(req({ tool: tool({ name: 'c_tool' }) }));
+      await opened(el, 'c_tool');
+      expect(button(el, 'allow').disabled).to.equal(true);
+      button(el, 'allow').click();
+      await el.updateComplete;
+      expect(el.pending).to.equal(1);
+      await sendKeys({ press: 'Escape' });
+      expect(await third).to.equal(false);
+    } finally {
+      await resetMouse();
+    }
   });
 
   it('denyAll (all, or the matching ones) and removing the element deny what is pending; a detached element denies at once', async () => {

@@ -4,7 +4,8 @@
 // to the page as /demo/agent-config.json (as `npm start` does), and the agent loop running in the
 // page over the page's ToolRegistry. A prompt sets the canvas through set_params; a reset waits
 // for <vib3-tool-approval> and Deny keeps the canvas; provider errors show their code and
-// suggestion; a registry without a provider says so and keeps Send disabled.
+// suggestion; a long history loses its oldest whole turns (trimHistory) before it outgrows the
+// proxy; a registry without a provider says so and keeps Send disabled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { tsImport } from 'tsx/esm/api';
 import { launch } from './browser.mjs';
 import { serveStatic, agentConfigRoute } from '../../scripts/serve.mjs';
 import { AGENT_CSP, demoHeaders } from '../../scripts/csp.mjs';
+import { trimHistory, HISTORY_LIMITS } from '../../demo/agent-chat.js';
 
 const repo = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const cli = join(repo, 'dist/cli/vib3.js');
@@ -199,6 +201,57 @@ test('a provider error ends the turn with its code, message and suggestion; the 
   assert.ok(!(await error.textContent()).includes(KEY));
   assert.equal(await page.locator('#chat-send').isDisabled(), false);
   assert.equal((await params()).system, 'holographic');
+});
+
+/** A past turn of the chat, as the session records it: the prompt, a get_params call, its result and the answer. */
+const pastTurn = (i, pad = '') => [
+  { role: 'user', content: [{ type: 'text', text: `old turn #${i}# ${pad}` }] },
+  { role: 'assistant', content: [{ type: 'tool-call', toolCallId: `call_old_${i}`, toolName: 'get_params', input: {} }] },
+  { role: 'tool', content: [{ type: 'tool-result', toolCallId: `call_old_${i}`, toolName: 'get_params', output: { type: 'text', value: '{"hue":200}' } }] },
+  { role: 'assistant', content: [{ type: 'text', text: `answer #${i}#` }] },
+];
+
+test('trimHistory drops the oldest whole turns (never a tool call without its result) and every system message', () => {
+  const history = [{ role: 'system', content: 'old instructions' }, ...Array.from({ length: 40 }, (_, i) => pastTurn(i)).flat()];
+  assert.deepEqual(trimHistory(history.slice(0, 41)), { messages: history.slice(1, 41), droppedTurns: 0 }, 'under the limits only the system message goes');
+  const { messages, droppedTurns } = trimHistory(history);
+  assert.equal(droppedTurns, 10);
+  assert.equal(messages.length, 120);
+  assert.ok(messages.length <= HISTORY_LIMITS.maxMessages);
+  assert.deepEqual(messages, history.slice(41), 'the newest 30 turns, whole');
+  // By size: every turn here is ~6 KB, so 150 KB keeps the newest 24 or so, each starting at its prompt.
+  const big = Array.from({ length: 30 }, (_, i) => pastTurn(i, 'x'.repeat(6000))).flat();
+  const bySize = trimHistory(big);
+  assert.ok(Buffer.byteLength(JSON.stringify(bySize.messages)) <= HISTORY_LIMITS.maxBytes);
+  assert.ok(bySize.droppedTurns > 0 && bySize.droppedTurns < 30);
+  assert.equal(bySize.messages[0].role, 'user');
+  assert.equal(bySize.messages.length % 4, 0, 'no turn is split');
+  assert.deepEqual(bySize.messages.at(-1), big.at(-1));
+  // Half a turn at the front goes; a newest turn that alone is over the limits goes too.
+  assert.deepEqual(trimHistory([...pastTurn(0).slice(2), ...pastTurn(1)]), { messages: pastTurn(1), droppedTurns: 1 });
+  assert.deepEqual(trimHistory(pastTurn(0, 'x'.repeat(200_000))), { messages: [], droppedTurns: 1 });
+  assert.deepEqual(trimHistory(undefined), { messages: [], droppedTurns: 0 });
+});
+
+test('a long chat sends only its newest whole turns, and the transcript says older ones were left out', async () => {
+  // 40 past turns of 4 messages: over the 120-message limit, so the 10 oldest go before the step.
+  await page.evaluate((turns) => window.agentDemo.chat.then((chat) => (chat.state.history = turns)), [{ role: 'system', content: 'old instructions' }, ...Array.from({ length: 40 }, (_, i) => pastTurn(i)).flat()]);
+  fake.script({ text: 'Still here.' });
+  const requestsBefore = fake.requests.length;
+  const usage = await (await ask('Are you still there?'))();
+  assert.equal(await usage.getAttribute('data-finish'), 'stop');
+  const note = page.locator('#chat-messages li[data-role="note"][data-kind="trimmed"]').last();
+  assert.equal(await note.getAttribute('data-dropped-turns'), '10');
+  assert.match(await note.textContent(), /The 10 oldest turns were left out/);
+  const sent = fake.requests[requestsBefore].body.messages;
+  const text = JSON.stringify(sent);
+  assert.doesNotMatch(text, /old turn #9#|old instructions/);
+  assert.match(text, /old turn #10#[\s\S]*old turn #39#[\s\S]*Are you still there\?/);
+  assert.equal(sent.filter((m) => m.role === 'system').length, 1, 'only the session\'s own system message');
+  assert.equal(sent.length, 1 + 120 + 1, 'system, the newest 30 turns, the prompt');
+  // The next turn starts from the trimmed history plus this turn.
+  const kept = await page.evaluate(() => window.agentDemo.chat.then((chat) => chat.state.history.filter((m) => m.role !== 'system').length));
+  assert.equal(kept, 122);
 });
 
 test('New chat clears the transcript and the history', async () => {

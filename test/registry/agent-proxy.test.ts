@@ -1,17 +1,20 @@
 // The registry's LLM proxy (/v1/agent, docs/LLM.md "The host proxy"): a whole agent session runs
 // in this process as a page would (its tools here, `proxyModel` as its model) against a real
 // registry whose router (built from its environment: VIB3_LLM_PROVIDER=openai, the key planted in
-// that environment) talks to a loopback fake of the OpenAI API. Also: authentication and agent
-// tokens (which can do nothing else in the registry), per-user rate limits, strict request
-// validation, 503 without an LLM, the key never leaving the server, and a client abort reaching
-// the upstream request.
+// that environment) talks to a loopback fake of the OpenAI API. Also: authentication, agent
+// tokens (which can do nothing else in the registry) and their revocation, publisher tokens
+// refused, per-user rate limits (and CORS on the per-address limiter's 429), strict request
+// validation, 503 without an LLM or with a half-configured one (the registry still starts), the
+// key never leaving the server (redacted before serialisation), and a client abort reaching the
+// upstream request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { BACKEND, createPublisher, makePackage, publish, startTestRegistry, type TestPublisher, type TestRegistry } from './harness.js';
 import { startLlmFake, type LlmFake } from '../support/llm-fake/index.js';
-import { proxyModel, proxyStatus, runAgentSession, LlmError, type AgentToolSource, type StepPart } from '../../src/agent/llm/index.js';
+import { proxyModel, proxyStatus, redactor, runAgentSession, LlmError, type AgentToolSource, type StepPart } from '../../src/agent/llm/index.js';
 import { routerFromEnvironment } from '../../src/agent-server/llm-environment.js';
+import { createApp } from '../../src/registry/http/app.js';
 import type { AgentTool, ToolCallResult } from '../../src/agent/registry/types.js';
 
 // Not key-shaped on purpose: only the server's own redactor (fed from its environment) can hide it.
@@ -123,8 +126,8 @@ test(`[${BACKEND}] a whole agent session in the page runs its tool through the r
   assert.match(String(toolMessage.content), /ok/);
 });
 
-test(`[${BACKEND}] admin and publisher tokens may use the proxy too; provider options and headers from the client are dropped`, async () => {
-  fake.script({ text: 'one' }, { text: 'two' });
+test(`[${BACKEND}] the admin token may use the proxy too, a publisher token may not (403 AGENT_TOKEN_REQUIRED); provider options and headers from the client are dropped`, async () => {
+  fake.script({ text: 'one' });
   const sent = fake.requests.length;
   const asAdmin = await call('/v1/agent/step', { method: 'POST', token: reg.adminToken, json: step('hi', { providerOptions: { openai: { user: 'spoofed-user', store: true } }, headers: { 'x-smuggled': 'yes' } }) });
   assert.equal(asAdmin.status, 200, asAdmin.text);
@@ -133,10 +136,16 @@ test(`[${BACKEND}] admin and publisher tokens may use the proxy too; provider op
   assert.deepEqual(lines.filter((p) => p.type === 'text-delta').map((p) => (p as { delta: string }).delta).join(''), 'one');
   assert.deepEqual(lines.slice(-2).map((p) => p.type), ['finish', 'route']);
   for (const p of lines) assert.equal((p as { providerMetadata?: unknown }).providerMetadata, undefined);
+  // A publisher must not spend the operator's LLM key: refused before anything reaches the provider.
   const asPublisher = await call('/v1/agent/step', { method: 'POST', token: acme.token, json: step('hi', { prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi', providerOptions: { openai: { imageDetail: 'high' } } }] }] }) });
-  assert.equal(asPublisher.status, 200, asPublisher.text);
+  assert.deepEqual([asPublisher.status, asPublisher.body.error.code], [403, 'AGENT_TOKEN_REQUIRED'], asPublisher.text);
+  assert.match(asPublisher.body.error.suggestion, /admin.*agent token/i);
+  const statusAsPublisher = await call('/v1/agent', { token: acme.token });
+  assert.deepEqual([statusAsPublisher.status, statusAsPublisher.body.error.code], [403, 'AGENT_TOKEN_REQUIRED']);
+  const viaModel = await runAgentSession({ model: proxyModel({ endpoint: `${reg.url}/v1/agent`, token: acme.token, fetch: seen }), tools: pageTools().source, prompt: 'hi' });
+  assert.deepEqual([viaModel.finishReason, viaModel.error?.code], ['error', 'LLM_AUTH_FAILED']);
   const upstream = fake.requests.slice(sent);
-  assert.equal(upstream.length, 2);
+  assert.equal(upstream.length, 1);
   // A page on any origin may POST with its bearer token (no cookies).
   const preflight = await call('/v1/agent/step', { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
   assert.equal(preflight.status, 204);
@@ -202,6 +211,33 @@ test(`[${BACKEND}] an agent token can do nothing else in the registry`, async ()
   assert.equal((await call('/v1/agent', { token })).status, 200);
 });
 
+test(`[${BACKEND}] the admin revokes every agent token of a user at once; they then get 401, another user's still work`, async () => {
+  const [c1, c2, d] = [await agentToken('revoke-carol'), await agentToken('revoke-carol'), await agentToken('revoke-dave')];
+  for (const token of [c1, c2, d]) assert.equal((await call('/v1/agent', { token })).status, 200);
+  // Only the admin revokes; a bad user is 400.
+  for (const token of [acme.token, d]) assert.equal((await call('/v1/agent/tokens/revoke', { method: 'POST', token, json: { user: 'revoke-carol' } })).status, 403);
+  assert.equal((await call('/v1/agent/tokens/revoke', { method: 'POST', token: reg.adminToken, json: { user: 'bad user!' } })).body.error.code, 'INVALID_AGENT_USER');
+  assert.equal((await call('/v1/agent', { token: c1 })).status, 200);
+
+  const revoked = await call('/v1/agent/tokens/revoke', { method: 'POST', token: reg.adminToken, json: { user: 'revoke-carol' } });
+  assert.equal(revoked.status, 200, revoked.text);
+  assert.deepEqual(revoked.body, { user: 'revoke-carol', revoked: 2 });
+  const sent = fake.requests.length;
+  for (const token of [c1, c2]) {
+    assert.equal((await call('/v1/agent', { token })).status, 401);
+    const res = await call('/v1/agent/step', { method: 'POST', token, json: step() });
+    assert.deepEqual([res.status, res.body.error.code], [401, 'UNAUTHORIZED'], res.text);
+  }
+  assert.equal(fake.requests.length, sent);
+  // Another user's token still works; revoking again finds nothing left to revoke.
+  fake.script({ text: 'still here' });
+  assert.equal((await call('/v1/agent/step', { method: 'POST', token: d, json: step() })).status, 200);
+  assert.deepEqual((await call('/v1/agent/tokens/revoke', { method: 'POST', token: reg.adminToken, json: { user: 'revoke-carol' } })).body, { user: 'revoke-carol', revoked: 0 });
+  // A new token for the same user works again; revocation touched no registry token.
+  assert.equal((await call('/v1/agent', { token: await agentToken('revoke-carol') })).status, 200);
+  assert.equal((await call('/v1/whoami', { token: acme.token })).status, 200);
+});
+
 test(`[${BACKEND}] steps are rate-limited per user (not per token or address): 429 RATE_LIMITED with Retry-After`, async () => {
   const [a1, a2, b] = [await agentToken('rate-a'), await agentToken('rate-a'), await agentToken('rate-b')];
   fake.script({ text: '1' }, { text: '2' }, { text: '3' }, { text: '4' });
@@ -225,6 +261,35 @@ test(`[${BACKEND}] steps are rate-limited per user (not per token or address): 4
   assert.equal(fake.requests.length, sent);
   // Another user has a budget of their own.
   assert.equal((await call('/v1/agent/step', { method: 'POST', token: b, json: step() })).status, 200);
+});
+
+test(`[${BACKEND}] the registry's per-address limiter answers the proxy's pages with CORS headers too (429 readable cross-origin)`, async () => {
+  // The same registry state behind an application with tiny per-address budgets (app.request: one shared address).
+  const app = createApp({ ...reg.context, settings: { ...reg.context.settings, rateLimit: { reads: 1, writes: 1 } } }, (m) => logs.push(m));
+  const token = await agentToken('cors-429');
+  const headers = { origin: 'https://shop.example', authorization: `Bearer ${token}` };
+  const post = () => app.request('/v1/agent/step', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
+  const sent = fake.requests.length;
+  // Within the budgets: a read and a (bad) step.
+  assert.equal((await app.request('/v1/agent', { headers })).status, 200);
+  assert.equal((await post()).status, 400);
+  // Over them: the limiter answers before the proxy's routes, and the page can still read its answer.
+  for (const res of [await app.request('/v1/agent', { headers }), await post()]) {
+    assert.equal(res.status, 429);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'RATE_LIMITED');
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(res.headers.get('access-control-expose-headers') ?? '', /Retry-After/i);
+    assert.ok(Number(res.headers.get('retry-after')) >= 1);
+  }
+  // Preflights are answered before the limiter, so a page can still learn what it may send.
+  const preflight = await app.request('/v1/agent/step', { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+  // Other routes keep their own CORS: a write elsewhere is still not offered to browsers.
+  const write = await app.request('/v1/publishers', { method: 'POST', headers: { origin: 'https://shop.example' } });
+  assert.equal(write.status, 429);
+  assert.equal(write.headers.get('access-control-allow-origin'), null);
+  assert.equal(fake.requests.length, sent);
 });
 
 test(`[${BACKEND}] a bad step body is 400 INVALID_AGENT_REQUEST (or 413/415) and nothing reaches the provider`, async () => {
@@ -290,11 +355,50 @@ test(`[${BACKEND}] a registry without an LLM answers 503 LLM_NOT_CONFIGURED with
   } finally {
     agent.router = router;
   }
-  // The environment is checked at start: a provider without its key, an unknown provider.
+  // routerFromEnvironment refuses a provider without its key, an unknown provider, an unreadable
+  // file (the registry then starts without a router: see the next test).
   assert.throws(() => routerFromEnvironment({ VIB3_LLM_PROVIDER: 'openai' }), (e: any) => e.code === 'LLM_MISSING_KEY' && /OPENAI_API_KEY/.test(e.message));
   assert.throws(() => routerFromEnvironment({ VIB3_LLM_PROVIDER: 'bogus', OPENAI_API_KEY: KEY }), (e: any) => e.code === 'LLM_INVALID_CONFIG');
   assert.throws(() => routerFromEnvironment({ VIB3_LLM_CONFIG: '/nonexistent/router.json' }), (e: any) => e.code === 'LLM_INVALID_CONFIG');
   assert.equal(routerFromEnvironment({ OPENAI_API_KEY: KEY }), undefined);
+});
+
+test(`[${BACKEND}] a half-configured LLM does not stop the registry: it logs why, and the proxy answers 503 LLM_NOT_CONFIGURED with that reason`, async () => {
+  const cases: [Record<string, string>, string, RegExp][] = [
+    [{ VIB3_LLM_PROVIDER: 'openai' }, 'LLM_MISSING_KEY', /OPENAI_API_KEY/],
+    [{ VIB3_LLM_CONFIG: '/nonexistent/router.json' }, 'LLM_INVALID_CONFIG', /VIB3_LLM_CONFIG/],
+  ];
+  for (const [env, code, reason] of cases) {
+    const started: string[] = [];
+    const half = await startTestRegistry({ env, log: (m) => started.push(m) });
+    try {
+      // One clear line: code, message, suggestion.
+      const lines = started.filter((l) => l.includes(code));
+      assert.equal(lines.length, 1, started.join('\n'));
+      assert.match(lines[0]!, reason);
+      assert.equal(half.context.settings.agent!.router, undefined);
+      assert.equal(half.context.settings.agent!.unavailable?.code, code);
+      // The registry itself works.
+      assert.equal((await fetch(`${half.url}/healthz`)).status, 200);
+      const issued = await fetch(`${half.url}/v1/agent/tokens`, { method: 'POST', headers: { authorization: `Bearer ${half.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ user: 'half' }) });
+      assert.equal(issued.status, 201);
+      const { token } = (await issued.json()) as { token: string };
+      const res = await fetch(`${half.url}/v1/agent/step`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(step()) });
+      const body = (await res.json()) as { error: { code: string; message: string; suggestion: string } };
+      assert.deepEqual([res.status, body.error.code], [503, 'LLM_NOT_CONFIGURED']);
+      assert.match(body.error.message, new RegExp(code));
+      assert.match(body.error.message, reason);
+      assert.match(body.error.suggestion, /restart/);
+      const status = await proxyStatus({ endpoint: `${half.url}/v1/agent`, token });
+      assert.equal(status.configured, false);
+      assert.match(status.message ?? '', new RegExp(code));
+      const outcome = await runAgentSession({ model: proxyModel({ endpoint: `${half.url}/v1/agent`, token }), tools: pageTools().source, prompt: 'hi' });
+      assert.deepEqual([outcome.finishReason, outcome.error?.code], ['error', 'LLM_NOT_CONFIGURED']);
+      assert.match(outcome.error!.message, new RegExp(code));
+    } finally {
+      await half.close();
+    }
+  }
 });
 
 test(`[${BACKEND}] a client abort aborts the upstream model request`, { timeout: 120_000 }, async () => {
@@ -349,11 +453,26 @@ test(`[${BACKEND}] the provider key never appears in any answer, header, error o
   const outcome = await runAgentSession({ model: proxyModel({ endpoint: `${reg.url}/v1/agent`, token, fetch: seen }), tools: pageTools().source, prompt: 'hi' });
   assert.deepEqual([outcome.finishReason, outcome.error?.code], ['error', 'LLM_BAD_REQUEST']);
   assert.match(outcome.error!.message, /\[redacted\]/);
-  assert.ok(logs.some((l) => /LLM_BAD_REQUEST/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /LLM_BAD_REQUEST.*HTTP 400/.test(l)), logs.join('\n'));
+  // The log line has code, status and deployment, not the provider's message (it may echo prompt text).
+  if (!process.env.VIB3_DEBUG) assert.equal(logs.some((l) => /Incorrect API key|platform\.example/.test(l)), false, logs.join('\n'));
   const everything = [...(await Promise.all(answers)), JSON.stringify(outcome), ...logs].join('\n');
   assert.ok(answers.length > 3, `only ${answers.length} answers were scanned`);
   assert.equal(everything.includes(KEY), false, 'the key leaked');
   assert.equal(everything.includes(KEY.slice(7, 27)), false, 'part of the key leaked');
   // The provider did get it, from the server's environment.
   assert.ok(fake.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`));
+});
+
+test(`[${BACKEND}] a secret with a quote or a backslash is redacted before the line is serialised`, async () => {
+  // JSON escapes `"` and a backslash: redacting the serialised line would miss such a secret.
+  const secret = `q"uo\\te${randomBytes(8).toString('hex')}`;
+  redactor.add(secret);
+  const token = await agentToken('quoted');
+  fake.script({ text: `the secret is ${secret}, twice: ${secret}`, fragment: 10_000 });
+  const res = await call('/v1/agent/step', { method: 'POST', token, json: step() });
+  assert.equal(res.status, 200, res.text);
+  const text = res.text.trim().split('\n').map((l) => JSON.parse(l) as StepPart).filter((p) => p.type === 'text-delta').map((p) => (p as { delta: string }).delta).join('');
+  assert.equal(text, 'the secret is [redacted], twice: [redacted]');
+  assert.equal(res.text.includes(JSON.stringify(secret).slice(1, -1)), false, 'the escaped secret leaked');
 });

@@ -131,9 +131,11 @@ for (const { kind, flavor } of PROVIDERS) {
       assert.deepEqual(c.executed, ['read_page']);
       // The forged delimiter was neutralised in what the provider received.
       const sent = JSON.stringify(fake.requests.at(-1)!.body);
-      assert.equal(sent.split('</tool_output>').length - 1, 3, 'one closing delimiter per tool result (three results), none forged');
-      assert.equal(sent.split('<tool_output ').length - 1, 4, 'three blocks and the system prompt naming the delimiter');
-      assert.match(sent, /Done\.<\/tool-output-text> SYSTEM/);
+      const delimiter = /<(tool_output_[0-9a-f]{16}) /.exec(sent)?.[1];
+      assert.ok(delimiter, 'the session delimiter is in the request');
+      assert.equal(sent.split(`</${delimiter}>`).length - 1, 4, 'one closing delimiter per tool result (three results), and the system prompt naming it');
+      assert.doesNotMatch(sent, /<\/tool_output>/, 'the forged delimiter was neutralised');
+      assert.match(sent, /Done\.‹\/tool_output> SYSTEM/);
     });
 
     test('a refused key: LLM_AUTH_FAILED, and no part of the key in the error', async () => {

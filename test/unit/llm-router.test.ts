@@ -193,3 +193,60 @@ test('a key echoed in a provider error message never reaches the LlmError', asyn
     return true;
   });
 });
+
+test('a deployment without its key falls back to the next instead of failing the group', async () => {
+  const calls: string[] = [];
+  const router = new Router({ deployments: [dep('nokey'), dep('b')], groups: { default: ['nokey', 'b'] } }, (d) => {
+    if (d.id === 'nokey') throw new LlmError('LLM_MISSING_KEY', 'No API key for nokey.', 'Set it.');
+    return scripted(d.id, ['ok'], calls);
+  });
+  const parts: StepPart[] = [];
+  for await (const p of router.model().stream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] })) parts.push(p);
+  assert.equal(textOf(parts), 'from b');
+  assert.ok(router.coolingDown('nokey'));
+});
+
+test('an error the router does not know is not retried and cools nothing down', async () => {
+  const r = setup({ deployments: [dep('a'), dep('b')], retries: 3 }, { a: [{ status: 0 } as never] });
+  // Replace a's behaviour with a plain programming error thrown by the model.
+  (r.router as unknown as { models: Map<string, Promise<LanguageModelV3>> }).models.set('a', Promise.resolve({ ...scripted('a', ['ok'], r.calls), doStream: () => Promise.reject(new RangeError('Invalid array length')) }));
+  await assert.rejects(r.run(), (e: LlmError) => e.code === 'LLM_STREAM_ERROR' && !e.retryable);
+  assert.equal(r.router.coolingDown('a'), false);
+  assert.deepEqual(r.sleeps, []);
+});
+
+test('a failed attempt gives its token estimate back; parts after finish are not read or charged twice', async () => {
+  // The request is estimated at ~17 tokens and the bucket holds 40: kept estimates of failed
+  // attempts would leave no room for the third try.
+  const r = setup({ deployments: [dep('a')], budgets: { openai: { tokensPerMinute: 40 } }, retries: 5, backoffMs: 1 }, { a: [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, 'ok'] });
+  assert.equal(textOf(await r.run()), 'from a');
+  assert.deepEqual(r.calls, ['a', 'a', 'a', 'a', 'a']);
+  assert.ok(!r.decisions.some((d) => d.type === 'skip'));
+  const extra = setup({ deployments: [dep('x')] }, {});
+  const model = scripted('x', ['ok'], []);
+  const doubled: LanguageModelV3 = {
+    ...model,
+    async doStream(options) {
+      const { stream } = await model.doStream(options);
+      const reader = stream.getReader();
+      return {
+        stream: new ReadableStream<LanguageModelV3StreamPart>({
+          async pull(c) {
+            const next = await reader.read();
+            if (next.done) {
+              // A misbehaving provider: a second finish after the first.
+              c.enqueue({ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(999, 999) });
+              return c.close();
+            }
+            c.enqueue(next.value);
+          },
+        }),
+      };
+    },
+  };
+  (extra.router as unknown as { models: Map<string, Promise<LanguageModelV3>> }).models.set('x', Promise.resolve(doubled));
+  const parts = await extra.run();
+  assert.equal(parts.filter((p) => p.type === 'finish').length, 1);
+  assert.equal(parts.filter((p) => p.type === 'route').length, 1);
+  assert.equal(extra.decisions.filter((d) => d.type === 'success').length, 1);
+});

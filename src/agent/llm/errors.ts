@@ -5,25 +5,30 @@
  */
 import { redactor } from './secrets.js';
 
-/** Stable codes of {@link LlmError} (docs/LLM.md "Errors"). */
-export type LlmErrorCode =
-  | 'LLM_RATE_LIMITED'
-  | 'LLM_OVERLOADED'
-  | 'LLM_SERVER_ERROR'
-  | 'LLM_AUTH_FAILED'
-  | 'LLM_CONTEXT_TOO_LONG'
-  | 'LLM_BAD_REQUEST'
-  | 'LLM_NETWORK'
-  | 'LLM_STREAM_ERROR'
-  | 'LLM_ABORTED'
-  | 'LLM_NO_DEPLOYMENT'
-  | 'LLM_BUDGET_EXHAUSTED'
-  | 'LLM_NOT_CONFIGURED'
-  | 'LLM_MISSING_KEY'
-  | 'LLM_INVALID_CONFIG'
-  | 'LLM_INVALID_POLICY'
-  | 'LLM_MODERATION_BLOCKED'
-  | 'LLM_SPEND_CAP';
+/** Every stable code of {@link LlmError} (docs/LLM.md "Errors"). */
+export const LLM_ERROR_CODES = [
+  'LLM_RATE_LIMITED',
+  'LLM_OVERLOADED',
+  'LLM_SERVER_ERROR',
+  'LLM_AUTH_FAILED',
+  'LLM_CONTEXT_TOO_LONG',
+  'LLM_BAD_REQUEST',
+  'LLM_NETWORK',
+  'LLM_STREAM_ERROR',
+  'LLM_ABORTED',
+  'LLM_NO_DEPLOYMENT',
+  'LLM_BUDGET_EXHAUSTED',
+  'LLM_NOT_CONFIGURED',
+  'LLM_MISSING_KEY',
+  'LLM_INVALID_CONFIG',
+  'LLM_INVALID_POLICY',
+  'LLM_MODERATION_BLOCKED',
+  'LLM_SPEND_CAP',
+  'LLM_MAX_STEPS',
+] as const;
+
+/** A stable code of {@link LlmError}. */
+export type LlmErrorCode = (typeof LLM_ERROR_CODES)[number];
 
 /** An error of the LLM layer. Its message never contains a key (it passes the redactor). */
 export class LlmError extends Error {
@@ -52,6 +57,11 @@ export class LlmError extends Error {
   toJSON(): { code: string; message: string; suggestion: string; retryable: boolean; retryAfterMs?: number } {
     return { code: this.code, message: this.message, suggestion: this.suggestion, retryable: this.retryable, ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}) };
   }
+}
+
+/** The one `LLM_ABORTED` error: the caller cancelled (never retried, never a cooldown). */
+export function abortedError(deployment?: string): LlmError {
+  return new LlmError('LLM_ABORTED', 'The model call was cancelled.', 'Start the session again if you still want an answer.', deployment ? { deployment } : {});
 }
 
 /** `Retry-After` (seconds or an HTTP date) or `retry-after-ms`, in ms. */
@@ -98,7 +108,11 @@ export function classifyLlmError(err: unknown, deployment?: string): LlmError {
   const e = (err ?? {}) as ProviderErrorShape;
   const where = deployment ? ` (${deployment})` : '';
   const extra = { ...(deployment ? { deployment } : {}) };
-  if (e.name === 'AbortError' || e.name === 'TimeoutError') return new LlmError('LLM_ABORTED', `The model call was cancelled${where}.`, 'Start the session again if you still want an answer.', extra);
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return abortedError(deployment);
+  // The AI SDK refusing the request before sending it (a prompt or tool it cannot express): the request's fault, not the provider's.
+  if (typeof e.name === 'string' && /^AI_(Invalid|UnsupportedFunctionality|TypeValidation|NoSuchTool|InvalidPrompt)/.test(e.name)) {
+    return new LlmError('LLM_BAD_REQUEST', `The request cannot be sent to this model${where}: ${providerMessage(e)}`, 'Check the prompt and the tool schemas for what this provider supports.', extra);
+  }
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const message = providerMessage(e);
   const wait = retryAfterMs(e.responseHeaders);
@@ -112,9 +126,11 @@ export function classifyLlmError(err: unknown, deployment?: string): LlmError {
   const data = e.data as { error?: { type?: unknown; message?: unknown } } | undefined;
   const streamType = typeof data?.error?.type === 'string' ? data.error.type : typeof (err as { type?: unknown })?.type === 'string' ? String((err as { type?: unknown }).type) : undefined;
   if (streamType === 'overloaded_error') return new LlmError('LLM_OVERLOADED', `The provider is overloaded${where}: ${message}`, 'Try again shortly, or add a fallback deployment to the group.', { ...extra, retryable: true });
+  if (streamType !== undefined && /^(server_error|api_error|internal_error)$/.test(streamType)) return new LlmError('LLM_SERVER_ERROR', `The provider failed while answering${where}: ${message}`, 'Try again; if it persists, check the provider status page.', { ...extra, retryable: true });
   if (streamType === 'rate_limit_error') return new LlmError('LLM_RATE_LIMITED', `The provider rate-limited the request${where}: ${message}`, 'Wait and try again, or add a fallback deployment.', { ...extra, retryable: true });
   if (e.name === 'AI_APICallError' || /fetch failed|ECONNREFUSED|ECONNRESET|socket|terminated|network/i.test(`${message} ${String((e.cause as Error | undefined)?.message ?? '')}`)) {
     return new LlmError('LLM_NETWORK', `The provider could not be reached or the connection broke${where}: ${message}`, 'Check the base URL and the network; the router retries and falls back where it can.', { ...extra, retryable: true });
   }
-  return new LlmError('LLM_STREAM_ERROR', `The model's answer could not be read${where}: ${message}`, 'Try again; if it persists, report it with VIB3_DEBUG=1 output.', { ...extra, retryable: true });
+  // Anything else is not known to be transient: not retried, and no deployment is cooled down for it.
+  return new LlmError('LLM_STREAM_ERROR', `The model's answer could not be read${where}: ${message}`, 'Try again; if it persists, report it with VIB3_DEBUG=1 output.', extra);
 }

@@ -9,9 +9,9 @@ export { runAgentSession, type AgentSessionOptions, type AgentSessionOutcome, ty
 export { Router, costOf, type ModelFactory, type RouterOptions } from './router.js';
 export { parseRouterConfig, singleProviderConfig, DEFAULT_MODELS, ROUTER_CONFIG_SCHEMA, type SingleProvider } from './router-config.js';
 export { parsePolicy, toolPermitted, policyApprovalReason, DEFAULT_POLICY, AGENT_POLICY_SCHEMA, type AgentPolicy } from './policy.js';
-export { LlmError, classifyLlmError, retryAfterMs, type LlmErrorCode } from './errors.js';
+export { LlmError, LLM_ERROR_CODES, classifyLlmError, retryAfterMs, type LlmErrorCode } from './errors.js';
 export { ModelToolNames, MODEL_TOOL_NAME } from './tool-names.js';
-export { wrapToolOutput, UNTRUSTED_NOTICE } from './untrusted.js';
+export { wrapToolOutput, outputDelimiter, untrustedNotice } from './untrusted.js';
 export { Redactor, redactor, envSecrets, readSecret, type SecretStore } from './secrets.js';
 export { registryToolSource } from './registry-source.js';
 export { proxyModel, proxyStatus, type ProxyModelOptions, type ProxyStatus } from './proxy-model.js';

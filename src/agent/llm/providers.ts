@@ -22,7 +22,8 @@ export const DEFAULT_KEY_SECRET: Record<ProviderKind, string> = {
 export const DEFAULT_BASE_URL: Record<ProviderKind, string> = {
   openai: 'https://api.openai.com/v1',
   'openai-responses': 'https://api.openai.com/v1',
-  anthropic: 'https://api.anthropic.com/v1',
+  // As Anthropic's own SDK takes it; `/v1` is added (the AI SDK's form, with `/v1`, is accepted too).
+  anthropic: 'https://api.anthropic.com',
   // Ollama's OpenAI-compatible endpoint, the most common local server.
   'openai-compatible': 'http://127.0.0.1:11434/v1',
 };
@@ -51,6 +52,12 @@ function localServerBody(flavor: Deployment['flavor']) {
   };
 }
 
+/** Anthropic's base as its SDK takes it (`https://api.anthropic.com`) or with `/v1`: the AI SDK wants the latter. */
+export function anthropicBase(url: string): string {
+  const trimmed = url.replace(/\/+$/, '');
+  return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
+}
+
 /** The AI SDK model of a deployment (its provider package loads on first use). */
 export async function createProviderModel(d: Deployment, options: ProviderModelOptions): Promise<LanguageModelV3> {
   const secretName = d.apiKeySecret ?? DEFAULT_KEY_SECRET[d.provider];
@@ -69,7 +76,7 @@ export async function createProviderModel(d: Deployment, options: ProviderModelO
     }
     case 'anthropic': {
       const { createAnthropic } = await import('@ai-sdk/anthropic');
-      return createAnthropic({ ...common, apiKey: apiKey! })(d.model);
+      return createAnthropic({ ...common, baseURL: anthropicBase(baseURL), apiKey: apiKey! })(d.model);
     }
     case 'openai-compatible': {
       const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');

@@ -36,7 +36,8 @@
  * `retryAfterMs` from the body or the `Retry-After` header.
  */
 import type { LanguageModelV3FunctionTool } from '@ai-sdk/provider';
-import { LlmError, retryAfterMs, type LlmErrorCode } from './errors.js';
+import { abortedError, LLM_ERROR_CODES, LlmError, retryAfterMs, type LlmErrorCode } from './errors.js';
+import { parseArguments } from './arguments.js';
 import type { StepModel, StepPart, StepRequest } from './types.js';
 
 /** Options of {@link proxyModel}. */
@@ -60,7 +61,7 @@ export interface ProxyStatus {
   message?: string;
 }
 
-const LLM_CODES = new Set<string>(['LLM_RATE_LIMITED', 'LLM_OVERLOADED', 'LLM_SERVER_ERROR', 'LLM_AUTH_FAILED', 'LLM_CONTEXT_TOO_LONG', 'LLM_BAD_REQUEST', 'LLM_NETWORK', 'LLM_STREAM_ERROR', 'LLM_ABORTED', 'LLM_NO_DEPLOYMENT', 'LLM_BUDGET_EXHAUSTED', 'LLM_NOT_CONFIGURED', 'LLM_MISSING_KEY', 'LLM_INVALID_CONFIG', 'LLM_INVALID_POLICY', 'LLM_MODERATION_BLOCKED', 'LLM_SPEND_CAP'] satisfies LlmErrorCode[]);
+const LLM_CODES = new Set<string>(LLM_ERROR_CODES);
 
 /** The proxy's own codes (and the registry's token codes) as LLM-layer codes. */
 const PROXY_CODES: Record<string, LlmErrorCode> = {
@@ -116,7 +117,6 @@ function proxyError(raw: unknown, status?: number, headerWait?: number): LlmErro
   });
 }
 
-const aborted = () => new LlmError('LLM_ABORTED', 'The model call was cancelled.', 'Start the session again if you still want an answer.');
 
 const isAbort = (err: unknown, signal?: AbortSignal) => signal?.aborted === true || (err as { name?: unknown })?.name === 'AbortError';
 
@@ -152,7 +152,7 @@ function wireRequest(request: StepRequest): Record<string, unknown> {
     const content = (m.content as { type: string }[]).flatMap((p): Record<string, unknown>[] => {
       const q = p as Record<string, any>;
       if (q.type === 'text') return [{ type: 'text', text: q.text }];
-      if (q.type === 'tool-call' && m.role === 'assistant') return [{ type: 'tool-call', toolCallId: q.toolCallId, toolName: q.toolName, input: typeof q.input === 'string' ? safeObject(q.input) : q.input }];
+      if (q.type === 'tool-call' && m.role === 'assistant') return [{ type: 'tool-call', toolCallId: q.toolCallId, toolName: q.toolName, input: parseArguments(q.input) ?? {} }];
       if (q.type === 'tool-result' && m.role === 'tool') return [{ type: 'tool-result', toolCallId: q.toolCallId, toolName: q.toolName, output: wireOutput(q.output) }];
       return [];
     });
@@ -171,26 +171,17 @@ function wireOutput(output: Record<string, any> | undefined): { type: string; va
   return { type: 'text', value: '' };
 }
 
-function safeObject(text: string): Record<string, unknown> {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 async function* streamStep(options: ProxyModelOptions, request: StepRequest, signal?: AbortSignal): AsyncGenerator<StepPart> {
-  if (signal?.aborted) throw aborted();
+  if (signal?.aborted) throw abortedError();
   const endpoint = trimSlash(options.endpoint);
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   let res: Response;
   try {
     res = await doFetch(`${endpoint}/step`, { method: 'POST', headers: await headers(options, false), body: JSON.stringify({ ...(options.group ? { group: options.group } : {}), request: wireRequest(request) }), ...(signal ? { signal } : {}) });
   } catch (err) {
-    throw isAbort(err, signal) ? aborted() : network(err, endpoint);
+    throw isAbort(err, signal) ? abortedError() : network(err, endpoint);
   }
   if (!res.ok) throw await httpError(res);
   if (!res.body) throw new LlmError('LLM_STREAM_ERROR', 'The agent proxy answered without a body.', 'Check that the endpoint is a VIB3 agent proxy.', { retryable: true });
@@ -217,7 +208,7 @@ async function* streamStep(options: ProxyModelOptions, request: StepRequest, sig
       try {
         chunk = await reader.read();
       } catch (err) {
-        throw isAbort(err, signal) ? aborted() : network(err, endpoint);
+        throw isAbort(err, signal) ? abortedError() : network(err, endpoint);
       }
       if (chunk.done) break;
       buffered += decoder.decode(chunk.value, { stream: true });

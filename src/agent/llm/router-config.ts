@@ -68,8 +68,15 @@ export function parseRouterConfig(value: unknown): RouterConfig {
     if (ids.has(d.id)) throw new LlmError('LLM_INVALID_CONFIG', `Deployment id "${d.id}" is used twice.`, 'Give every deployment its own id.');
     ids.add(d.id);
   }
-  for (const [group, members] of [...Object.entries(config.groups), ...Object.entries(config.contextFallbacks ?? {})]) {
-    for (const m of members) if (!ids.has(m) && !config.groups[m]) throw new LlmError('LLM_INVALID_CONFIG', `"${group}" names "${m}", which is neither a deployment nor a group.`, 'Fix the name or add the deployment.');
+  for (const [group, members] of Object.entries(config.groups)) {
+    for (const m of members) if (!ids.has(m)) throw new LlmError('LLM_INVALID_CONFIG', `Group "${group}" names "${m}", which is not a deployment.`, 'List deployment ids in a group (groups cannot contain groups).');
+  }
+  for (const [group, fallbacks] of Object.entries(config.contextFallbacks ?? {})) {
+    for (const g of [group, ...fallbacks]) if (!config.groups[g]) throw new LlmError('LLM_INVALID_CONFIG', `contextFallbacks names "${g}", which is not a group.`, 'contextFallbacks maps a group to the groups tried when a request does not fit it.');
+  }
+  for (const d of config.deployments) {
+    // A misspelt budget name would mean no limit at all.
+    if (d.budget !== undefined && !config.budgets?.[d.budget]) throw new LlmError('LLM_INVALID_CONFIG', `Deployment "${d.id}" draws from budget "${d.budget}", which is not in "budgets".`, 'Add the budget, or leave "budget" out to use the provider\'s.');
   }
   return config;
 }

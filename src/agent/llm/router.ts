@@ -6,7 +6,7 @@
  */
 import type { LanguageModelV3, LanguageModelV3Usage } from '@ai-sdk/provider';
 import { Budgets, estimateTokens } from './budget.js';
-import { classifyLlmError, LlmError } from './errors.js';
+import { abortedError, classifyLlmError, LlmError } from './errors.js';
 import { iterateStream } from './stream.js';
 import type { Deployment, RouterConfig, RouterDecision, StepModel, StepPart, StepRequest } from './types.js';
 
@@ -25,7 +25,7 @@ const CONTENT_PARTS = new Set(['text-start', 'text-delta', 'reasoning-start', 'r
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new LlmError('LLM_ABORTED', 'The model call was cancelled.', 'Start the session again if you still want an answer.'));
+    if (signal?.aborted) return reject(abortedError());
     const timer = setTimeout(done, ms);
     function done() {
       signal?.removeEventListener('abort', onAbort);
@@ -33,7 +33,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     function onAbort() {
       clearTimeout(timer);
-      reject(new LlmError('LLM_ABORTED', 'The model call was cancelled.', 'Start the session again if you still want an answer.'));
+      reject(abortedError());
     }
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -178,13 +178,19 @@ export class Router {
             contextBlocked = true;
             break;
           }
-          if (outcome.code === 'LLM_AUTH_FAILED') {
+          // A refused or missing key is this deployment's problem: the next one may have its own.
+          if (outcome.code === 'LLM_AUTH_FAILED' || outcome.code === 'LLM_MISSING_KEY') {
             this.coolDown(id, outcome.code, cooldownMs);
             break;
           }
           if (!outcome.retryable) throw outcome;
           const delay = outcome.retryAfterMs ?? (this.config.backoffMs ?? 250) * 2 ** (attempt - 1);
           if (attempt <= retries && delay <= maxWaitMs) {
+            const budgetWait = this.budgets.waitMs(bucket, estimate);
+            if (budgetWait > 0) {
+              this.decide({ type: 'skip', deployment: id, reason: 'budget' });
+              break;
+            }
             this.decide({ type: 'retry', deployment: id, code: outcome.code, delayMs: delay, attempt });
             await this.sleep(delay, signal);
             continue;
@@ -205,17 +211,17 @@ export class Router {
   private async *attempt(d: Deployment, bucket: string, estimate: number, request: StepRequest, signal?: AbortSignal): AsyncGenerator<StepPart, 'done' | LlmError> {
     const started = this.now();
     let begun = false;
-    this.budgets.take(bucket, estimate);
+    let taken = false;
     try {
       const model = await this.modelOf(d);
+      this.budgets.take(bucket, estimate);
+      taken = true;
       const { stream } = await model.doStream({ ...request, ...(signal ? { abortSignal: signal } : {}) });
-      let finished = false;
       let outputChars = 0;
       for await (const part of iterateStream<StepPart>(stream as ReadableStream<StepPart>)) {
         if (part.type === 'error') throw part.error;
         if (part.type === 'text-delta' || part.type === 'tool-input-delta') outputChars += part.delta.length;
         if (part.type === 'finish') {
-          finished = true;
           const r = reported(part.usage);
           const input = r.input ?? estimate;
           const output = r.output ?? Math.ceil(outputChars / 4);
@@ -223,15 +229,17 @@ export class Router {
           this.decide({ type: 'success', deployment: d.id, ms: this.now() - started, inputTokens: input, outputTokens: output });
           yield part;
           yield { type: 'route', deployment: d.id, costUsd: costOf(d, input, output), inputTokens: input, outputTokens: output };
-          continue;
+          // The step is complete at its finish part: whatever a provider sends after it is not read (nor charged twice).
+          return 'done';
         }
         if (CONTENT_PARTS.has(part.type)) begun = true;
         yield part;
       }
-      if (!finished) throw new LlmError('LLM_NETWORK', `The answer of ${d.id} ended before it was complete.`, 'The router retries and falls back where it can; check the provider if it persists.', { retryable: true, deployment: d.id });
-      return 'done';
+      throw new LlmError('LLM_NETWORK', `The answer of ${d.id} ended before it was complete.`, 'The router retries and falls back where it can; check the provider if it persists.', { retryable: true, deployment: d.id });
     } catch (err) {
-      const e = signal?.aborted ? new LlmError('LLM_ABORTED', 'The model call was cancelled.', 'Start the session again if you still want an answer.', { deployment: d.id }) : classifyLlmError(err, d.id);
+      const e = signal?.aborted ? abortedError(d.id) : classifyLlmError(err, d.id);
+      // An attempt that produced nothing gives its estimate back; one that streamed keeps it (the provider spent tokens).
+      if (taken && !begun) this.budgets.settle(bucket, estimate, 0);
       if (begun && e.code !== 'LLM_ABORTED') {
         if (!e.retryable) throw e;
         this.decide({ type: 'restart', deployment: d.id, code: e.code });

@@ -6,18 +6,28 @@
  */
 import type { LanguageModelV3FunctionTool, LanguageModelV3Message, LanguageModelV3ToolCallPart, LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
 import type { AgentTool, ApprovalHandler, ToolCallResult } from '../registry/types.js';
-import { classifyLlmError, LlmError } from './errors.js';
+import { abortedError, classifyLlmError } from './errors.js';
+import { parseArguments } from './arguments.js';
 import { parsePolicy, policyApprovalReason, toolPermitted, withPolicyApproval, type AgentPolicy } from './policy.js';
 import { ModelToolNames } from './tool-names.js';
-import { resultText, UNTRUSTED_NOTICE, wrapToolOutput } from './untrusted.js';
+import { outputDelimiter, resultText, untrustedNotice, wrapToolOutput } from './untrusted.js';
+import { estimateTokens } from './budget.js';
 import type { AgentEvent, SessionFinishReason, SessionResult, SessionToolCall, StepModel, Usage } from './types.js';
 
 /** Where a session's tools come from: a page {@link import('../registry/tool-registry.js').ToolRegistry} or a canvas session. */
 export interface AgentToolSource {
+  /** The tools the source offers now (the session filters them by its policy). */
   list(): AgentTool[] | Promise<AgentTool[]>;
+  /** Runs one tool; resolves with the tool envelope (a failure is an `isError` envelope or a coded throw). */
   call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolCallResult>;
-  /** True when the source asks for approval itself (a page registry with an approve callback), so the session does not ask twice. */
+  /**
+   * True when the source asks for approval itself (a page registry with an approve callback).
+   * The session then asks only when its policy wants approval and {@link approvalReason} says
+   * the source would not ask, so no call is asked about twice.
+   */
   readonly handlesApproval?: boolean;
+  /** With `handlesApproval`: whether the source itself would ask about a call of this tool. */
+  approvalReason?(name: string): 'always' | 'destructive' | undefined;
 }
 
 /** A moderation verdict: `false` or `{ allowed: false }` blocks. */
@@ -43,7 +53,9 @@ export interface AgentSessionOptions {
   approve?: ApprovalHandler;
   /** The host's moderation hook (required when the policy asks for moderation). */
   moderate?: ModerationHook;
+  /** Cancels the session: the model call is aborted, a pending approval counts as denied, no further tool runs. */
   signal?: AbortSignal;
+  /** Progress: steps, text deltas, tool calls and results, approvals, the finish. */
   onEvent?: (event: AgentEvent) => void;
 }
 
@@ -81,18 +93,6 @@ async function moderated(hook: ModerationHook | undefined, stage: 'input' | 'out
   return typeof verdict === 'object' && verdict.reason ? verdict.reason : `The moderation hook blocked the ${stage}.`;
 }
 
-function parseArguments(raw: unknown): Record<string, unknown> | undefined {
-  if (raw && typeof raw === 'object' && !Array.isArray(raw)) return raw as Record<string, unknown>;
-  if (typeof raw !== 'string') return undefined;
-  if (raw.trim() === '') return {};
-  try {
-    const v = JSON.parse(raw) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs one agent session. Never throws for model or tool failures: they end the session with a coded `error`. */
 export async function runAgentSession(options: AgentSessionOptions): Promise<AgentSessionOutcome> {
   const policy = parsePolicy(options.policy ?? {});
@@ -108,7 +108,9 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
   let costUsd = 0;
   let text = '';
   let steps = 0;
-  const messages: LanguageModelV3Message[] = [{ role: 'system', content: `${options.system ?? DEFAULT_SYSTEM}\n\n${UNTRUSTED_NOTICE}` }, ...(options.history ?? []).filter((m) => m.role !== 'system'), { role: 'user', content: [{ type: 'text', text: options.prompt }] }];
+  // A fresh delimiter per session: tool output cannot close its block without knowing it.
+  const delimiter = outputDelimiter();
+  const messages: LanguageModelV3Message[] = [{ role: 'system', content: `${options.system ?? DEFAULT_SYSTEM}\n\n${untrustedNotice(delimiter)}` }, ...(options.history ?? []).filter((m) => m.role !== 'system'), { role: 'user', content: [{ type: 'text', text: options.prompt }] }];
   const finish = (finishReason: SessionFinishReason, error?: { code: string; message: string; suggestion: string }): AgentSessionOutcome => {
     emit({ type: 'finish', finishReason, usage: { ...usage } });
     return { text, toolCalls, usage, finishReason, steps, costUsd, ...(error ? { error } : {}), messages };
@@ -134,11 +136,13 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
   const modelTools: LanguageModelV3FunctionTool[] = tools.map((t) => ({ type: 'function', name: names.api(t.name)!, description: t.description, inputSchema: t.inputSchema as LanguageModelV3FunctionTool['inputSchema'] }));
 
   for (;;) {
-    if (options.signal?.aborted) return fail(new LlmError('LLM_ABORTED', 'The session was cancelled.', 'Start it again if you still want an answer.'));
-    if (steps >= policy.maxSteps) return finish('max-steps', { code: 'MAX_STEPS', message: `The session reached the policy's ${policy.maxSteps} steps.`, suggestion: 'Raise maxSteps in the policy, or ask for less at once.' });
+    if (options.signal?.aborted) return fail(abortedError());
+    if (steps >= policy.maxSteps) return finish('max-steps', { code: 'LLM_MAX_STEPS', message: `The session reached the policy's ${policy.maxSteps} steps.`, suggestion: 'Raise maxSteps in the policy, or ask for less at once.' });
     const spent = usage.inputTokens + usage.outputTokens;
-    if ((policy.spendCap.tokens !== undefined && spent >= policy.spendCap.tokens) || (policy.spendCap.usd !== undefined && costUsd >= policy.spendCap.usd)) {
-      return finish('budget', { code: 'LLM_SPEND_CAP', message: `The session spent ${spent} tokens ($${costUsd.toFixed(4)}), its cap.`, suggestion: "Raise the policy's spendCap, or start a new session." });
+    // The next call's input is estimated (4 characters a token) so the cap holds before the call, not after it.
+    const nextInput = policy.spendCap.tokens !== undefined ? estimateTokens({ prompt: messages, tools: modelTools }) : 0;
+    if ((policy.spendCap.tokens !== undefined && spent + nextInput + 1 > policy.spendCap.tokens) || (policy.spendCap.usd !== undefined && costUsd >= policy.spendCap.usd)) {
+      return finish('budget', { code: 'LLM_SPEND_CAP', message: `The session spent ${spent} tokens ($${costUsd.toFixed(4)}); the next call (about ${nextInput} input tokens) would pass its cap.`, suggestion: "Raise the policy's spendCap, or start a new session." });
     }
     steps++;
     const step = steps;
@@ -147,7 +151,7 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
     let calls: { toolCallId: string; toolName: string; input: string }[] = [];
     let finishReason = 'other';
     const stepUsage: Usage = { inputTokens: 0, outputTokens: 0 };
-    const maxOutputTokens = policy.spendCap.tokens !== undefined ? Math.max(1, Math.min(policy.maxOutputTokens, policy.spendCap.tokens - spent)) : policy.maxOutputTokens;
+    const maxOutputTokens = policy.spendCap.tokens !== undefined ? Math.max(1, Math.min(policy.maxOutputTokens, policy.spendCap.tokens - spent - nextInput)) : policy.maxOutputTokens;
     try {
       for await (const part of options.model.stream({ prompt: messages, tools: modelTools, toolChoice: { type: 'auto' }, maxOutputTokens }, options.signal)) {
         if (part.type === 'restart') {
@@ -185,15 +189,17 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
     const assistant: LanguageModelV3Message = { role: 'assistant', content: [] };
     if (stepText) assistant.content.push({ type: 'text', text: stepText });
     for (const c of calls) assistant.content.push({ type: 'tool-call', toolCallId: c.toolCallId, toolName: c.toolName, input: parseArguments(c.input) ?? {} } satisfies LanguageModelV3ToolCallPart);
-    messages.push(assistant);
+    // An empty assistant turn is not kept: some APIs refuse it in the next request.
+    if (assistant.content.length) messages.push(assistant);
     if (!calls.length) {
       const reason: SessionFinishReason = finishReason === 'length' ? 'length' : finishReason === 'content-filter' ? 'content-filter' : 'stop';
       return finish(reason);
     }
     const results: LanguageModelV3ToolResultPart[] = [];
     for (const c of calls) {
+      if (options.signal?.aborted) return fail(abortedError());
       const result = await runCall(c);
-      results.push({ type: 'tool-result', toolCallId: c.toolCallId, toolName: c.toolName, output: { type: 'text', value: wrapToolOutput(byName.has(names.registry(c.toolName) ?? '') ? names.registry(c.toolName)! : c.toolName, result, policy.maxToolOutputChars) } });
+      results.push({ type: 'tool-result', toolCallId: c.toolCallId, toolName: c.toolName, output: { type: 'text', value: wrapToolOutput(names.registry(c.toolName) ?? c.toolName, result, policy.maxToolOutputChars, delimiter) } });
     }
     messages.push({ role: 'tool', content: results });
   }
@@ -216,25 +222,35 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
   }
 
   async function approvedCall(tool: AgentTool, args: Record<string, unknown>): Promise<ToolCallResult> {
-    if (!options.tools.handlesApproval) {
-      const reason = policyApprovalReason(policy, tool);
-      if (reason) {
-        if (!options.approve) return refusal('APPROVAL_REQUIRED', `${tool.name} needs the user's approval and no one can give it here.`, 'Explain to the user what the call would do instead.');
-        let approved = false;
-        try {
-          approved = (await options.approve({ tool, input: structuredClone(args), caller: 'agent', reason })) === true;
-        } catch {
-          approved = false;
-        }
-        emit({ type: 'approval', name: tool.name, approved, reason });
-        if (!approved) return refusal('APPROVAL_DENIED', `The user did not approve ${tool.name}.`, 'Do not retry it; tell the user what it would have done.');
-      }
+    const wanted = policyApprovalReason(policy, tool);
+    // A source that asks by itself (the page registry's dialog) is not asked twice for the same call.
+    const sourceAsks = options.tools.handlesApproval === true && (options.tools.approvalReason?.(tool.name) !== undefined || !options.tools.approvalReason);
+    if (wanted && !sourceAsks) {
+      if (!options.approve) return refusal('APPROVAL_REQUIRED', `${tool.name} needs the user's approval and no one can give it here.`, 'Explain to the user what the call would do instead.');
+      const approved = await untilAborted(options.approve({ tool, input: structuredClone(args), caller: 'agent', reason: wanted }));
+      emit({ type: 'approval', name: tool.name, approved, reason: wanted });
+      if (!approved) return refusal('APPROVAL_DENIED', `The user did not approve ${tool.name}.`, 'Do not retry it; tell the user what it would have done.');
     }
+    if (options.signal?.aborted) return refusal('ABORTED', `The session was cancelled before ${tool.name} ran.`, 'Start a new session if you still want it.');
     try {
       return await options.tools.call(tool.name, args, options.signal);
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown; suggestion?: unknown };
       return refusal(typeof e.code === 'string' ? e.code : 'TOOL_FAILED', typeof e.message === 'string' ? e.message : String(err), typeof e.suggestion === 'string' ? e.suggestion : 'Try again later.');
     }
+  }
+
+  /** An approval that resolves false when it throws, or when the session is cancelled while it waits. */
+  function untilAborted(answer: boolean | Promise<boolean>): Promise<boolean> {
+    const signal = options.signal;
+    return new Promise<boolean>((resolve) => {
+      if (signal?.aborted) return resolve(false);
+      const onAbort = () => resolve(false);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(answer).then(
+        (v) => resolve(v === true),
+        () => resolve(false),
+      ).finally(() => signal?.removeEventListener('abort', onAbort));
+    });
   }
 }

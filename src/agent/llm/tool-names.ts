@@ -30,7 +30,8 @@ export class ModelToolNames {
     for (const name of all) {
       if (this.toApi.has(name)) continue;
       let api = name.replace(/[^a-zA-Z0-9_-]/g, '_');
-      if (api.length > 64 || this.fromApi.has(api) || api.length === 0) api = `${api.slice(0, 56)}_${shortHash(name)}`;
+      // On a clash (or past 64 characters) a hash of the name is added, rehashed until it is free.
+      for (let salt = 0; api.length > 64 || api.length === 0 || this.fromApi.has(api); salt++) api = `${name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 56)}_${shortHash(salt ? `${name}#${salt}` : name)}`;
       this.set(name, api);
     }
   }

@@ -114,7 +114,6 @@ export type AgentEvent =
   | { type: 'approval'; name: string; approved: boolean; reason: 'always' | 'destructive' }
   | { type: 'tool-result'; step: number; call: SessionToolCall; ms: number }
   | { type: 'step-finish'; step: number; usage: Usage; finishReason: string }
-  | { type: 'router'; decision: RouterDecision }
   | { type: 'finish'; finishReason: SessionFinishReason; usage: Usage };
 
 /** What a session returns (the `--json` output of `vib3 agent`, minus the final parameters). */
@@ -127,6 +126,6 @@ export interface SessionResult {
   steps: number;
   /** Estimated spend in USD (from deployment pricing; 0 when unknown). */
   costUsd: number;
-  /** The error that ended the session, when `finishReason` is `error`, `budget` or `moderation`. */
+  /** Why the session ended early: with `finishReason` `error`, `aborted`, `budget`, `moderation` or `max-steps`. */
   error?: { code: string; message: string; suggestion: string };
 }

@@ -121,6 +121,16 @@ export class ToolRegistry extends EventTarget {
     return this.resolve(name)?.tool;
   }
 
+  /**
+   * Why a call of the tool would wait for this registry's approval handler (`always`,
+   * `destructive`), or undefined when it would not (its policy, the page's overrides and trusted
+   * sources applied). Agent sessions use it so a call is never asked about twice.
+   */
+  approvalReason(name: string): 'always' | 'destructive' | undefined {
+    const found = this.resolve(name);
+    return found ? approvalReason(found.tool, this.options.trustedSources) : undefined;
+  }
+
   /** Calls a tool. Never throws: failures are error envelopes. */
   async call(name: string, input: unknown = {}, options: CallOptions = {}): Promise<ToolCallResult> {
     const caller = options.caller ?? 'page';

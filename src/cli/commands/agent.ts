@@ -68,8 +68,18 @@ async function routerConfig(opts: AgentOpts, env: Record<string, string | undefi
   return fromEnv;
 }
 
-/** Asks on the terminal; `--yes` approves; without a terminal, refuses. */
-function approver(opts: AgentOpts, io: Io): ApprovalHandler {
+/**
+ * Text from a model or a tool, made safe for a terminal: control characters (but newlines and
+ * tabs) and bidirectional overrides are removed, so an answer cannot move the cursor, recolour
+ * the screen or fake an approval prompt.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** Asks on the terminal; `--yes` approves; without a terminal, refuses. Ctrl+C at the prompt stops the session. */
+function approver(opts: AgentOpts, io: Io, stop: AbortController): ApprovalHandler {
   return async ({ tool, input, reason }) => {
     if (opts.yes) return true;
     if (!process.stdin.isTTY) {
@@ -77,9 +87,15 @@ function approver(opts: AgentOpts, io: Io): ApprovalHandler {
       return false;
     }
     const rl = createInterface({ input: process.stdin, output: process.stderr });
+    rl.on('SIGINT', () => {
+      stop.abort();
+      rl.close();
+    });
     try {
-      const answer = await rl.question(`Allow ${tool.name}${tool.source !== 'kit' ? ` (from ${tool.source})` : ''} with ${JSON.stringify(input)}? [y/N] `);
+      const answer = await rl.question(terminalSafe(`Allow ${tool.name}${tool.source !== 'kit' ? ` (from ${tool.source})` : ''} with ${JSON.stringify(input)}? [y/N] `), { signal: stop.signal });
       return /^y(es)?$/i.test(answer.trim());
+    } catch {
+      return false;
     } finally {
       rl.close();
     }
@@ -107,10 +123,10 @@ function describeDecision(d: RouterDecision): string | undefined {
 
 function progress(io: Io, json: boolean): (e: AgentEvent) => void {
   return (e) => {
-    if (e.type === 'tool-call') io.err(`vib3 agent: → ${e.name} ${JSON.stringify(e.arguments)}`);
-    else if (e.type === 'tool-result' && !e.call.result.ok) io.err(`vib3 agent:   ✗ ${e.call.result.error?.code ?? 'ERROR'}: ${e.call.result.error?.message ?? ''}`);
+    if (e.type === 'tool-call') io.err(terminalSafe(`vib3 agent: → ${e.name} ${JSON.stringify(e.arguments)}`));
+    else if (e.type === 'tool-result' && !e.call.result.ok) io.err(terminalSafe(`vib3 agent:   ✗ ${e.call.result.error?.code ?? 'ERROR'}: ${e.call.result.error?.message ?? ''}`));
     else if (e.type === 'step-restart') io.err(`vib3 agent: step ${e.step} restarted (${e.reason})`);
-    else if (e.type === 'text-delta' && !json && process.stderr.isTTY) process.stderr.write(e.delta);
+    else if (e.type === 'text-delta' && !json && process.stderr.isTTY) process.stderr.write(terminalSafe(e.delta));
   };
 }
 
@@ -141,7 +157,7 @@ async function agentSession(io: Io, prompt: string | undefined, opts: AgentOpts)
       router: config,
       ...(opts.group ? { group: opts.group } : {}),
       policy,
-      approve: approver(opts, io),
+      approve: approver(opts, io, stop),
       renderer: opts.renderer,
       ...(opts.chromium ? { chromium: opts.chromium } : {}),
       ...(opts.extensions ? { extensionsDir: opts.extensions } : {}),
@@ -161,13 +177,13 @@ async function agentSession(io: Io, prompt: string | undefined, opts: AgentOpts)
   if (opts.json) {
     io.out(JSON.stringify({ toolCalls: result.toolCalls, params: result.params, usage: result.usage, finishReason: result.finishReason, text: result.text, steps: result.steps, costUsd: result.costUsd, ...(result.error ? { error: result.error } : {}) }, null, 2));
   } else {
-    if (result.text) io.out(result.text.trim());
+    if (result.text) io.out(terminalSafe(result.text.trim()));
     io.out('');
     io.out(`Tool calls (${result.toolCalls.length}):`);
-    for (const c of result.toolCalls) io.out(`  ${c.result.ok ? '✓' : '✗'} ${c.name} ${JSON.stringify(c.arguments)}${c.result.ok ? '' : `  → ${c.result.error?.code}`}`);
+    for (const c of result.toolCalls) io.out(terminalSafe(`  ${c.result.ok ? '✓' : '✗'} ${c.name} ${JSON.stringify(c.arguments)}${c.result.ok ? '' : `  → ${c.result.error?.code}`}`));
     io.out(`Parameters: ${JSON.stringify(result.params)}`);
     io.out(`Usage: ${result.usage.inputTokens} input + ${result.usage.outputTokens} output tokens in ${result.steps} step${result.steps === 1 ? '' : 's'}${result.costUsd ? ` (≈ $${result.costUsd.toFixed(4)})` : ''}; finished: ${result.finishReason}`);
-    if (result.error) io.err(`vib3 agent: ${result.error.code}: ${result.error.message}\n  ${result.error.suggestion}`);
+    if (result.error) io.err(terminalSafe(`vib3 agent: ${result.error.code}: ${result.error.message}\n  ${result.error.suggestion}`));
   }
   return failed ? 1 : 0;
 }
@@ -201,7 +217,7 @@ export function registerAgentCommand(program: Vib3Command): void {
         'The model sees the canvas tools (set_params, get_params, set_rotation, set_mesh, set_theme, reset,',
         'list_geometries, describe_geometry, render_snapshot) and each extension tool; tool names are sent as',
         'the APIs accept them (dots become underscores) and mapped back. Tool output reaches the model as untrusted data.',
-        'Exit status: 0 when the session finished (stop, length, max-steps, budget), 1 on an error, 2 on a usage error.',
+        'Exit status: 0 when the session finished (stop, length, max-steps, budget, moderation), 1 on an error or when cancelled, 2 on a usage error.',
       ].join('\n'),
     )
     .examples(

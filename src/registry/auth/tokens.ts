@@ -4,7 +4,9 @@
  * or an agent token of a host page's end user (may only use the LLM proxy, `/v1/agent`).
  *
  * Agent tokens are refused by {@link authenticate}, the check every registry route uses, so no
- * route can mistake one for an admin or a publisher; only the proxy calls {@link authenticateAny}.
+ * route can mistake one for an admin or a publisher; only the proxy calls {@link authenticateAny}
+ * (and lets only agent and admin tokens through). {@link revokeAgentTokens} revokes all of a
+ * user's agent tokens at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
@@ -84,6 +86,31 @@ export async function authenticate(db: Queryable, token: string | undefined, now
   const who = await authenticateAny(db, token, now);
   if (who.kind === 'agent') throw new RegistryError(403, 'AGENT_TOKEN_NOT_ALLOWED', 'This is an agent token: it may only use the LLM proxy (/v1/agent).', 'Use a publisher or admin token for registry operations.');
   return who;
+}
+
+/**
+ * Revokes every agent token of `user` that is not revoked yet (sets `revoked_at`); returns how
+ * many. Revoked tokens are refused like unknown ones (401).
+ */
+export async function revokeAgentTokens(db: Queryable, user: string, now: Date): Promise<number> {
+  if (!AGENT_USER_PATTERN.test(user)) throw new RegistryError(400, 'INVALID_AGENT_USER', 'An agent token\'s user must be 1–128 of A-Z a-z 0-9 _ . @ + -.', 'Send the host\'s user id, e.g. { "user": "alice" }.');
+  const { rows } = await db.query<{ token_hash: string }>(
+    'UPDATE api_tokens SET revoked_at = $2 WHERE label = $1 AND publisher IS NULL AND admin = false AND revoked_at IS NULL RETURNING token_hash',
+    [AGENT_LABEL + user, now],
+  );
+  return rows.length;
+}
+
+/**
+ * The publisher a registry route acts for: undefined for the admin (who may act in any
+ * namespace), the token's publisher for a publisher token. Anything else (an agent token, an
+ * unexpected kind) is refused with 403, so a new kind of principal fails closed.
+ */
+export function actingPublisher(who: Principal): string | undefined {
+  if (who.kind === 'admin') return undefined;
+  if (who.kind === 'publisher' && typeof who.publisher === 'string' && who.publisher !== '') return who.publisher;
+  if (who.kind === 'agent') throw new RegistryError(403, 'AGENT_TOKEN_NOT_ALLOWED', 'This is an agent token: it may only use the LLM proxy (/v1/agent).', 'Use a publisher or admin token for registry operations.');
+  throw new RegistryError(403, 'PUBLISHER_REQUIRED', 'This needs a publisher or admin token.', 'Use the token `vib3 registry publisher create` printed for the publisher, or the admin token.');
 }
 
 /** Refuses anyone but an admin. */

@@ -4,12 +4,16 @@
  *   GET  /v1/agent         what is configured: `{ configured, groups, deployments: [{ id, provider, model }], message? }`
  *   POST /v1/agent/step    one model step: `{ group?, request }` → 200 `application/x-ndjson`, one step part a line
  *   POST /v1/agent/tokens  an agent token for a host page's user: `{ user, expiresInSeconds? }` → 201 `{ token, user, expiresAt }` (admin)
+ *   POST /v1/agent/tokens/revoke  revokes every agent token of a user: `{ user }` → `{ user, revoked }` (admin)
  * Pages run the agent loop and their tools themselves; only each model step comes here, where the
- * server's router (keys from its environment) answers it. Any valid token may call the proxy
- * (an agent token may do nothing else); steps are limited per token principal, not per address.
- * Keys never leave: error lines carry `LlmError`'s redacted form, and every line passes the redactor.
+ * server's router (keys from its environment) answers it. Only agent tokens and the admin token
+ * may call the proxy (a publisher token gets 403 `AGENT_TOKEN_REQUIRED`: publishers must not spend
+ * the operator's LLM key; an agent token may do nothing else); steps are limited per token
+ * principal, not per address. Keys never leave: error lines carry `LlmError`'s redacted form, and
+ * every line's values pass the redactor before they are serialised. CORS ({@link agentCors}) is
+ * applied by `createApp` ahead of the registry's per-address limiter, so its 429s are readable too.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { LanguageModelV3FunctionTool, LanguageModelV3Message, LanguageModelV3ToolChoice } from '@ai-sdk/provider';
 import { ToolSchemaCheck, TOOL_IO_LIMITS } from '../../sdk/tool-schema.js';
@@ -17,9 +21,10 @@ import { classifyLlmError, LlmError } from '../../agent/llm/errors.js';
 import { redactor } from '../../agent/llm/secrets.js';
 import type { Router } from '../../agent/llm/router.js';
 import type { StepPart, StepRequest } from '../../agent/llm/types.js';
-import type { RegistryContext } from '../context.js';
+import { DEFAULT_AGENT_SETTINGS, type RegistryContext } from '../context.js';
 import { RegistryError } from '../errors.js';
-import { AGENT_USER_PATTERN, authenticateAny, bearer, issueToken, requireAdmin, type Principal } from '../auth/tokens.js';
+import { AGENT_USER_PATTERN, authenticateAny, bearer, issueToken, requireAdmin, revokeAgentTokens, type Principal } from '../auth/tokens.js';
+import { rateLimit } from './rate-limit.js';
 import { readJson } from './request.js';
 
 /** Largest step request body, in bytes (the validator's own cap). */
@@ -157,15 +162,21 @@ function toStepRequest(body: { request: Record<string, unknown> }, maxOutputToke
 /** The step parts a page needs, without provider metadata; others (raw chunks, response metadata) stay on the server. */
 const FORWARDED = new Set(['text-start', 'text-delta', 'text-end', 'reasoning-start', 'reasoning-delta', 'reasoning-end', 'tool-input-start', 'tool-input-delta', 'tool-input-end', 'tool-call', 'finish', 'restart', 'route']);
 
+/**
+ * A value as one NDJSON line, its strings redacted *before* serialisation: redacting the JSON
+ * text instead would miss a key whose serialised form differs (JSON escapes a quote or a backslash).
+ */
+const ndjson = (value: unknown): string => `${JSON.stringify(redactor.redactDeep(value))}\n`;
+
 /** One NDJSON line of a part (redacted), or undefined for a part that is not forwarded. */
 function wireLine(part: StepPart): string | undefined {
   if (!FORWARDED.has(part.type)) return undefined;
   const { providerMetadata: _metadata, ...rest } = part as StepPart & { providerMetadata?: unknown };
-  return `${redactor.redact(JSON.stringify(rest))}\n`;
+  return ndjson(rest);
 }
 
 /** The error line that ends a stream. */
-const errorLine = (e: LlmError) => `${redactor.redact(JSON.stringify({ type: 'error', error: e.toJSON() }))}\n`;
+const errorLine = (e: LlmError) => ndjson({ type: 'error', error: e.toJSON() });
 
 /** The message a page shows when the server has no LLM. */
 const NOT_CONFIGURED = {
@@ -173,31 +184,47 @@ const NOT_CONFIGURED = {
   suggestion: 'Set OPENAI_API_KEY and VIB3_LLM_PROVIDER=openai (or VIB3_LLM_CONFIG=<router JSON file>) in the environment of `vib3 registry serve`, then restart it (docs/LLM.md "The host proxy").',
 };
 
-/** Fixed one-minute windows of steps per token principal. */
-function principalLimiter(perMinute: () => number, now: () => number) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (key: string): void => {
-    const t = now();
-    if (windows.size > 10_000) for (const [k, w] of windows) if (t - w.start >= 60_000) windows.delete(k);
-    let w = windows.get(key);
-    if (!w || t - w.start >= 60_000) windows.set(key, (w = { start: t, count: 0 }));
-    const limit = perMinute();
-    if (++w.count > limit) {
-      const retryAfter = Math.max(1, Math.ceil((w.start + 60_000 - t) / 1000));
-      throw new RegistryError(429, 'RATE_LIMITED', `Too many model steps for this user (more than ${limit} a minute).`, `Retry after ${retryAfter} s.`, { retryAfter, retryAfterMs: retryAfter * 1000, retryable: true });
-    }
+/** Why the proxy cannot answer: no LLM configured, or (`unavailable`) one that could not be built at start. */
+function notConfigured(unavailable: { code: string; message: string; suggestion: string } | undefined): { message: string; suggestion: string } {
+  if (!unavailable) return NOT_CONFIGURED;
+  return {
+    message: redactor.redact(`This registry's LLM configuration cannot run, so the agent proxy cannot answer (${unavailable.code}: ${unavailable.message.replace(/\.$/, '')}).`),
+    suggestion: redactor.redact(`${unavailable.suggestion.replace(/\.$/, '')}; then restart \`vib3 registry serve\` (docs/LLM.md "The host proxy").`),
   };
 }
 
-const principalKey = (who: Principal): string => (who.kind === 'agent' ? `agent:${who.user}` : who.kind === 'publisher' ? `publisher:${who.publisher}` : 'admin');
+/**
+ * CORS of the proxy: any origin, bearer tokens only (never cookies), `Retry-After` readable.
+ * `createApp` applies it to `/v1/agent/*` before its per-address limiter.
+ */
+export const agentCors: MiddlewareHandler = cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['Retry-After'], maxAge: 600 });
 
-/** The routes of the LLM proxy (mount at `/v1/agent`). `log` receives failed steps (redacted). */
-export function agentRoutes(ctx: RegistryContext, log: (message: string) => void = (m) => console.error(m)): Hono {
-  const app = new Hono();
-  const settings = () => ctx.settings.agent ?? { requestsPerMinute: 30, maxOutputTokens: 2048 };
-  // Bearer tokens only, never cookies: any origin may call it with its token.
-  app.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['Retry-After'], maxAge: 600 }));
-  const limit = principalLimiter(() => settings().requestsPerMinute, () => ctx.now().getTime());
+/** The `user` of a tokens request; 400 `INVALID_AGENT_USER` unless it is one {@link AGENT_USER_PATTERN} allows. */
+function agentUser(body: Record<string, unknown>): string {
+  const user = body.user;
+  if (typeof user !== 'string' || !AGENT_USER_PATTERN.test(user)) throw new RegistryError(400, 'INVALID_AGENT_USER', '`user` must be 1–128 of A-Z a-z 0-9 _ . @ + -.', 'Send the host\'s user id, e.g. { "user": "alice" }.');
+  return user;
+}
+
+/** A principal that may use the proxy: an agent token's user, or the admin. */
+type ProxyPrincipal = Extract<Principal, { kind: 'agent' | 'admin' }>;
+
+/** What the step route's handlers share: the caller, once authenticated. */
+type AgentEnv = { Variables: { who: ProxyPrincipal } };
+
+/** The step budget a principal counts against: all agent tokens of one user share one. */
+const principalKey = (who: ProxyPrincipal): string => (who.kind === 'agent' ? `agent:${who.user}` : 'admin');
+
+/** The routes of the LLM proxy (mount at `/v1/agent`, after {@link agentCors}). `log` receives failed steps (code, status, deployment). */
+export function agentRoutes(ctx: RegistryContext, log: (message: string) => void = (m) => console.error(m)): Hono<AgentEnv> {
+  const app = new Hono<AgentEnv>();
+  const settings = () => ctx.settings.agent ?? DEFAULT_AGENT_SETTINGS;
+  // Per token principal (set by the step route before it), not per address.
+  const stepLimit = rateLimit(() => settings().requestsPerMinute, {
+    key: (c) => principalKey(c.get('who') as ProxyPrincipal),
+    message: (n) => `Too many model steps for this user (more than ${n} a minute).`,
+    now: () => ctx.now().getTime(),
+  });
 
   /** Any valid token's principal; 401 `UNAUTHORIZED` otherwise. */
   const caller = async (c: Context): Promise<Principal> => {
@@ -206,14 +233,25 @@ export function agentRoutes(ctx: RegistryContext, log: (message: string) => void
     } catch (err) {
       if (!(err instanceof RegistryError) || err.status !== 401) throw err;
       c.header('WWW-Authenticate', 'Bearer realm="vib3-agent"');
-      throw new RegistryError(401, 'UNAUTHORIZED', `The agent proxy needs a valid bearer token (${err.code}: ${err.message})`, 'Send Authorization: Bearer <token>: an agent token the registry admin issued for the user (POST /v1/agent/tokens), or a registry token.');
+      throw new RegistryError(401, 'UNAUTHORIZED', `The agent proxy needs a valid bearer token (${err.code}: ${err.message})`, 'Send Authorization: Bearer <token>: an agent token the registry admin issued for the user (POST /v1/agent/tokens), or the admin token.');
     }
   };
 
+  /** The caller, when it may use the proxy: an agent token or the admin token. Anything else (a publisher token) is 403 `AGENT_TOKEN_REQUIRED`. */
+  const proxyCaller = async (c: Context): Promise<ProxyPrincipal> => {
+    const who = await caller(c);
+    if (who.kind === 'agent' || who.kind === 'admin') return who;
+    throw new RegistryError(403, 'AGENT_TOKEN_REQUIRED', 'The agent proxy takes agent tokens (and the admin token) only: a publisher token may not use the registry\'s LLM.', 'Ask the registry admin for an agent token (POST /v1/agent/tokens) and send it as Authorization: Bearer <token>.');
+  };
+
   app.get('/', async (c) => {
-    await caller(c);
-    const router: Router | undefined = settings().router;
-    if (!router) return c.json({ configured: false, groups: [], deployments: [], message: `${NOT_CONFIGURED.message} ${NOT_CONFIGURED.suggestion}` });
+    await proxyCaller(c);
+    const agent = settings();
+    const router: Router | undefined = agent.router;
+    if (!router) {
+      const why = notConfigured(agent.unavailable);
+      return c.json({ configured: false, groups: [], deployments: [], message: `${why.message} ${why.suggestion}` });
+    }
     // Ids, providers and models only: never base URLs (they may carry credentials) nor key names' values.
     return c.json({ configured: true, groups: Object.keys(router.config.groups), deployments: router.config.deployments.map((d) => ({ id: d.id, provider: d.provider, model: d.model })) });
   });
@@ -221,8 +259,7 @@ export function agentRoutes(ctx: RegistryContext, log: (message: string) => void
   app.post('/tokens', async (c) => {
     requireAdmin(await caller(c));
     const body = await readJson(c, ctx.settings.maxJsonBytes);
-    const user = body.user;
-    if (typeof user !== 'string' || !AGENT_USER_PATTERN.test(user)) throw new RegistryError(400, 'INVALID_AGENT_USER', '`user` must be 1–128 of A-Z a-z 0-9 _ . @ + -.', 'Send the host\'s user id, e.g. { "user": "alice" }.');
+    const user = agentUser(body);
     const seconds = body.expiresInSeconds ?? 86_400;
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 60 || seconds > 31_536_000) throw new RegistryError(400, 'INVALID_EXPIRY', '`expiresInSeconds` must be an integer from 60 to 31536000 (a year).', 'Omit it for a day, or send e.g. { "expiresInSeconds": 3600 }.');
     const expiresAt = new Date(ctx.now().getTime() + seconds * 1000);
@@ -230,56 +267,77 @@ export function agentRoutes(ctx: RegistryContext, log: (message: string) => void
     return c.json({ token, user, expiresAt: expiresAt.toISOString() }, 201);
   });
 
-  app.post('/step', async (c) => {
-    const who = await caller(c);
-    limit(principalKey(who));
-    const router = settings().router;
-    if (!router) throw new RegistryError(503, 'LLM_NOT_CONFIGURED', NOT_CONFIGURED.message, NOT_CONFIGURED.suggestion);
-    const body: unknown = await readJson(c, MAX_STEP_BYTES);
-    checkStep(body);
-    const group = body.group ?? router.defaultGroup;
-    if (!router.config.groups[group]) throw invalid(`There is no model group "${group}".`, `Use one of: ${Object.keys(router.config.groups).join(', ')}, or leave group out.`);
-    const request = toStepRequest(body, settings().maxOutputTokens);
-
-    // The client's disconnect aborts the upstream model call.
-    const upstream = new AbortController();
-    const client = c.req.raw.signal;
-    const onClientGone = () => upstream.abort();
-    if (client.aborted) upstream.abort();
-    else client.addEventListener('abort', onClientGone, { once: true });
-    const parts = router.model(group).stream(request, upstream.signal)[Symbol.asyncIterator]();
-    const encoder = new TextEncoder();
-    const done = () => client.removeEventListener('abort', onClientGone);
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        let last: string | undefined;
-        try {
-          for (;;) {
-            const next = await parts.next();
-            if (next.done) break;
-            const line = wireLine(next.value);
-            if (line) return controller.enqueue(encoder.encode(line));
-          }
-        } catch (err) {
-          if (!upstream.signal.aborted) {
-            const e = classifyLlmError(err);
-            log(redactor.redact(`registry: agent step (${who.kind}) failed: ${e.code}${e.deployment ? ` (${e.deployment})` : ''}: ${e.message}`));
-            last = errorLine(e);
-          }
-        }
-        done();
-        // After the client left, the stream is already cancelled: nothing more to write.
-        if (upstream.signal.aborted) return;
-        if (last) controller.enqueue(encoder.encode(last));
-        controller.close();
-      },
-      cancel() {
-        done();
-        upstream.abort();
-        void parts.return?.(undefined).catch(() => undefined);
-      },
-    });
-    return c.body(stream, 200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+  app.post('/tokens/revoke', async (c) => {
+    requireAdmin(await caller(c));
+    const body = await readJson(c, ctx.settings.maxJsonBytes);
+    const user = agentUser(body);
+    const revoked = await revokeAgentTokens(ctx.db, user, ctx.now());
+    return c.json({ user, revoked });
   });
+
+  app.post(
+    '/step',
+    async (c, next) => {
+      c.set('who', await proxyCaller(c));
+      await next();
+    },
+    stepLimit,
+    async (c) => {
+      const who = c.get('who');
+      const agent = settings();
+      const router = agent.router;
+      if (!router) {
+        const why = notConfigured(agent.unavailable);
+        throw new RegistryError(503, 'LLM_NOT_CONFIGURED', why.message, why.suggestion);
+      }
+      const body: unknown = await readJson(c, MAX_STEP_BYTES);
+      checkStep(body);
+      const group = body.group ?? router.defaultGroup;
+      if (!router.config.groups[group]) throw invalid(`There is no model group "${group}".`, `Use one of: ${Object.keys(router.config.groups).join(', ')}, or leave group out.`);
+      const request = toStepRequest(body, agent.maxOutputTokens);
+
+      // The client's disconnect aborts the upstream model call.
+      const upstream = new AbortController();
+      const client = c.req.raw.signal;
+      const onClientGone = () => upstream.abort();
+      if (client.aborted) upstream.abort();
+      else client.addEventListener('abort', onClientGone, { once: true });
+      const parts = router.model(group).stream(request, upstream.signal)[Symbol.asyncIterator]();
+      const encoder = new TextEncoder();
+      const done = () => client.removeEventListener('abort', onClientGone);
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          let last: string | undefined;
+          try {
+            for (;;) {
+              const next = await parts.next();
+              if (next.done) break;
+              const line = wireLine(next.value);
+              if (line) return controller.enqueue(encoder.encode(line));
+            }
+          } catch (err) {
+            if (!upstream.signal.aborted) {
+              const e = classifyLlmError(err);
+              // Code, status and deployment only: the provider's message may echo prompt text (VIB3_DEBUG adds it).
+              const detail = process.env.VIB3_DEBUG ? `: ${e.message}` : '';
+              log(redactor.redact(`registry: agent step (${who.kind}) failed: ${e.code}${e.status !== undefined ? ` HTTP ${e.status}` : ''}${e.deployment ? ` (${e.deployment})` : ''}${detail}`));
+              last = errorLine(e);
+            }
+          }
+          done();
+          // After the client left, the stream is already cancelled: nothing more to write.
+          if (upstream.signal.aborted) return;
+          if (last) controller.enqueue(encoder.encode(last));
+          controller.close();
+        },
+        cancel() {
+          done();
+          upstream.abort();
+          void parts.return?.(undefined).catch(() => undefined);
+        },
+      });
+      return c.body(stream, 200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+    },
+  );
   return app;
 }

@@ -18,11 +18,14 @@ import { complianceRoutes } from './compliance-routes.js';
 import { syncRoutes } from './sync-routes.js';
 import { assetRoutes } from './asset-routes.js';
 import { rateLimit } from './rate-limit.js';
-import { agentRoutes } from './agent-routes.js';
+import { agentCors, agentRoutes } from './agent-routes.js';
 
 /** Builds the HTTP application of a registry. `log` receives unexpected errors. */
 export function createApp(ctx: RegistryContext, log: (message: string) => void = (m) => console.error(m)): Hono {
   const app = new Hono();
+  // The LLM proxy's CORS first (it answers preflights itself), so that every answer a page gets
+  // from it, the per-address limiter's 429 included, is readable cross-origin.
+  app.use('/v1/agent/*', agentCors);
   const reads = rateLimit(ctx.settings.rateLimit.reads);
   const writes = rateLimit(ctx.settings.rateLimit.writes);
   app.use('*', async (c, next) => {
@@ -35,7 +38,7 @@ export function createApp(ctx: RegistryContext, log: (message: string) => void =
   });
   // Listing and sync routes first: /extensions/{id}/listing and …/sync win over /extensions/{id}/{version}, and they answer their own CORS.
   app.route('/v1', syncRoutes(ctx));
-  // The LLM proxy answers its own CORS (POST with Authorization from any origin: bearer tokens, no cookies).
+  // The LLM proxy (CORS above: POST with Authorization from any origin; bearer tokens, no cookies).
   app.route('/v1/agent', agentRoutes(ctx, log));
   // Reads are public: pages on any origin (the in-page installer) may search, fetch TUF metadata
   // and download packages. Writes are not offered to browsers (the preflight allows GET only).

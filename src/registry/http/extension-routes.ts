@@ -9,6 +9,7 @@ import { publish } from '../store/publish.js';
 import { moveChannel, yank } from '../store/releases.js';
 import { issueRegistryLicense } from '../store/licenses.js';
 import { countDownload } from '../store/downloads.js';
+import { actingPublisher } from '../auth/tokens.js';
 import { PACKAGE_TYPES, principal, publisherOf, readBytes, readJson } from './request.js';
 
 /** The extension routes of a registry. */
@@ -53,7 +54,7 @@ export function extensionRoutes(ctx: RegistryContext): Hono {
   app.put('/:id/channels/:channel', async (c) => {
     const who = await principal(ctx, c);
     const body = await readJson(c, maxJsonBytes);
-    const channels = await moveChannel(ctx, who.kind === 'publisher' ? who.publisher : undefined, c.req.param('id'), c.req.param('channel'), body);
+    const channels = await moveChannel(ctx, actingPublisher(who), c.req.param('id'), c.req.param('channel'), body);
     return c.json({ id: c.req.param('id'), channels });
   });
   app.put('/:id/:version', async (c) => {
@@ -70,7 +71,7 @@ export function extensionRoutes(ctx: RegistryContext): Hono {
   app.post('/:id/:version/yank', async (c) => {
     const who = await principal(ctx, c);
     const body = await readJson(c, maxJsonBytes);
-    return c.json(await yank(ctx, who.kind === 'publisher' ? who.publisher : undefined, c.req.param('id'), c.req.param('version'), body));
+    return c.json(await yank(ctx, actingPublisher(who), c.req.param('id'), c.req.param('version'), body));
   });
   return app;
 }

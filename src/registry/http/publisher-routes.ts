@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import type { RegistryContext } from '../context.js';
 import { RegistryError } from '../errors.js';
-import { requireAdmin } from '../auth/tokens.js';
+import { actingPublisher, requireAdmin } from '../auth/tokens.js';
 import { checkPublisherName, namespaceOfDomain } from '../names.js';
 import { createPublisher, getPublisher } from '../store/publishers.js';
 import { checkDomain, checkProof, grantVerified, issueChallenge, proofMessage } from '../store/verification.js';
@@ -43,7 +43,8 @@ export function publisherRoutes(ctx: RegistryContext): Hono {
       return c.json(await getPublisher(ctx.db, name));
     }
     if (body.method !== 'domain') throw new RegistryError(400, 'INVALID_METHOD', 'method must be "domain" or "admin".', 'Send { "method": "domain", "domain": "acme.com" }.');
-    if (who.kind === 'publisher' && who.publisher !== name) throw new RegistryError(403, 'NOT_YOUR_PUBLISHER', `This token belongs to ${who.publisher}, not ${name}.`, "Use the publisher's own token.");
+    const acting = actingPublisher(who);
+    if (acting !== undefined && acting !== name) throw new RegistryError(403, 'NOT_YOUR_PUBLISHER', `This token belongs to ${acting}, not ${name}.`, "Use the publisher's own token.");
     const domain = checkDomain(body.domain);
     const url = ctx.settings.proofUrl(domain);
     const open = await ctx.db.query<{ challenge: string }>('SELECT challenge FROM challenges WHERE publisher = $1 AND domain = $2', [name, domain]);

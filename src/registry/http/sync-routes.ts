@@ -15,7 +15,7 @@ import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import type { RegistryContext } from '../context.js';
 import { RegistryError } from '../errors.js';
-import { requireAdmin, type Principal } from '../auth/tokens.js';
+import { actingPublisher, requireAdmin, type RegistryPrincipal } from '../auth/tokens.js';
 import { checkId } from '../names.js';
 import { registryListing } from '../sync/listing.js';
 import { editListing } from '../sync/edit.js';
@@ -36,11 +36,13 @@ export function syncRoutes(ctx: RegistryContext): Hono {
   const baseUrl = (c: Context) => ctx.sync?.registryUrl ?? ctx.settings.sync?.publicUrl ?? new URL(c.req.url).origin;
   /** The caller must own `id` or be an admin; resolves to the publisher (undefined for an admin). */
   const ownerOrAdmin = async (c: Context, id: string): Promise<string | undefined> => {
-    const who: Principal = await principal(ctx, c);
-    if (who.kind === 'admin') return undefined;
+    const who: RegistryPrincipal = await principal(ctx, c);
+    // Fails closed: anything but an admin or a publisher token is refused here.
+    const publisher = actingPublisher(who);
+    if (publisher === undefined) return undefined;
     const { rows } = await ctx.db.query<{ publisher: string }>('SELECT publisher FROM extensions WHERE id = $1', [checkId(id)]);
-    if (rows[0] && rows[0].publisher !== who.publisher) throw new RegistryError(403, 'NAMESPACE_OWNED', `${id} belongs to another publisher.`, "Only its publisher (or a registry admin) may see and steer its partner sync.");
-    return who.publisher;
+    if (rows[0] && rows[0].publisher !== publisher) throw new RegistryError(403, 'NAMESPACE_OWNED', `${id} belongs to another publisher.`, "Only its publisher (or a registry admin) may see and steer its partner sync.");
+    return publisher;
   };
 
   app.get('/extensions/:id/listing', async (c) => c.json((await registryListing(ctx.db, c.req.param('id'), baseUrl(c), ctx.blobs)).listing));
@@ -48,7 +50,7 @@ export function syncRoutes(ctx: RegistryContext): Hono {
   app.patch('/extensions/:id/listing', async (c) => {
     const who = await principal(ctx, c);
     const edit = await readJson(c, ctx.settings.maxJsonBytes);
-    const result = await editListing(ctx, who.kind === 'publisher' ? who.publisher : undefined, c.req.param('id'), edit, baseUrl(c));
+    const result = await editListing(ctx, actingPublisher(who), c.req.param('id'), edit, baseUrl(c));
     return c.json({ listing: result.listing, overrides: result.overrides, queued: result.queued.length });
   });
 
