@@ -86,7 +86,7 @@ export async function startMcpHttp(session: CanvasSession, options: McpHttpOptio
   if (token !== undefined && token.length < MIN_TOKEN_LENGTH) throw new McpHttpError('TOKEN_TOO_SHORT', `The bearer token must be at least ${MIN_TOKEN_LENGTH} characters.`, 'Use a long random secret, e.g. openssl rand -hex 32.');
 
   const log = options.log ?? (() => undefined);
-  const factory = createMcpServerFactory(session, { ...options, notify: 'none' });
+  const factory = createMcpServerFactory(session, { ...options, notify: 'none', transport: 'tcp' });
   const handler = createMcpHandler(factory, { legacy: 'stateless', onerror: (err) => log(`http: ${err.message}`) });
   const offTools = session.onToolsChanged(() => handler.notify.toolsChanged());
   const serve = toNodeHandler(handler, { onerror: (err) => log(`http: ${err.message}`) });

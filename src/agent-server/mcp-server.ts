@@ -21,6 +21,7 @@ import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type C
 import type { AgentTool, ToolCallResult } from '../agent/registry/types.js';
 import { errorOf, resultFromThrown } from '../agent/registry/envelope.js';
 import { normalizeToolName } from '../agent/toolpack/names.js';
+import { mcpSpan } from './mcp-telemetry.js';
 import { VERSION } from '../core/version.js';
 import { RESOURCES, readResource } from './resources.js';
 import type { CanvasSession } from './session.js';
@@ -41,6 +42,8 @@ export interface McpServerFactoryOptions {
   notify?: 'connection' | 'none';
   /** One line per tool call and per notable event (stderr in the CLI). */
   log?: (line: string) => void;
+  /** The transport, for telemetry's `network.transport`: `pipe` (stdio) or `tcp` (Streamable HTTP). */
+  transport?: 'pipe' | 'tcp';
 }
 
 /** The SDK factory, plus `dispose()` to stop following the session's tool list. */
@@ -70,7 +73,10 @@ function unreachable(err: unknown): ProtocolError {
   const e = err as { code?: unknown; message?: unknown; suggestion?: unknown };
   const code = typeof e?.code === 'string' ? e.code : 'CANVAS_UNAVAILABLE';
   const message = typeof e?.message === 'string' ? e.message : String(err);
-  return new ProtocolError(ProtocolErrorCode.InternalError, `${code}: ${message}`, { code, ...(typeof e?.suggestion === 'string' ? { suggestion: e.suggestion } : {}) });
+  return new ProtocolError(ProtocolErrorCode.InternalError, `${code}: ${message}`, {
+    code,
+    ...(typeof e?.suggestion === 'string' ? { suggestion: e.suggestion } : {}),
+  });
 }
 
 /** Up to three listed names that look like `name` (for the unknown-tool error). */
@@ -95,13 +101,20 @@ export function createMcpServerFactory(session: CanvasSession, options: McpServe
 
   const make = (): Server => {
     const server = new Server(
-      { name: options.name ?? 'vib3', title: 'VIB3 canvas', version: options.version ?? VERSION },
+      {
+        name: options.name ?? 'vib3',
+        title: 'VIB3 canvas',
+        version: options.version ?? VERSION,
+      },
       {
         capabilities: { tools: { listChanged: true }, resources: {} },
         instructions: SERVER_INSTRUCTIONS,
         cacheHints: {
           'server/discover': { ttlMs: 60_000, cacheScope: 'private' },
-          'tools/list': { ttlMs: options.toolsTtlMs ?? 10_000, cacheScope: 'private' },
+          'tools/list': {
+            ttlMs: options.toolsTtlMs ?? 10_000,
+            cacheScope: 'private',
+          },
           'resources/list': { ttlMs: 60_000, cacheScope: 'private' },
           // The scene changes with every call; the docs are small.
           'resources/read': { ttlMs: 0, cacheScope: 'private' },
@@ -109,51 +122,77 @@ export function createMcpServerFactory(session: CanvasSession, options: McpServe
       },
     );
 
-    server.setRequestHandler('tools/list', async () => {
-      const tools = await session.listTools().catch((err: unknown) => Promise.reject(unreachable(err)));
-      return { tools: tools.map(toMcpTool) };
-    });
+    const net = { 'network.transport': options.transport };
+    server.setRequestHandler('tools/list', () =>
+      mcpSpan('tools/list', undefined, net, async () => {
+        const tools = await session.listTools().catch((err: unknown) => Promise.reject(unreachable(err)));
+        return { result: { tools: tools.map(toMcpTool) } };
+      }),
+    );
 
-    server.setRequestHandler('tools/call', async (request) => {
-      const { name } = request.params;
-      const args = (request.params.arguments ?? {}) as Record<string, unknown>;
-      const tools = await session.listTools().catch((err: unknown) => Promise.reject(unreachable(err)));
-      const wanted = normalizeToolName(undefined, name);
-      const tool = tools.find((t) => t.name === wanted);
-      if (!tool) {
-        const near = nearNames(name, tools.map((t) => t.name));
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`, {
-          code: 'UNKNOWN_TOOL',
-          suggestion: near.length ? `Did you mean ${near.join(', ')}?` : 'List the tools (tools/list) and call one of them.',
-          ...(near.length ? { nextTools: near } : {}),
-        });
-      }
-      const started = performance.now();
-      let result: ToolCallResult;
-      try {
-        result = await session.callTool(tool.name, args, 'mcp');
-      } catch (err) {
-        // The canvas could not be reached: still a tool result, coded, so the model can react.
-        result = resultFromThrown(err);
-      }
-      const error = errorOf(result);
-      log(`tools/call ${tool.name}: ${error ? error.code : 'ok'} (${Math.round(performance.now() - started)} ms)`);
-      return server.projectCallToolResult(result as CallToolResult, tool.outputSchema as Record<string, unknown> | undefined);
-    });
+    server.setRequestHandler('tools/call', (request) =>
+      mcpSpan(
+        'tools/call',
+        request.params.name,
+        {
+          ...net,
+          'gen_ai.tool.name': request.params.name,
+          'gen_ai.operation.name': 'execute_tool',
+        },
+        async () => {
+          const { name } = request.params;
+          const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+          const tools = await session.listTools().catch((err: unknown) => Promise.reject(unreachable(err)));
+          const wanted = normalizeToolName(undefined, name);
+          const tool = tools.find((t) => t.name === wanted);
+          if (!tool) {
+            const near = nearNames(
+              name,
+              tools.map((t) => t.name),
+            );
+            throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`, {
+              code: 'UNKNOWN_TOOL',
+              suggestion: near.length ? `Did you mean ${near.join(', ')}?` : 'List the tools (tools/list) and call one of them.',
+              ...(near.length ? { nextTools: near } : {}),
+            });
+          }
+          const started = performance.now();
+          let result: ToolCallResult;
+          try {
+            result = await session.callTool(tool.name, args, 'mcp');
+          } catch (err) {
+            // The canvas could not be reached: still a tool result, coded, so the model can react.
+            result = resultFromThrown(err);
+          }
+          const error = errorOf(result);
+          log(`tools/call ${tool.name}: ${error ? error.code : 'ok'} (${Math.round(performance.now() - started)} ms)`);
+          return {
+            result: server.projectCallToolResult(result as CallToolResult, tool.outputSchema as Record<string, unknown> | undefined),
+            ...(error ? { errorCode: error.code } : {}),
+          };
+        },
+      ),
+    );
 
-    server.setRequestHandler('resources/list', async () => ({ resources: RESOURCES.map((r) => ({ ...r })) }));
+    server.setRequestHandler('resources/list', () =>
+      mcpSpan('resources/list', undefined, net, async () => ({
+        result: { resources: RESOURCES.map((r) => ({ ...r })) },
+      })),
+    );
 
-    server.setRequestHandler('resources/read', async (request) => {
-      const { uri } = request.params;
-      let contents;
-      try {
-        contents = await readResource(uri, session);
-      } catch (err) {
-        throw unreachable(err);
-      }
-      if (!contents) throw new ResourceNotFoundError(uri, `No resource ${uri}. Resources: ${RESOURCES.map((r) => r.uri).join(', ')}.`);
-      return { contents: [contents] };
-    });
+    server.setRequestHandler('resources/read', (request) =>
+      mcpSpan('resources/read', request.params.uri, { ...net, 'mcp.resource.uri': request.params.uri }, async () => {
+        const { uri } = request.params;
+        let contents;
+        try {
+          contents = await readResource(uri, session);
+        } catch (err) {
+          throw unreachable(err);
+        }
+        if (!contents) throw new ResourceNotFoundError(uri, `No resource ${uri}. Resources: ${RESOURCES.map((r) => r.uri).join(', ')}.`);
+        return { result: { contents: [contents] } };
+      }),
+    );
 
     if (notify === 'connection') {
       open.add(server);

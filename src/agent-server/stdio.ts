@@ -17,7 +17,7 @@ export interface McpStdioServer {
 /** Serves `session` on this process's stdin/stdout. */
 export function serveMcpStdio(session: CanvasSession, options: Omit<McpServerFactoryOptions, 'notify'> = {}): McpStdioServer {
   const log = options.log ?? (() => undefined);
-  const factory = createMcpServerFactory(session, { ...options, notify: 'connection' });
+  const factory = createMcpServerFactory(session, { ...options, notify: 'connection', transport: 'pipe' });
   const handle = serveStdio(factory, { onerror: (err) => log(`stdio: ${err.message}`) });
   let ended!: () => void;
   const closed = new Promise<void>((resolve) => (ended = resolve));

@@ -10,6 +10,8 @@
  * persisted state as they were.
  */
 import type { HostDescription } from '../extensions/manifest/compatibility.js';
+import { telemetry } from '../telemetry/sink.js';
+import { errorClassOf } from '../telemetry/error-classes.js';
 import type { SupplyChainPolicy } from '../supply-chain/extension-artifacts.js';
 import type { TrustedKeys } from '../extensions/signing/package.js';
 import type { Activator } from './activator.js';
@@ -293,9 +295,22 @@ export class InstallerEngine extends EventTarget implements InstallerApi {
         auditFailed: (error) => this.dispatchEvent(new CustomEvent('vib3-audit-error', { detail: { operation, id, error } })),
         ...(signal ? { signal } : {}),
       });
-      const result = await body(session);
-      if (session.changed) this.dispatchEvent(new CustomEvent('vib3-installed-change', { detail: listOf(session.state) }));
-      return result;
+      const span = telemetry().startSpan('vib3.marketplace.install', { 'vib3.install.operation': operation, 'vib3.extension.id': id });
+      const started = Date.now();
+      let code: string | undefined;
+      try {
+        const result = await body(session);
+        if (result) span.setAttributes({ 'vib3.extension.version': result.version, 'vib3.channel': result.channel, 'vib3.install.action': result.action });
+        if (session.changed) this.dispatchEvent(new CustomEvent('vib3-installed-change', { detail: listOf(session.state) }));
+        return result;
+      } catch (err) {
+        code = isInstallerError(err) ? err.code : 'INTERNAL';
+        span.fail(code, (err as Error)?.message);
+        throw err;
+      } finally {
+        span.end();
+        telemetry().record('vib3.marketplace.install.duration', (Date.now() - started) / 1000, { 'vib3.install.operation': operation, 'vib3.extension.id': id, 'error.type': code ? errorClassOf(code) : undefined });
+      }
     });
   }
 }

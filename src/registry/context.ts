@@ -35,6 +35,28 @@ export interface AgentProxySettings {
   maxOutputTokens: number;
 }
 
+/**
+ * The OTLP receiver (`POST /v1/traces`, `/v1/metrics`) and the dashboard API
+ * (`GET /v1/telemetry/summary`): src/registry/telemetry, docs/TELEMETRY.md.
+ */
+export interface TelemetrySettings {
+  /**
+   * Keep content attributes (`gen_ai.input.messages`, `gen_ai.output.messages`,
+   * `gen_ai.tool.call.arguments`, `gen_ai.tool.call.result`): off by default, they are dropped on ingest.
+   */
+  storeContent: boolean;
+  /** Hours spans and metric points are kept (by their own time and by when they arrived). */
+  retentionHours: number;
+  /** How often the retention sweep runs, in ms. */
+  retentionIntervalMs: number;
+  /** Largest OTLP request body, in bytes (after gzip decoding too). */
+  maxBodyBytes: number;
+  /** OTLP export requests per minute per token principal (an agent token's user, or the admin). */
+  requestsPerMinute: number;
+  /** Longest string attribute kept, in characters (longer ones are cut with a marker). */
+  maxAttributeChars: number;
+}
+
 /** Settings of a running registry. */
 export interface RegistrySettings {
   /** Largest package accepted by publish, in bytes. */
@@ -51,6 +73,8 @@ export interface RegistrySettings {
   sync?: SyncSettings;
   /** The LLM proxy: its router (default: from `VIB3_LLM_CONFIG` / `VIB3_LLM_PROVIDER`) and per-user limits. */
   agent?: AgentProxySettings;
+  /** The OTLP receiver and dashboard API: content storage, retention, limits (any field left out takes its default). */
+  telemetry?: Partial<TelemetrySettings>;
 }
 
 /** The shared state of one registry process. */
@@ -71,6 +95,16 @@ export interface RegistryContext {
 /** Default settings of the LLM proxy (no router: `startRegistry` builds one from the environment). */
 export const DEFAULT_AGENT_SETTINGS: Readonly<AgentProxySettings> = Object.freeze({ requestsPerMinute: 30, maxOutputTokens: 2048 });
 
+/** Default settings of the OTLP receiver: no content, a week of data, 4 MiB bodies. */
+export const DEFAULT_TELEMETRY_SETTINGS: Readonly<TelemetrySettings> = Object.freeze({
+  storeContent: false,
+  retentionHours: 168,
+  retentionIntervalMs: 10 * 60_000,
+  maxBodyBytes: 4 * 1024 * 1024,
+  requestsPerMinute: 600,
+  maxAttributeChars: 4096,
+});
+
 /** Default settings. */
 export const DEFAULT_SETTINGS: RegistrySettings = {
   maxPackageBytes: 64 * 1024 * 1024,
@@ -79,4 +113,5 @@ export const DEFAULT_SETTINGS: RegistrySettings = {
   rateLimit: { reads: 6000, writes: 600 },
   searchFreshMs: 1000,
   agent: DEFAULT_AGENT_SETTINGS,
+  telemetry: DEFAULT_TELEMETRY_SETTINGS,
 };

@@ -5,6 +5,7 @@
  */
 import { TUF_MIGRATION_SQL } from './tuf/schema.js';
 import { SYNC_MIGRATION_SQL } from './sync/schema.js';
+import { TELEMETRY_MIGRATION_SQL } from './telemetry/schema.js';
 
 const CORE = `
 CREATE TABLE publishers (
@@ -182,4 +183,7 @@ export const REGISTRY_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
   // Listing assets (src/registry/store/listing-assets.ts): the images of a version rendered for a
   // partner target at its exact sizes (`vib3 listing upload`); the bytes live in the blob store.
   { version: 9, name: 'listing assets', sql: LISTING_ASSETS },
+  // The OTLP receiver (src/registry/telemetry): spans and metric data points, kept for
+  // telemetry.retentionHours; GET /v1/telemetry/summary aggregates them.
+  { version: 10, name: 'telemetry', sql: TELEMETRY_MIGRATION_SQL },
 ];

@@ -21,6 +21,7 @@ import { issueToken } from './auth/tokens.js';
 import { createApp } from './http/app.js';
 import { SearchCache } from './store/search-cache.js';
 import { startSync } from './sync/engine.js';
+import { startTelemetryRetention, type TelemetryRetention } from './telemetry/store.js';
 import { DEFAULT_AGENT_SETTINGS, DEFAULT_SETTINGS, type AgentProxySettings, type RegistryContext, type RegistrySettings } from './context.js';
 import { generateEd25519, type Ed25519Jwk } from '../extensions/signing/ed25519.js';
 import { routerFromEnvironment } from '../agent-server/llm-environment.js';
@@ -68,6 +69,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   const db = await openDatabase({ dataDir, ...(options.database ? { database: options.database } : {}) });
   let server: ServerType | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let retention: TelemetryRetention | undefined;
   try {
     await runMigrations(db, [...REGISTRY_MIGRATIONS]);
     const blobs = await openBlobStore({ dataDir, ...(options.blobs ? { blobs: options.blobs } : {}) });
@@ -98,6 +100,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
       if (db.kind === 'pglite' && ++ticks % 10 === 0) void db.query('ANALYZE extensions').catch(() => undefined);
     }, 60_000);
     timer.unref();
+    // Received telemetry older than settings.telemetry.retentionHours goes (unref'd timer).
+    retention = startTelemetryRetention(context, options.log);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     if (settings.sync) context.sync = await startSync({ db, blobs, settings: settings.sync, registryUrl: settings.sync.publicUrl ?? url, log: options.log ?? console.error });
     let closing: Promise<void> | undefined;
@@ -109,6 +113,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
       close: () =>
         (closing ??= (async () => {
           clearInterval(timer);
+          await retention?.stop();
           await context.sync?.stop();
           await new Promise<void>((done) => {
             const s = server as unknown as { close(cb: () => void): void; closeIdleConnections?(): void };
@@ -121,6 +126,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     };
   } catch (err) {
     clearInterval(timer);
+    await retention?.stop();
     (server as unknown as { close?(): void } | undefined)?.close?.();
     await db.close().catch(() => undefined);
     throw err;

@@ -14,6 +14,7 @@ import { tsImport } from 'tsx/esm/api';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const { startLlmFake } = await tsImport('../support/llm-fake/index.ts', import.meta.url);
+const { startOtlpCollector } = await tsImport('../support/otlp-collector.ts', import.meta.url);
 const KEY = 'sk-test-e2e-0123456789abcdefSECRET';
 const ANTHROPIC_KEY = 'sk-ant-test-e2e-9876543210SECRET';
 
@@ -116,6 +117,25 @@ describe('vib3 agent: routing, approval and secrets', () => {
       assert.match(r.stderr, /reset needs approval \(destructive\); refused/);
     } finally {
       await fake.close();
+    }
+  });
+
+  it('with OTEL_EXPORTER_OTLP_ENDPOINT set, the session exports its spans (and no key) before the process ends', async () => {
+    const fake = await startLlmFake({ apiKey: KEY });
+    const collector = await startOtlpCollector();
+    try {
+      fake.script(setTurn, doneTurn);
+      const r = await vib3(['agent', 'holographic at 280', '--provider', 'openai', '--base-url', fake.baseURL, '--model', 'gpt-e2e', '--renderer', 'webgl2', '--json'], { OPENAI_API_KEY: KEY, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'vib3-e2e' });
+      assert.equal(r.status, 0, r.stderr);
+      const names = collector.spans().map((s) => s.name);
+      for (const name of ['invoke_agent vib3-agent', 'chat gpt-e2e', 'execute_tool set_params']) assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+      assert.ok(collector.spans().every((s) => s.resource['service.name'] === 'vib3-e2e'));
+      assert.ok(collector.points().some((p) => p.metric === 'gen_ai.client.token.usage'), 'metrics are exported at exit too');
+      const bodies = collector.requests.map((q) => q.body).join('\n');
+      assert.ok(!bodies.includes(KEY) && !bodies.includes('holographic at 280'), 'no key, no prompt');
+    } finally {
+      await fake.close();
+      await collector.close();
     }
   });
 

@@ -222,3 +222,32 @@ test(`[${BACKEND}] a store keeps the registry and root it started from; two proc
   assert.deepEqual(listed, [`${ID}@1.1.0-beta.1`, `${other}@1.0.0`]);
   assert.ok(!existsSync(join(dir, '.lock')), 'the lock is released');
 });
+
+test(`[${BACKEND}] installs export vib3.marketplace.install spans and durations over OTLP (a refused one failed with its class)`, async () => {
+  const { startNodeTelemetry } = await import('../../src/agent-server/telemetry-node.js');
+  const { startOtlpCollector } = await import('../support/otlp-collector.js');
+  const { errorClassOf } = await import('../../src/telemetry/error-classes.js');
+  const dir = await installedDir();
+  const collector = await startOtlpCollector();
+  const tel = await startNodeTelemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }, 'vib3-installer-test');
+  try {
+    assert.equal((await vib3Json('ext', 'install', ID, '--channel', 'beta', '--dir', dir)).code, 0);
+    assert.notEqual((await vib3Json('ext', 'rollback', ID, '--to', '0.0.1', '--dir', dir)).code, 0);
+    await tel!.shutdown();
+    const spans = collector.spans().filter((s) => s.name === 'vib3.marketplace.install');
+    assert.equal(spans.length, 2, JSON.stringify(collector.spans().map((s) => s.name)));
+    const [ok, refusedSpan] = spans;
+    assert.equal(ok!.attributes['vib3.install.operation'], 'install');
+    assert.equal(ok!.attributes['vib3.extension.id'], ID);
+    assert.equal(ok!.attributes['vib3.channel'], 'beta');
+    assert.match(String(ok!.attributes['vib3.extension.version']), /^1\.1\.0-beta\./);
+    assert.notEqual(ok!.status.code, 2);
+    assert.equal(refusedSpan!.attributes['vib3.install.operation'], 'rollback');
+    assert.equal(refusedSpan!.status.code, 2);
+    assert.equal(refusedSpan!.attributes['error.type'], errorClassOf(String(refusedSpan!.attributes['vib3.error.code'])));
+    assert.ok(collector.points().some((p) => p.metric === 'vib3.marketplace.install.duration' && p.attributes['vib3.install.operation'] === 'install'));
+  } finally {
+    await tel?.shutdown();
+    await collector.close();
+  }
+});

@@ -8,6 +8,7 @@ import type { LanguageModelV3, LanguageModelV3Usage } from '@ai-sdk/provider';
 import { Budgets, estimateTokens } from './budget.js';
 import { abortedError, classifyLlmError, LlmError } from './errors.js';
 import { iterateStream } from './stream.js';
+import type { Attributes, TelemetrySpan } from '../../telemetry/sink.js';
 import type { Deployment, RouterConfig, RouterDecision, StepModel, StepPart, StepRequest } from './types.js';
 
 /** Makes the AI SDK model of a deployment (see `createProviderModel` in `providers.ts`). */
@@ -42,6 +43,14 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Reported tokens of a finish part (undefined when the provider reported none). */
 function reported(usage: LanguageModelV3Usage | undefined): { input?: number; output?: number } {
   return { ...(usage?.inputTokens.total !== undefined ? { input: usage.inputTokens.total } : {}), ...(usage?.outputTokens.total !== undefined ? { output: usage.outputTokens.total } : {}) };
+}
+
+/** A decision as telemetry attributes (ids, codes and numbers only). */
+function decisionAttributes(d: RouterDecision): Attributes {
+  const deployment = 'deployment' in d ? d.deployment : d.type === 'fallback' ? d.to : undefined;
+  const reason = d.type === 'skip' ? d.reason : 'code' in d ? d.code : d.type === 'context-fallback' ? `${d.from}->${d.to}` : undefined;
+  const delay = d.type === 'retry' ? d.delayMs : d.type === 'cooldown' ? d.ms : d.type === 'success' ? d.ms : undefined;
+  return { 'vib3.router.decision': d.type, 'vib3.router.deployment': deployment, 'vib3.router.reason': reason, 'vib3.router.delay_ms': delay };
 }
 
 /** Estimated USD of a step at the deployment's pricing (0 when it has none). */
@@ -92,7 +101,7 @@ export class Router {
   /** A {@link StepModel} that routes over one group (default: the first). */
   model(group = this.defaultGroup): StepModel {
     if (!this.config.groups[group]) throw new LlmError('LLM_INVALID_CONFIG', `There is no model group "${group}".`, `Use one of: ${Object.keys(this.config.groups).join(', ')}.`);
-    return { stream: (request, signal) => this.stream(group, request, signal) };
+    return { stream: (request, signal, span) => this.stream(group, request, signal, span) };
   }
 
   /** Whether a deployment is cooling down now. */
@@ -110,9 +119,9 @@ export class Router {
     }
   }
 
-  private coolDown(id: string, code: string, ms: number): void {
+  private coolDown(id: string, code: string, ms: number, decide: (d: RouterDecision) => void): void {
     this.cooling.set(id, this.now() + ms);
-    this.decide({ type: 'cooldown', deployment: id, code, ms });
+    decide({ type: 'cooldown', deployment: id, code, ms });
   }
 
   /** The deployment's model; a factory failure is not kept, so a fixed key is picked up on the next request. */
@@ -131,8 +140,15 @@ export class Router {
     return [group, ...(this.config.contextFallbacks?.[group] ?? [])];
   }
 
-  /** Streams one step over the group's deployments, retrying and falling back. */
-  async *stream(group: string, request: StepRequest, signal?: AbortSignal): AsyncGenerator<StepPart> {
+  /**
+   * Streams one step over the group's deployments, retrying and falling back. Each decision goes
+   * to the `onDecision` listeners and, as a `vib3.router.decision` event, to `span`.
+   */
+  async *stream(group: string, request: StepRequest, signal?: AbortSignal, span?: TelemetrySpan): AsyncGenerator<StepPart> {
+    const decide = (d: RouterDecision) => {
+      this.decide(d);
+      span?.addEvent('vib3.router.decision', decisionAttributes(d));
+    };
     const estimate = estimateTokens({ prompt: request.prompt, tools: request.tools });
     const retries = this.config.retries ?? 1;
     const cooldownMs = this.config.cooldownMs ?? 30_000;
@@ -146,31 +162,31 @@ export class Router {
       if (g > 0) {
         // Context fallback groups are only for requests too large for what came before.
         if (!contextBlocked) break;
-        this.decide({ type: 'context-fallback', from: groups[g - 1]!, to: groups[g]! });
+        decide({ type: 'context-fallback', from: groups[g - 1]!, to: groups[g]! });
         contextBlocked = false;
       }
       for (const id of this.config.groups[groups[g]!] ?? []) {
         const d = this.deployments.get(id)!;
         if (this.coolingDown(id)) {
-          this.decide({ type: 'skip', deployment: id, reason: 'cooldown' });
+          decide({ type: 'skip', deployment: id, reason: 'cooldown' });
           continue;
         }
         if (d.contextWindow !== undefined && estimate + (request.maxOutputTokens ?? 0) > d.contextWindow) {
           contextBlocked = true;
-          this.decide({ type: 'skip', deployment: id, reason: 'context-window' });
+          decide({ type: 'skip', deployment: id, reason: 'context-window' });
           continue;
         }
         const bucket = d.budget ?? d.provider;
         const wait = this.budgets.waitMs(bucket, estimate);
         if (wait > 0) {
           budgetWait = Math.min(budgetWait, wait);
-          this.decide({ type: 'skip', deployment: id, reason: 'budget' });
+          decide({ type: 'skip', deployment: id, reason: 'budget' });
           continue;
         }
-        if (previous && last) this.decide({ type: 'fallback', from: previous, to: id, code: last.code });
+        if (previous && last) decide({ type: 'fallback', from: previous, to: id, code: last.code });
         for (let attempt = 1; ; attempt++) {
-          this.decide({ type: 'attempt', group: groups[g]!, deployment: id, attempt });
-          const outcome = yield* this.attempt(d, bucket, estimate, request, signal);
+          decide({ type: 'attempt', group: groups[g]!, deployment: id, attempt });
+          const outcome = yield* this.attempt(d, bucket, estimate, request, signal, decide);
           if (outcome === 'done') return;
           last = outcome;
           if (outcome.code === 'LLM_ABORTED') throw outcome;
@@ -180,7 +196,7 @@ export class Router {
           }
           // A refused or missing key is this deployment's problem: the next one may have its own.
           if (outcome.code === 'LLM_AUTH_FAILED' || outcome.code === 'LLM_MISSING_KEY') {
-            this.coolDown(id, outcome.code, cooldownMs);
+            this.coolDown(id, outcome.code, cooldownMs, decide);
             break;
           }
           if (!outcome.retryable) throw outcome;
@@ -188,14 +204,14 @@ export class Router {
           if (attempt <= retries && delay <= maxWaitMs) {
             const budgetWait = this.budgets.waitMs(bucket, estimate);
             if (budgetWait > 0) {
-              this.decide({ type: 'skip', deployment: id, reason: 'budget' });
+              decide({ type: 'skip', deployment: id, reason: 'budget' });
               break;
             }
-            this.decide({ type: 'retry', deployment: id, code: outcome.code, delayMs: delay, attempt });
+            decide({ type: 'retry', deployment: id, code: outcome.code, delayMs: delay, attempt });
             await this.sleep(delay, signal);
             continue;
           }
-          this.coolDown(id, outcome.code, Math.max(cooldownMs, outcome.retryAfterMs ?? 0));
+          this.coolDown(id, outcome.code, Math.max(cooldownMs, outcome.retryAfterMs ?? 0), decide);
           break;
         }
         previous = id;
@@ -208,7 +224,7 @@ export class Router {
   }
 
   /** One try of one deployment: yields its parts; returns `done`, or the error to act on. */
-  private async *attempt(d: Deployment, bucket: string, estimate: number, request: StepRequest, signal?: AbortSignal): AsyncGenerator<StepPart, 'done' | LlmError> {
+  private async *attempt(d: Deployment, bucket: string, estimate: number, request: StepRequest, signal: AbortSignal | undefined, decide: (d: RouterDecision) => void): AsyncGenerator<StepPart, 'done' | LlmError> {
     const started = this.now();
     let begun = false;
     let taken = false;
@@ -226,9 +242,9 @@ export class Router {
           const input = r.input ?? estimate;
           const output = r.output ?? Math.ceil(outputChars / 4);
           this.budgets.settle(bucket, estimate, input + output);
-          this.decide({ type: 'success', deployment: d.id, ms: this.now() - started, inputTokens: input, outputTokens: output });
+          decide({ type: 'success', deployment: d.id, ms: this.now() - started, inputTokens: input, outputTokens: output });
           yield part;
-          yield { type: 'route', deployment: d.id, costUsd: costOf(d, input, output), inputTokens: input, outputTokens: output };
+          yield { type: 'route', deployment: d.id, provider: d.provider, model: d.model, costUsd: costOf(d, input, output), inputTokens: input, outputTokens: output };
           // The step is complete at its finish part: whatever a provider sends after it is not read (nor charged twice).
           return 'done';
         }
@@ -242,7 +258,7 @@ export class Router {
       if (taken && !begun) this.budgets.settle(bucket, estimate, 0);
       if (begun && e.code !== 'LLM_ABORTED') {
         if (!e.retryable) throw e;
-        this.decide({ type: 'restart', deployment: d.id, code: e.code });
+        decide({ type: 'restart', deployment: d.id, code: e.code });
         yield { type: 'restart', reason: e.code };
       }
       return e;

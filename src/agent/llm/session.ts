@@ -7,11 +7,13 @@
 import type { LanguageModelV3FunctionTool, LanguageModelV3Message, LanguageModelV3ToolCallPart, LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
 import type { AgentTool, ApprovalHandler, ToolCallResult } from '../registry/types.js';
 import { abortedError, classifyLlmError } from './errors.js';
+import { errorClassOf } from '../../telemetry/error-classes.js';
 import { parseArguments } from './arguments.js';
 import { parsePolicy, policyApprovalReason, toolPermitted, withPolicyApproval, type AgentPolicy } from './policy.js';
 import { ModelToolNames } from './tool-names.js';
 import { outputDelimiter, resultText, untrustedNotice, wrapToolOutput } from './untrusted.js';
 import { estimateTokens } from './budget.js';
+import { telemetry, type TelemetrySpan } from '../../telemetry/sink.js';
 import type { AgentEvent, SessionFinishReason, SessionResult, SessionToolCall, StepModel, Usage } from './types.js';
 
 /** Where a session's tools come from: a page {@link import('../registry/tool-registry.js').ToolRegistry} or a canvas session. */
@@ -93,6 +95,17 @@ async function moderated(hook: ModerationHook | undefined, stage: 'input' | 'out
   return typeof verdict === 'object' && verdict.reason ? verdict.reason : `The moderation hook blocked the ${stage}.`;
 }
 
+/** Ends a chat span with the step's usage, and records the step's token and duration metrics. */
+function recordStep(span: TelemetrySpan, usage: Usage, finishReason: string, route: { provider?: string; model?: string }, started: number): void {
+  span.setAttributes({ 'gen_ai.usage.input_tokens': usage.inputTokens, 'gen_ai.usage.output_tokens': usage.outputTokens, 'gen_ai.response.finish_reasons': [finishReason] });
+  span.end();
+  const sink = telemetry();
+  const attrs = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': route.provider, 'gen_ai.request.model': route.model };
+  sink.record('gen_ai.client.token.usage', usage.inputTokens, { ...attrs, 'gen_ai.token.type': 'input' });
+  sink.record('gen_ai.client.token.usage', usage.outputTokens, { ...attrs, 'gen_ai.token.type': 'output' });
+  sink.record('gen_ai.client.operation.duration', (Date.now() - started) / 1000, attrs);
+}
+
 /** Runs one agent session. Never throws for model or tool failures: they end the session with a coded `error`. */
 export async function runAgentSession(options: AgentSessionOptions): Promise<AgentSessionOutcome> {
   const policy = parsePolicy(options.policy ?? {});
@@ -103,6 +116,8 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
       // a listener's failure never breaks the session
     }
   };
+  const sink = telemetry();
+  const sessionSpan = sink.startSpan('invoke_agent vib3-agent', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'vib3-agent', 'gen_ai.input.messages': options.prompt });
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const toolCalls: SessionToolCall[] = [];
   let costUsd = 0;
@@ -112,6 +127,9 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
   const delimiter = outputDelimiter();
   const messages: LanguageModelV3Message[] = [{ role: 'system', content: `${options.system ?? DEFAULT_SYSTEM}\n\n${untrustedNotice(delimiter)}` }, ...(options.history ?? []).filter((m) => m.role !== 'system'), { role: 'user', content: [{ type: 'text', text: options.prompt }] }];
   const finish = (finishReason: SessionFinishReason, error?: { code: string; message: string; suggestion: string }): AgentSessionOutcome => {
+    sessionSpan.setAttributes({ 'gen_ai.usage.input_tokens': usage.inputTokens, 'gen_ai.usage.output_tokens': usage.outputTokens, 'vib3.session.finish_reason': finishReason, 'vib3.session.steps': steps, 'vib3.session.tool_calls': toolCalls.length, 'vib3.cost.usd': costUsd, 'gen_ai.output.messages': text || undefined });
+    if (error) sessionSpan.fail(error.code, error.message);
+    sessionSpan.end();
     emit({ type: 'finish', finishReason, usage: { ...usage } });
     return { text, toolCalls, usage, finishReason, steps, costUsd, ...(error ? { error } : {}), messages };
   };
@@ -151,9 +169,12 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
     let calls: { toolCallId: string; toolName: string; input: string }[] = [];
     let finishReason = 'other';
     const stepUsage: Usage = { inputTokens: 0, outputTokens: 0 };
+    const stepStarted = Date.now();
+    const chatSpan = sink.startSpan('chat', { 'gen_ai.operation.name': 'chat' }, sessionSpan);
+    let route: { provider?: string; model?: string } = {};
     const maxOutputTokens = policy.spendCap.tokens !== undefined ? Math.max(1, Math.min(policy.maxOutputTokens, policy.spendCap.tokens - spent - nextInput)) : policy.maxOutputTokens;
     try {
-      for await (const part of options.model.stream({ prompt: messages, tools: modelTools, toolChoice: { type: 'auto' }, maxOutputTokens }, options.signal)) {
+      for await (const part of options.model.stream({ prompt: messages, tools: modelTools, toolChoice: { type: 'auto' }, maxOutputTokens }, options.signal, chatSpan)) {
         if (part.type === 'restart') {
           stepText = '';
           calls = [];
@@ -168,6 +189,9 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
           stepUsage.inputTokens = part.usage.inputTokens.total ?? 0;
           stepUsage.outputTokens = part.usage.outputTokens.total ?? 0;
         } else if (part.type === 'route') {
+          route = { ...(part.provider ? { provider: part.provider } : {}), ...(part.model ? { model: part.model } : {}) };
+          if (part.model) chatSpan.rename(`chat ${part.model}`);
+          chatSpan.setAttributes({ 'gen_ai.provider.name': part.provider, 'gen_ai.request.model': part.model, 'vib3.router.deployment': part.deployment, 'vib3.cost.usd': part.costUsd });
           costUsd += part.costUsd;
           stepUsage.inputTokens = part.inputTokens;
           stepUsage.outputTokens = part.outputTokens;
@@ -176,8 +200,12 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
         }
       }
     } catch (err) {
-      return fail(err);
+      const e = classifyLlmError(err);
+      chatSpan.fail(e.code, e.message);
+      chatSpan.end();
+      return fail(e);
     }
+    recordStep(chatSpan, stepUsage, finishReason, route, stepStarted);
     usage.inputTokens += stepUsage.inputTokens;
     usage.outputTokens += stepUsage.outputTokens;
     emit({ type: 'step-finish', step, usage: stepUsage, finishReason });
@@ -209,19 +237,31 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
     const name = names.registry(c.toolName);
     const tool = name ? byName.get(name) : undefined;
     const args = parseArguments(c.input);
-    emit({ type: 'tool-call', step: steps, name: name ?? c.toolName, arguments: args ?? {} });
+    const toolSpan = sink.startSpan(`execute_tool ${tool?.name ?? c.toolName}`, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool?.name ?? c.toolName, 'gen_ai.tool.call.id': c.toolCallId, 'gen_ai.tool.type': 'function', 'vib3.tool.caller': 'agent', 'vib3.tool.source': tool?.source, 'gen_ai.tool.call.arguments': c.input }, sessionSpan);
+    try {
+      return await callTool(c, tool, args, started, toolSpan);
+    } finally {
+      toolSpan.end();
+    }
+  }
+
+  async function callTool(c: { toolCallId: string; toolName: string; input: string }, tool: AgentTool | undefined, args: Record<string, unknown> | undefined, started: number, toolSpan: TelemetrySpan): Promise<ToolCallResult> {
+    emit({ type: 'tool-call', step: steps, name: tool?.name ?? c.toolName, arguments: args ?? {} });
     let result: ToolCallResult;
     if (!tool) result = refusal('TOOL_NOT_ALLOWED', `The model called "${c.toolName}", which this session does not offer.`, 'Call one of the tools offered.');
     else if (!args) result = refusal('INVALID_TOOL_ARGUMENTS', `The arguments of ${tool.name} are not a JSON object.`, 'Send the arguments as one JSON object matching the inputSchema.');
     else if (toolCalls.length >= policy.maxToolCalls) result = refusal('TOOL_CALL_LIMIT', `The session reached the policy's ${policy.maxToolCalls} tool calls.`, 'Answer with what you have.');
-    else result = await approvedCall(tool, args);
+    else result = await approvedCall(tool, args, toolSpan);
     const call: SessionToolCall = { name: tool?.name ?? c.toolName, arguments: args ?? {}, result: summary(result) };
+    if (call.result.error) toolSpan.fail(call.result.error.code, call.result.error.message);
+    if (sink.captureContent) toolSpan.setAttributes({ 'gen_ai.tool.call.result': resultText(result) });
+    sink.record('gen_ai.client.operation.duration', (Date.now() - started) / 1000, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': call.name, 'error.type': call.result.error ? errorClassOf(call.result.error.code) : undefined });
     toolCalls.push(call);
     emit({ type: 'tool-result', step: steps, call, ms: Date.now() - started });
     return result;
   }
 
-  async function approvedCall(tool: AgentTool, args: Record<string, unknown>): Promise<ToolCallResult> {
+  async function approvedCall(tool: AgentTool, args: Record<string, unknown>, toolSpan: TelemetrySpan): Promise<ToolCallResult> {
     const wanted = policyApprovalReason(policy, tool);
     // A source that asks by itself (the page registry's dialog) is not asked twice for the same call.
     const sourceAsks = options.tools.handlesApproval === true && (options.tools.approvalReason?.(tool.name) !== undefined || !options.tools.approvalReason);
@@ -229,6 +269,7 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
       if (!options.approve) return refusal('APPROVAL_REQUIRED', `${tool.name} needs the user's approval and no one can give it here.`, 'Explain to the user what the call would do instead.');
       const approved = await untilAborted(options.approve({ tool, input: structuredClone(args), caller: 'agent', reason: wanted }));
       emit({ type: 'approval', name: tool.name, approved, reason: wanted });
+      toolSpan.addEvent('vib3.approval', { 'vib3.approval.reason': wanted, 'vib3.approval.granted': approved });
       if (!approved) return refusal('APPROVAL_DENIED', `The user did not approve ${tool.name}.`, 'Do not retry it; tell the user what it would have done.');
     }
     if (options.signal?.aborted) return refusal('ABORTED', `The session was cancelled before ${tool.name} ran.`, 'Start a new session if you still want it.');

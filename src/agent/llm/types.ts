@@ -4,6 +4,7 @@
  * touches Node or the DOM.
  */
 import type { LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import type { TelemetrySpan } from '../../telemetry/sink.js';
 
 /** The provider APIs the kit speaks (docs/LLM.md "Providers"). */
 export type ProviderKind = 'openai' | 'openai-responses' | 'anthropic' | 'openai-compatible';
@@ -76,15 +77,18 @@ export type RouterDecision =
  * step whose stream had already begun (discard what this step produced so far), and `route`
  * after the finish part: which deployment answered, its tokens and their estimated cost.
  */
-export type StepPart = LanguageModelV3StreamPart | { type: 'restart'; reason: string } | { type: 'route'; deployment: string; costUsd: number; inputTokens: number; outputTokens: number };
+export type StepPart = LanguageModelV3StreamPart | { type: 'restart'; reason: string } | { type: 'route'; deployment: string; provider?: string; model?: string; costUsd: number; inputTokens: number; outputTokens: number };
 
 /** What one step asks of a model (the AI SDK call options, minus the abort signal). */
 export type StepRequest = Omit<LanguageModelV3CallOptions, 'abortSignal'>;
 
 /** Anything that runs one model step: the router, one model, or the page's proxy client. */
 export interface StepModel {
-  /** Streams one step. Throws (or yields an `error` part) with an {@link import('./errors.js').LlmError}. */
-  stream(request: StepRequest, signal?: AbortSignal): AsyncIterable<StepPart>;
+  /**
+   * Streams one step. Throws (or yields an `error` part) with an {@link import('./errors.js').LlmError}.
+   * `span` is the step's telemetry span: a router adds its decisions to it as events.
+   */
+  stream(request: StepRequest, signal?: AbortSignal, span?: TelemetrySpan): AsyncIterable<StepPart>;
 }
 
 /** Token usage, summed over a session's steps. */

@@ -19,6 +19,7 @@ import { syncRoutes } from './sync-routes.js';
 import { assetRoutes } from './asset-routes.js';
 import { rateLimit } from './rate-limit.js';
 import { agentCors, agentRoutes } from './agent-routes.js';
+import { telemetryCors, telemetryRoutes } from './telemetry-routes.js';
 
 /** Builds the HTTP application of a registry. `log` receives unexpected errors. */
 export function createApp(ctx: RegistryContext, log: (message: string) => void = (m) => console.error(m)): Hono {
@@ -26,6 +27,10 @@ export function createApp(ctx: RegistryContext, log: (message: string) => void =
   // The LLM proxy's CORS first (it answers preflights itself), so that every answer a page gets
   // from it, the per-address limiter's 429 included, is readable cross-origin.
   app.use('/v1/agent/*', agentCors);
+  // The OTLP receiver and dashboard API likewise (pages export with their agent token).
+  app.use('/v1/traces', telemetryCors);
+  app.use('/v1/metrics', telemetryCors);
+  app.use('/v1/telemetry/*', telemetryCors);
   const reads = rateLimit(ctx.settings.rateLimit.reads);
   const writes = rateLimit(ctx.settings.rateLimit.writes);
   app.use('*', async (c, next) => {
@@ -40,6 +45,8 @@ export function createApp(ctx: RegistryContext, log: (message: string) => void =
   app.route('/v1', syncRoutes(ctx));
   // The LLM proxy (CORS above: POST with Authorization from any origin; bearer tokens, no cookies).
   app.route('/v1/agent', agentRoutes(ctx, log));
+  // The OTLP receiver (/v1/traces, /v1/metrics) and /v1/telemetry/summary (CORS above).
+  app.route('/v1', telemetryRoutes(ctx));
   // Reads are public: pages on any origin (the in-page installer) may search, fetch TUF metadata
   // and download packages. Writes are not offered to browsers (the preflight allows GET only).
   const publicReads = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Retry-After', 'ETag'], maxAge: 600 });
