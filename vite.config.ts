@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { viteGeometryWorker } from './scripts/geometry-worker-plugin.mjs';
 import { rollupMetafile } from './scripts/rollup-metafile-plugin.mjs';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 
 /*
@@ -32,6 +33,19 @@ const minifyEs = {
 
 export default defineConfig({
   define: { __VIB3_VERSION__: JSON.stringify(pkg.version) },
+  // The classic-script file inlines dynamic imports: its page-telemetry pipeline is loaded from the
+  // separate dist/vib3-telemetry.js instead (src/telemetry/load-otel-iife.ts), so it stays out of vib3.iife.js.
+  // The dashboard's charts (uPlot) likewise stay out of it: a stand-in notes where they are (components/telemetry/dashboard-charts-iife.ts).
+  ...(lib
+    ? {
+        resolve: {
+          alias: [
+            { find: /^\.\/load-otel\.js$/, replacement: fileURLToPath(new URL('./src/telemetry/load-otel-iife.ts', import.meta.url)) },
+            { find: /^\.\/dashboard-charts\.js$/, replacement: fileURLToPath(new URL('./components/telemetry/dashboard-charts-iife.ts', import.meta.url)) },
+          ],
+        },
+      }
+    : {}),
   // The metafile (.build-meta/vite-<target>.json) tells the release's SBOM which packages each file bundles.
   plugins: [viteGeometryWorker(), ...(lib ? [] : [minifyEs]), rollupMetafile({ file: `.build-meta/vite-${target}.json` })],
   build: {

@@ -5,6 +5,7 @@ import { wtrGeometryWorker } from './scripts/geometry-worker-plugin.mjs';
 import { networkLogPlugin } from './test/network-log-plugin.mjs';
 import { registryFixturePlugin } from './test/registry-fixture-plugin.mjs';
 import { bridgeFixturePlugin } from './test/bridge-fixture-plugin.mjs';
+import { otlpCollectorPlugin } from './test/otlp-collector-plugin.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { build as esbuild } from 'esbuild';
 
@@ -22,8 +23,37 @@ const semverAsEsm = {
   },
 };
 import { playwrightLauncher } from '@web/test-runner-playwright';
+/**
+ * The OpenTelemetry packages pick their browser platform code through package.json "browser"
+ * maps (`./build/esm/platform/index.js` -> `./build/esm/platform/browser/index.js`), which the
+ * bundlers honour and the test server's resolver does not: imports of those files are rewritten
+ * here, for @opentelemetry packages only (page telemetry, test/browser/telemetry.test.ts).
+ */
+const otelBrowserMaps = new Map();
+const otelBrowserField = {
+  name: 'vib3-otel-browser-field',
+  transformImport({ source, context }) {
+    if (!source.startsWith('.') && !source.startsWith('/')) return undefined;
+    const [path, query = ''] = source.split(/(?=\?)/);
+    const absolute = new URL(path, `http://x${context.path}`).pathname;
+    const m = /^(\/node_modules\/@opentelemetry\/[\w-]+)\/(build\/esm\/.+\.js)$/.exec(absolute);
+    if (!m) return undefined;
+    const [, root, file] = m;
+    if (!otelBrowserMaps.has(root)) {
+      try {
+        otelBrowserMaps.set(root, JSON.parse(readFileSync(`.${root}/package.json`, 'utf8')).browser ?? {});
+      } catch {
+        otelBrowserMaps.set(root, {});
+      }
+    }
+    const mapped = otelBrowserMaps.get(root)[`./${file}`];
+    if (typeof mapped !== 'string') return undefined;
+    return `${root}/${mapped.replace(/^\.\//, '')}${query}`;
+  },
+};
+
 import { defaultReporter } from '@web/test-runner';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FLAG_SETS, CHROMIUM_PATH } from './test/chromium-flags.mjs';
 import { firefoxBidiLauncher } from './test/firefox-bidi-launcher.mjs';
@@ -85,7 +115,7 @@ export default {
   // Per test file; generous because a CI machine may be busy (the slowest file takes ~2 min on a quiet one).
   testsFinishTimeout: 1_200_000,
   browserStartTimeout: 60_000,
-  plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin, networkLogPlugin, registryFixturePlugin, bridgeFixturePlugin],
+  plugins: [wtrGeometryWorker, semverAsEsm, esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' }), goldenPlugin, networkLogPlugin, registryFixturePlugin, bridgeFixturePlugin, otlpCollectorPlugin, otelBrowserField],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
   testFramework: { config: { timeout: 60_000, ui: 'bdd' } },
   browsers: firefox

@@ -19,7 +19,16 @@ const median = (xs) => {
 
 const chunks = readdirSync('dist/chunks').filter((f) => f.endsWith('.js'));
 const lazy = chunks.find((f) => f.startsWith('three-view-'));
-const eagerChunks = chunks.filter((f) => f !== lazy);
+// The chunks the entry loads with it: its static imports, transitively (lazy ones — the renderer,
+// the page-telemetry pipeline — are dynamic imports and stay out).
+const staticImports = (file) => [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*["']\.\/(?:chunks\/)?([\w.-]+\.js)["']/g)].map((m) => m[1]);
+const eagerChunks = [];
+for (const queue = staticImports('dist/vib3-embed.js'); queue.length; ) {
+  const f = queue.shift();
+  if (eagerChunks.includes(f) || !chunks.includes(f)) continue;
+  eagerChunks.push(f);
+  queue.push(...staticImports(join('dist/chunks', f)));
+}
 const sizes = {
   iife: gz('dist/vib3.iife.js'),
   extensionsIife: gz('dist/vib3-extensions.iife.js'),

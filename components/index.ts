@@ -15,6 +15,7 @@ import { Vib3MarketDetail } from './marketplace/detail.js';
 import { Vib3MarketInstalled } from './marketplace/installed-list.js';
 import { Vib3SyncStatus } from './marketplace/sync-status.js';
 import { Vib3ToolApproval } from './agent/tool-approval.js';
+import { Vib3TelemetryDashboard } from './telemetry/dashboard.js';
 
 export { Vib3ControlPanel, Vib3Toolbar, Vib3ThemeSwitcher, Vib3ConsentDialog, Vib3InstallProgress, Vib3Stage };
 export type { ConsentCapability, ConsentRequest, ConsentResult } from './consent-dialog.js';
@@ -27,6 +28,17 @@ export type { MarketQuery, MarketErrorDetail, MarketErrorInfo, MarketDoneDetail,
 export type { MarketInstallRequest } from './marketplace/detail.js';
 export type { MarketAction } from './marketplace/installed-list.js';
 export { Vib3ToolApproval, type ToolApprovalDetail, type ApprovalRequest } from './agent/tool-approval.js';
+export {
+  Vib3TelemetryDashboard,
+  TELEMETRY_DASHBOARD_PARTS,
+  TELEMETRY_WINDOWS,
+  type TelemetrySummary,
+  type TelemetryLatency,
+  type TelemetryWindow,
+  type TelemetryErrorInfo,
+  type TelemetryErrorDetail,
+  type TelemetryUpdateDetail,
+} from './telemetry/dashboard.js';
 export { Vib3SyncStatus, SYNC_STATUS_PARTS, type SyncOverview, type SyncLane, type SyncDeadLetter, type SyncErrorInfo, type SyncRetryDetail, type SyncErrorDetail } from './marketplace/sync-status.js';
 
 const TAGS: [string, CustomElementConstructor][] = [
@@ -43,6 +55,7 @@ const TAGS: [string, CustomElementConstructor][] = [
   ['vib3-market-installed', Vib3MarketInstalled],
   ['vib3-sync-status', Vib3SyncStatus],
   ['vib3-tool-approval', Vib3ToolApproval],
+  ['vib3-telemetry-dashboard', Vib3TelemetryDashboard],
 ];
 
 /** Defines every component once (safe with two copies of the kit on a page). */
@@ -66,5 +79,6 @@ declare global {
     'vib3-market-detail': Vib3MarketDetail;
     'vib3-market-installed': Vib3MarketInstalled;
     'vib3-tool-approval': Vib3ToolApproval;
+    'vib3-telemetry-dashboard': Vib3TelemetryDashboard;
   }
 }

@@ -63,6 +63,9 @@ await build('agent-headless', { ...common, platform: 'browser', minify: true, en
 cpSync('src/agent/headless/headless.html', 'dist/agent/headless.html');
 // The page is copied, not bundled: its metafile says so (one first-party input, no packages).
 writeFileSync(join(META, 'agent-headless-page.json'), JSON.stringify({ inputs: { 'src/agent/headless/headless.html': { bytes: statSync('src/agent/headless/headless.html').size, imports: [] } }, outputs: { 'dist/agent/headless.html': { imports: [], exports: [], inputs: { 'src/agent/headless/headless.html': { bytesInOutput: statSync('dist/agent/headless.html').size } }, bytes: statSync('dist/agent/headless.html').size } } }));
+// The page-telemetry pipeline for script-tag pages (vib3.iife.js imports it from next to itself
+// when the page calls enableTelemetry; the ES build has it as a lazy chunk instead).
+await build('telemetry', { ...common, platform: 'browser', minify: true, entryPoints: { 'vib3-telemetry': 'src/telemetry/browser-otel.ts' }, outdir: 'dist' });
 // The installer (vib3-embed/marketplace): browser-safe, no host inside (the page passes its ExtensionHost).
 await build('marketplace', { ...common, platform: 'browser', entryPoints: { marketplace: 'src/marketplace/index.ts' }, outdir: 'dist' });
 // The templates' examples as signed packages, built with that CLI (the extension manager demo installs them).
@@ -98,6 +101,7 @@ const isStatic = (c) => new RegExp(`from\\s*["']\\./chunks/${c.split('/').pop().
 const lines = [
   `  ${iife}: ${kb(statSync(iife).size)} raw, ${kb(gz(iife))} gzip`,
   `  ${entry}: ${kb(statSync(entry).size)} raw, ${kb(gz(entry))} gzip`,
+  `  dist/vib3-telemetry.js: ${kb(statSync('dist/vib3-telemetry.js').size)} raw, ${kb(gz('dist/vib3-telemetry.js'))} gzip (lazy: the script-tag file's page telemetry)`,
   ...chunks.map((c) => `  ${c}: ${kb(statSync(c).size)} raw, ${kb(gz(c))} gzip (${isStatic(c) ? 'loaded with the entry' : 'lazy'})`),
 ];
 console.log(`build sizes:\n${lines.join('\n')}`);

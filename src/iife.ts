@@ -15,4 +15,14 @@ declare global {
   }
 }
 
-if (!window.Vib3) window.Vib3 = kit;
+if (!window.Vib3) {
+  window.Vib3 = kit;
+  // Page telemetry, off by default: <script src="vib3.iife.js" data-telemetry-endpoint="https://collector.example"
+  // data-telemetry-sample-rate="0.1"> turns it on (the same as calling Vib3.enableTelemetry({ endpoint, sampleRate })).
+  const script = document.currentScript as HTMLScriptElement | null;
+  const endpoint = script?.dataset['telemetryEndpoint'];
+  if (endpoint) {
+    const rate = script?.dataset['telemetrySampleRate'];
+    core.enableTelemetry({ endpoint, ...(rate ? { sampleRate: Number(rate) } : {}) }).catch((err: unknown) => console.warn('[vib3] telemetry could not start:', err));
+  }
+}

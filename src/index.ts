@@ -88,3 +88,6 @@ export { setGeometryWorkerUrl } from './geometry/worker-url.js';
 export { registerMesh, unregisterMesh } from './geometry/custom-meshes.js';
 export type { Mesh4 } from './geometry/mesh4.js';
 export type { MeshUpdateDetail } from './render/contract.js';
+
+// Page telemetry (off by default; the OpenTelemetry pipeline is a lazy chunk loaded by enableTelemetry).
+export { enableTelemetry, type PageTelemetry, type PageTelemetryOptions } from './telemetry/browser.js';

@@ -4,6 +4,10 @@ import type { ActiveBackend, RendererContract, RendererPreference } from '../ren
 import type { FrameState } from '../render/frame-state.js';
 import { dispatchVib3Event } from './events.js';
 import { loadRendererFactory } from './renderer-registry.js';
+import { telemetry, telemetryOn, type TelemetrySpan } from '../telemetry/sink.js';
+
+/** One frame in this many has its main-thread time recorded (`vib3.render.frame_time`) while telemetry is on. */
+export const FRAME_TIME_SAMPLE_EVERY = 30;
 
 /** Largest snapshot edge in pixels. */
 export const MAX_SNAPSHOT_SIZE = 4096;
@@ -34,6 +38,8 @@ export interface RendererHooks {
   attached(view: RendererContract): void;
   /** Reports an error (`vib3-error`). */
   report(error: Vib3Error): void;
+  /** The adaptive render scale now (telemetry's `vib3.render.scale`). */
+  renderScale?(): number;
 }
 
 /**
@@ -56,6 +62,8 @@ export class RendererController implements ReactiveController {
   private token = 0;
   /** The last start failed: no automatic retry until the renderer changes or the element reconnects. */
   private failed = false;
+  /** Telemetry's span of a context loss in progress (lost → restored or failed). */
+  private lossSpan: TelemetrySpan | undefined = undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -75,9 +83,15 @@ export class RendererController implements ReactiveController {
 
   /** Draws `frame` into the view; true (and counted) when something was drawn. */
   draw(frame: FrameState): boolean {
-    if (!this.view?.render(frame)) return false;
+    const view = this.view;
+    if (!view) return false;
+    // Telemetry off: nothing measured, nothing allocated. On: one frame in FRAME_TIME_SAMPLE_EVERY is timed.
+    const timed = this.frameCount % FRAME_TIME_SAMPLE_EVERY === FRAME_TIME_SAMPLE_EVERY - 1 && telemetryOn();
+    const t0 = timed ? performance.now() : 0;
+    if (!view.render(frame)) return false;
     this.dirty = false;
     this.frameCount++;
+    if (timed) telemetry().record('vib3.render.frame_time', performance.now() - t0, { 'vib3.render.backend': view.backend, 'vib3.render.scale': this.hooks.renderScale?.() ?? 1 });
     return true;
   }
 
@@ -96,12 +110,25 @@ export class RendererController implements ReactiveController {
           throw toVib3Error(err, 'RENDERER_LOAD_FAILED', 'Check that the renderer chunk is served next to the kit (same folder as the entry file).');
         });
         view = factory(canvas, this.hooks.preference(), {
-          onContextLost: (reason) => dispatchVib3Event(host, 'vib3-context-lost', { reason }),
+          onContextLost: (reason) => {
+            this.lossSpan?.end();
+            this.lossSpan = telemetryOn() ? telemetry().startSpan('vib3.render.context_loss', { 'vib3.render.backend': this.activeBackend === 'none' ? undefined : this.activeBackend, 'vib3.render.loss_reason': String(reason).slice(0, 64) }) : undefined;
+            dispatchVib3Event(host, 'vib3-context-lost', { reason });
+          },
           onContextRestored: (backend) => {
             this.dirty = true;
+            this.lossSpan?.addEvent('vib3.render.context_restored', { 'vib3.render.backend': backend });
+            this.lossSpan?.end();
+            this.lossSpan = undefined;
             dispatchVib3Event(host, 'vib3-context-restored', { backend });
           },
-          onError: (error) => this.fail(toVib3Error(error, 'CONTEXT_LOST', 'Reload the page to start the renderer again.')),
+          onError: (error) => {
+            const failure = toVib3Error(error, 'CONTEXT_LOST', 'Reload the page to start the renderer again.');
+            this.lossSpan?.fail(failure.code, failure.message);
+            this.lossSpan?.end();
+            this.lossSpan = undefined;
+            this.fail(failure);
+          },
           // Problems the view survives: a geometry worker restarted, an extension renderer's
           // frame refused (extension errors keep their code and suggestion).
           onWarning: (error) => this.hooks.report(toVib3Error(error, 'GEOMETRY_WORKER_FAILED', 'Nothing to do if it happens once.')),
@@ -123,7 +150,9 @@ export class RendererController implements ReactiveController {
         this.draw(this.hooks.frameState(canvas.width, canvas.height));
         this.ready = true;
         host.setAttribute('data-live', '');
-        host.dataset['startupMs'] = (performance.now() - connectedAt).toFixed(1);
+        const startupMs = performance.now() - connectedAt;
+        host.dataset['startupMs'] = startupMs.toFixed(1);
+        if (telemetryOn()) telemetry().record('vib3.render.first_frame', startupMs, { 'vib3.render.backend': view.backend });
         dispatchVib3Event(host, 'vib3-ready', { backend: view.backend as ActiveBackend });
       } catch (err) {
         view?.dispose();
@@ -192,6 +221,8 @@ export class RendererController implements ReactiveController {
   }
 
   private release(): void {
+    this.lossSpan?.end();
+    this.lossSpan = undefined;
     this.view?.dispose();
     this.view = undefined;
     this.ready = false;

@@ -127,6 +127,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
       view.setActive(this.wantsRenderer);
     },
     report: (error) => this.errors.report(error),
+    renderScale: () => this.viewport.renderScale,
   });
   private readonly viewport: ViewportController = new ViewportController(this, this.rendererController, {
     canvas: () => this.canvas,

@@ -89,6 +89,9 @@ export function otelSink(tracer: Tracer, meter: Meter, options: OtelSinkOptions 
       const i = instrument(metric);
       if (!i) return;
       const attrs = cleanAttributes(attributes, false);
+      // A measurement that names its error code carries the code's class too (callers in browser
+      // bundles pass the code only, so the class table loads with the sink, not with them).
+      if (typeof attrs['vib3.error.code'] === 'string' && attrs['error.type'] === undefined) attrs['error.type'] = errorClassOf(attrs['vib3.error.code']);
       if ('record' in i) i.record(value, attrs);
       else i.add(value, attrs);
     },

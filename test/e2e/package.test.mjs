@@ -43,7 +43,7 @@ test('custom-elements.json describes every attribute, event, slot and part of <v
 test('custom-elements.json describes the theme wrapper and every UI component', () => {
   const manifest = JSON.parse(read('custom-elements.json'));
   const tags = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.tagName).map((d) => d.tagName).sort();
-  assert.deepEqual(tags, ['vib3-canvas', 'vib3-consent-dialog', 'vib3-control-panel', 'vib3-install-progress', 'vib3-market-card', 'vib3-market-detail', 'vib3-market-installed', 'vib3-market-search', 'vib3-marketplace', 'vib3-stage', 'vib3-sync-status', 'vib3-theme', 'vib3-theme-switcher', 'vib3-tool-approval', 'vib3-toolbar']);
+  assert.deepEqual(tags, ['vib3-canvas', 'vib3-consent-dialog', 'vib3-control-panel', 'vib3-install-progress', 'vib3-market-card', 'vib3-market-detail', 'vib3-market-installed', 'vib3-market-search', 'vib3-marketplace', 'vib3-stage', 'vib3-sync-status', 'vib3-telemetry-dashboard', 'vib3-theme', 'vib3-theme-switcher', 'vib3-tool-approval', 'vib3-toolbar']);
   // The marketplace documents its public API: the installer property, its events and its parts.
   const market = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'vib3-marketplace');
   assert.ok(market.members.some((m) => m.name === 'installer'));

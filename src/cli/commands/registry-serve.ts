@@ -46,6 +46,8 @@ interface ServeOpts extends SyncOpts {
   data: string;
   database?: string;
   blobs?: string;
+  telemetryRetentionHours?: number;
+  telemetryStoreContent?: boolean;
 }
 
 async function serve(io: Io, opts: ServeOpts, json: boolean): Promise<number> {
@@ -56,7 +58,10 @@ async function serve(io: Io, opts: ServeOpts, json: boolean): Promise<number> {
     dataDir: opts.data,
     ...(opts.database ? { database: opts.database } : {}),
     ...(opts.blobs ? { blobs: opts.blobs } : {}),
-    settings: { sync: await syncSettingsFrom(opts) },
+    settings: {
+      sync: await syncSettingsFrom(opts),
+      telemetry: { ...(opts.telemetryRetentionHours !== undefined ? { retentionHours: opts.telemetryRetentionHours } : {}), ...(opts.telemetryStoreContent ? { storeContent: true } : {}) },
+    },
     log: (m) => io.err(m),
   }).catch((err: unknown) => {
     throw coded(err, 'REGISTRY_START_FAILED', 'Check --data, --database and --blobs.');
@@ -82,11 +87,13 @@ export function registerServeCommands(group: Vib3Command): void {
     .option('--data <dir>', 'Data folder: keys, root.json, admin.token, and the embedded database and blobs.', '.vib3-registry')
     .option('--database <url>', 'PostgreSQL 15+ instead of the embedded database: postgres://user@host:5432/db.')
     .option('--blobs <spec>', 'S3-compatible package storage instead of files: s3://bucket?endpoint=….')
+    .option('--telemetry-retention-hours <hours>', 'How long received telemetry (POST /v1/traces, /v1/metrics) is kept (default 168).', integer('--telemetry-retention-hours', 1, 24 * 365))
+    .option('--telemetry-store-content', 'Keep prompt and tool content attributes of received telemetry (dropped by default; keys are redacted either way).')
     .option('--json', 'Print one JSON line { ok, url, dataDir } once listening.'), true)
-    .usages('[--port <port>] [--host <host>] [--data <dir>] [--database <url>] [--blobs <spec>] [--sync <partner>=<url>…] [--sync-workers <n>] [--json]')
+    .usages('[--port <port>] [--host <host>] [--data <dir>] [--database <url>] [--blobs <spec>] [--sync <partner>=<url>…] [--sync-workers <n>] [--telemetry-retention-hours <h>] [--json]')
     .addHelpText(
       'after',
-      '\nOn first start with an empty --data folder the registry creates its TUF keys, writes the trusted root\nclients start from to <data>/root.json and a bootstrap admin token to <data>/admin.token (mode 0600).\nSIGINT / SIGTERM stop it cleanly (exit 0).\n\nLLM proxy (/v1/agent, for pages; docs/LLM.md "The host proxy"), configured by the environment only:\n  VIB3_LLM_PROVIDER   openai | openai-responses | anthropic | openai-compatible (one deployment)\n  VIB3_LLM_MODEL      its model (default per provider, e.g. gpt-4.1-mini)\n  VIB3_LLM_BASE_URL   its API base, e.g. http://127.0.0.1:11434/v1\n  VIB3_LLM_CONFIG     or: a router JSON file (groups, fallbacks, budgets); wins over VIB3_LLM_PROVIDER\n  OPENAI_API_KEY, ANTHROPIC_API_KEY, VIB3_LLM_API_KEY   the keys (never sent to pages, never logged)\nWithout them the proxy answers 503 LLM_NOT_CONFIGURED. Agent tokens for a page\'s users: POST /v1/agent/tokens (admin).',
+      '\nOn first start with an empty --data folder the registry creates its TUF keys, writes the trusted root\nclients start from to <data>/root.json and a bootstrap admin token to <data>/admin.token (mode 0600).\nSIGINT / SIGTERM stop it cleanly (exit 0).\n\nLLM proxy (/v1/agent, for pages; docs/LLM.md "The host proxy"), configured by the environment only:\n  VIB3_LLM_PROVIDER   openai | openai-responses | anthropic | openai-compatible (one deployment)\n  VIB3_LLM_MODEL      its model (default per provider, e.g. gpt-4.1-mini)\n  VIB3_LLM_BASE_URL   its API base, e.g. http://127.0.0.1:11434/v1\n  VIB3_LLM_CONFIG     or: a router JSON file (groups, fallbacks, budgets); wins over VIB3_LLM_PROVIDER\n  OPENAI_API_KEY, ANTHROPIC_API_KEY, VIB3_LLM_API_KEY   the keys (never sent to pages, never logged)\nWithout them the proxy answers 503 LLM_NOT_CONFIGURED. Agent tokens for a page\'s users: POST /v1/agent/tokens (admin).\n\nTelemetry (docs/TELEMETRY.md): the registry receives OTLP/HTTP JSON at /v1/traces and /v1/metrics (admin or agent\ntoken), answers /v1/telemetry/summary (admin) and serves the dashboard at /dashboard. Its own spans go out when\nOTEL_EXPORTER_OTLP_ENDPOINT is set.',
     )
     .examples('vib3 registry serve', 'vib3 registry serve --port 0 --data /tmp/registry --json', 'vib3 registry serve --host 0.0.0.0 --database postgres://vib3@db:5432/vib3 --blobs "s3://packages?endpoint=http://s3:9000"')
     .run<ServeOpts>(({ io, opts, json }) => serve(io, opts, json));

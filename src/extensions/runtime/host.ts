@@ -21,6 +21,7 @@ import { activationFailure, ErrorReporter, sandboxStartFailure } from './error-r
 import { checkedFrame } from './frame-check.js';
 import { frameUrls } from './frame-url.js';
 import { checkEntitlement, licenseForActivation } from './licensing.js';
+import { telemetry, telemetryOn } from '../../telemetry/sink.js';
 
 export type { ConsentPolicy, ConsentQuestion, ConsentUi } from './consent.js';
 export type { WidgetSlots } from './widgets.js';
@@ -389,6 +390,8 @@ export class ExtensionHost extends EventTarget implements FrameSource {
     const outcome = this.supervisor.failure(entry, () => entry.state === 'restarting', () => this.restart(id, entry));
     this.errors.report(id, error);
     this.setState(id, entry, outcome);
+    // `error.type` (the code's class) is added by the sink: the class table stays out of this bundle.
+    if (telemetryOn()) telemetry().record('vib3.extension.crashes', 1, { 'vib3.extension.id': id, 'vib3.extension.state': outcome, 'vib3.error.code': error.code });
     if (outcome === 'quarantined') this.errors.report(id, new ExtensionError('QUARANTINED', `${id} failed ${entry.failures} times and is quarantined.`, 'Re-enable it from the extension manager once the publisher has fixed it.', id));
   }
 

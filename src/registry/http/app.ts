@@ -20,6 +20,7 @@ import { assetRoutes } from './asset-routes.js';
 import { rateLimit } from './rate-limit.js';
 import { agentCors, agentRoutes } from './agent-routes.js';
 import { telemetryCors, telemetryRoutes } from './telemetry-routes.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 
 /** Builds the HTTP application of a registry. `log` receives unexpected errors. */
 export function createApp(ctx: RegistryContext, log: (message: string) => void = (m) => console.error(m)): Hono {
@@ -65,6 +66,8 @@ export function createApp(ctx: RegistryContext, log: (message: string) => void =
   app.route('/v1/audit', auditRoutes(ctx));
   app.route('/v1/compliance', complianceRoutes(ctx));
   app.route('/tuf', tufRoutes(ctx, log));
+  // The telemetry dashboard page (same origin as /v1/telemetry/summary; the kit's dist/ read-only).
+  app.route('/dashboard', dashboardRoutes());
 
   app.notFound((c) => c.json(new RegistryError(404, 'NOT_FOUND', `No route for ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}.`, 'See docs/REGISTRY.md for the API.').toBody(), 404));
   app.onError((err, c) => {
