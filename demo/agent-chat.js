@@ -132,6 +132,14 @@ export async function startChat({ agent, registry, approvals }) {
       setStatus('The demo server has no agent token for this page.', 'no-config', config?.message ?? 'Restart npm start; it issues one when the registry starts.');
       return;
     }
+    // The page reports to the registry's telemetry receiver with its agent token, so the registry's
+    // /dashboard shows this page: its canvas's frames and the chat's sessions, steps and tool calls.
+    // (Imported here, not at the top: the e2e test imports this module in Node for trimHistory.)
+    const { enableTelemetry } = await import('../dist/vib3-embed.js');
+    chat.telemetry = await enableTelemetry({ endpoint: config.registry.replace(/\/+$/, ''), headers: { authorization: `Bearer ${config.token}` }, serviceName: 'vib3-demo-agent', exportIntervalMillis: 10_000 }).catch((err) => {
+      console.warn('[vib3 demo] telemetry could not start:', err);
+      return undefined;
+    });
     const endpoint = `${config.registry.replace(/\/+$/, '')}/v1/agent`;
     let proxy;
     try {

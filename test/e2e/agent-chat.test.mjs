@@ -53,6 +53,7 @@ async function startRegistry(env) {
   return {
     url,
     token,
+    admin,
     log: () => log,
     async stop() {
       if (child.exitCode === null) {
@@ -156,6 +157,41 @@ test('a prompt sets the canvas through set_params (holographic, hue 280): the tr
   assert.equal(await logged.getAttribute('data-ok'), 'true');
   assert.ok(!(await page.content()).includes(KEY));
   assert.equal(await page.locator('#chat-send').isDisabled(), false, 'Send is enabled again after the turn');
+});
+
+
+test('the page reports to the registry\'s telemetry receiver: the dashboard summary counts its tool call, its model step and its frames', async () => {
+  assert.ok(await page.evaluate(async () => Boolean((await window.agentDemo.chat).telemetry)), 'the demo enabled page telemetry');
+  // The demo's canvas draws when something changes: change it over 90 frames, so some are sampled (one in 30).
+  const drawn = await page.evaluate(async () => {
+    const c = document.getElementById('canvas');
+    c.scrollIntoView();
+    const before = c.frameCount;
+    for (let i = 0; i < 90 && c.frameCount - before < 65; i++) {
+      c.setParams({ rot4dXW: i / 90 });
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }
+    return c.frameCount - before;
+  });
+  assert.ok(drawn >= 60, `${drawn} frames drawn`);
+  await page.evaluate(async () => (await window.agentDemo.chat).telemetry.flush());
+  const summary = async () => {
+    const res = await fetch(`${configured.url}/v1/telemetry/summary`, { headers: { authorization: `Bearer ${configured.admin}` } });
+    assert.equal(res.status, 200);
+    return res.json();
+  };
+  let s = await summary();
+  for (let i = 0; i < 40 && !(s.tools.some((t) => t.tool === 'set_params') && s.frameTime.count > 0); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    await page.evaluate(async () => (await window.agentDemo.chat).telemetry.flush());
+    s = await summary();
+  }
+  const tool = s.tools.find((t) => t.tool === 'set_params');
+  assert.ok(tool && tool.calls >= 1 && tool.errors === 0, JSON.stringify(s.tools));
+  assert.ok(s.models.some((m) => m.provider === 'openai' && m.steps >= 2), JSON.stringify(s.models));
+  assert.ok(s.sessions.count >= 1);
+  assert.ok(s.frameTime.count > 0, `the page canvas reported sampled frame times: ${JSON.stringify(s)}`);
+  assert.deepEqual(errors, []);
 });
 
 test('the model calls reset: the approval dialog asks, Deny keeps the canvas and the transcript shows APPROVAL_DENIED; the conversation continues', async () => {
