@@ -23,12 +23,15 @@ export interface TelemetrySummary {
   errorClasses: Array<{ errorType: string; count: number; action?: string }>;
   models: Array<{ provider: string; model: string; steps: number; inputTokens: number; outputTokens: number; costUsd: number }>;
   mcp: Array<{ method: string; calls: number; errorRate: number } & TelemetryLatency>;
-  installs: { count: number; failures: number } & TelemetryLatency;
+  /** Installs, updates, channel switches and rollbacks; `byOperation` lists every installer operation (uninstalls too). */
+  installs: { count: number; failures: number; byOperation: Array<{ operation: string; count: number; failures: number } & TelemetryLatency> } & TelemetryLatency;
   /** Frame-time histogram merged over the window; `le: null` is the overflow bucket. */
   frameTime: { count: number; buckets: Array<{ le: number | null; count: number }> } & TelemetryLatency;
   renderScale: Array<{ scale: number; count: number }>;
   extensionCrashes: Array<{ extension: string; count: number }>;
   sessions: { count: number } & TelemetryLatency;
+  /** Present when the registry read only the newest metric points of the window (it caps them). */
+  truncated?: true;
 }
 
 /** The time windows the dashboard offers (the last 15 minutes … 7 days). */

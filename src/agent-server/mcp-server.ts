@@ -20,7 +20,7 @@
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type CallToolResult, type McpServerFactory, type Tool } from '@modelcontextprotocol/server';
 import type { AgentTool, ToolCallResult } from '../agent/registry/types.js';
 import { errorOf, resultFromThrown } from '../agent/registry/envelope.js';
-import { normalizeToolName } from '../agent/toolpack/names.js';
+import { isValidToolName, normalizeToolName } from '../agent/toolpack/names.js';
 import { mcpSpan } from './mcp-telemetry.js';
 import { VERSION } from '../core/version.js';
 import { RESOURCES, readResource } from './resources.js';
@@ -79,6 +79,11 @@ function unreachable(err: unknown): ProtocolError {
   });
 }
 
+/** A client-sent tool name as a span label: a valid MCP tool name, else `_OTHER` (names and metrics stay low-cardinality and bounded). */
+function spanLabel(name: string): string {
+  return isValidToolName(name) ? name : '_OTHER';
+}
+
 /** Up to three listed names that look like `name` (for the unknown-tool error). */
 function nearNames(name: string, names: string[]): string[] {
   const tail = (n: string) => n.slice(n.lastIndexOf('.') + 1).toLowerCase();
@@ -133,10 +138,10 @@ export function createMcpServerFactory(session: CanvasSession, options: McpServe
     server.setRequestHandler('tools/call', (request) =>
       mcpSpan(
         'tools/call',
-        request.params.name,
+        spanLabel(request.params.name),
         {
           ...net,
-          'gen_ai.tool.name': request.params.name,
+          'gen_ai.tool.name': spanLabel(request.params.name),
           'gen_ai.operation.name': 'execute_tool',
         },
         async () => {
@@ -181,7 +186,7 @@ export function createMcpServerFactory(session: CanvasSession, options: McpServe
     );
 
     server.setRequestHandler('resources/read', (request) =>
-      mcpSpan('resources/read', request.params.uri, { ...net, 'mcp.resource.uri': request.params.uri }, async () => {
+      mcpSpan('resources/read', RESOURCES.some((r) => r.uri === request.params.uri) ? request.params.uri : '_OTHER', { ...net, 'mcp.resource.uri': RESOURCES.some((r) => r.uri === request.params.uri) ? request.params.uri : '_OTHER' }, async () => {
         const { uri } = request.params;
         let contents;
         try {

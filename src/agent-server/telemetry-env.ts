@@ -37,7 +37,14 @@ export function otlpHeaders(env: Record<string, string | undefined>, signal: 'TR
     for (const pair of (raw ?? '').split(',')) {
       const at = pair.indexOf('=');
       if (at <= 0) continue;
-      out[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+      const decode = (text: string) => {
+        try {
+          return decodeURIComponent(text);
+        } catch {
+          return text; // a malformed % escape is taken as written, not a crash at startup
+        }
+      };
+      out[decode(pair.slice(0, at).trim())] = decode(pair.slice(at + 1).trim());
     }
   }
   return out;

@@ -6,6 +6,7 @@
  * telemetry is on.
  */
 import { setTelemetry } from '../telemetry/sink.js';
+import { redactor } from '../agent/llm/secrets.js';
 import { metricsEndpoint, num, otlpHeaders, telemetryConfigured, tracesEndpoint } from './telemetry-env.js';
 import { VERSION as KIT_VERSION } from '../core/version.js';
 
@@ -50,12 +51,14 @@ export async function startNodeTelemetry(env: Record<string, string | undefined>
     }
   })();
   const timeoutMillis = num(env['OTEL_EXPORTER_OTLP_TIMEOUT'], 10_000);
+  // The exporters' own credentials (e.g. the registry token in OTEL_EXPORTER_OTLP_HEADERS) are never exported as data.
+  for (const signal of ['TRACES', 'METRICS'] as const) for (const value of Object.values(otlpHeaders(env, signal))) redactor.add(value.replace(/^(Bearer|Basic)\s+/i, ''));
   const url = tracesEndpoint(env);
   const processor = new BatchSpanProcessor({
     exporter: new OTLPTraceExporter({ url, headers: otlpHeaders(env, 'TRACES'), timeoutMillis }),
     // The bounded queue: spans beyond it are dropped, never buffered without limit.
-    maxQueueSize: num(env['OTEL_BSP_MAX_QUEUE_SIZE'], 2048),
-    maxExportBatchSize: num(env['OTEL_BSP_MAX_EXPORT_BATCH_SIZE'], 512),
+    maxQueueSize: Math.max(1, num(env['OTEL_BSP_MAX_QUEUE_SIZE'], 2048)),
+    maxExportBatchSize: Math.max(1, num(env['OTEL_BSP_MAX_EXPORT_BATCH_SIZE'], 512)),
     scheduledDelayMillis: num(env['OTEL_BSP_SCHEDULE_DELAY'], 5000),
     exportTimeoutMillis: num(env['OTEL_BSP_EXPORT_TIMEOUT'], 30_000),
   });

@@ -51,8 +51,10 @@ export interface TelemetrySettings {
   retentionIntervalMs: number;
   /** Largest OTLP request body, in bytes (after gzip decoding too). */
   maxBodyBytes: number;
-  /** OTLP export requests per minute per token principal (an agent token's user, or the admin). */
+  /** OTLP export requests per minute of the admin token (a Collector forwarding for many). */
   requestsPerMinute: number;
+  /** OTLP export requests per minute per agent token's user (pages hold these tokens: a lower budget). */
+  agentRequestsPerMinute: number;
   /** Longest string attribute kept, in characters (longer ones are cut with a marker). */
   maxAttributeChars: number;
 }
@@ -102,6 +104,7 @@ export const DEFAULT_TELEMETRY_SETTINGS: Readonly<TelemetrySettings> = Object.fr
   retentionIntervalMs: 10 * 60_000,
   maxBodyBytes: 4 * 1024 * 1024,
   requestsPerMinute: 600,
+  agentRequestsPerMinute: 60,
   maxAttributeChars: 4096,
 });
 

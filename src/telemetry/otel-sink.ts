@@ -13,6 +13,8 @@ import type { Attributes, TelemetrySink, TelemetrySpan } from './sink.js';
 
 /** Longest string attribute kept (characters); longer ones are cut with a marker. */
 export const MAX_ATTRIBUTE_CHARS = 4096;
+/** Most items of an array attribute kept. */
+export const MAX_ARRAY_ITEMS = 64;
 
 const CONTENT = new Set(Object.entries(ATTRIBUTES).filter(([, spec]) => (spec as { content?: boolean }).content).map(([name]) => name));
 
@@ -25,7 +27,7 @@ export function cleanAttributes(attributes: Attributes | undefined, captureConte
       const text = redactor.redact(value);
       out[key] = text.length > MAX_ATTRIBUTE_CHARS ? `${text.slice(0, MAX_ATTRIBUTE_CHARS)}…[cut]` : text;
     } else if (Array.isArray(value)) {
-      out[key] = (value as (string | number)[]).map((v) => (typeof v === 'string' ? redactor.redact(v) : v)) as string[] | number[];
+      out[key] = (value as (string | number)[]).slice(0, MAX_ARRAY_ITEMS).map((v) => (typeof v === 'string' ? redactor.redact(v).slice(0, MAX_ATTRIBUTE_CHARS) : v)) as string[] | number[];
     } else {
       out[key] = value;
     }
@@ -50,7 +52,9 @@ class OtelSpan implements TelemetrySpan {
   }
   fail(code: string, message?: string): void {
     this.span.setAttributes({ 'error.type': errorClassOf(code), 'vib3.error.code': code });
-    this.span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message: redactor.redact(message).slice(0, MAX_ATTRIBUTE_CHARS) } : {}) });
+    // An error message can quote a prompt or a tool's input: it is content, kept only with content
+    // capture (the code and its class already say what failed).
+    this.span.setStatus({ code: SpanStatusCode.ERROR, ...(message && this.captureContent ? { message: redactor.redact(message).slice(0, MAX_ATTRIBUTE_CHARS) } : {}) });
   }
   end(): void {
     if (this.ended) return;

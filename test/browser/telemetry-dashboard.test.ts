@@ -40,7 +40,7 @@ const A: TelemetrySummary = {
     { method: 'tools/call', calls: 3, errorRate: 0.3333, p50Ms: 15, p95Ms: 24 },
     { method: 'tools/list', calls: 1, errorRate: 0, p50Ms: 2, p95Ms: 2 },
   ],
-  installs: { count: 3, failures: 1, p50Ms: 1200, p95Ms: 1920 },
+  installs: { count: 3, failures: 1, p50Ms: 1200, p95Ms: 1920, byOperation: [{ operation: 'install', count: 3, failures: 1, p50Ms: 1200, p95Ms: 1920 }] },
   frameTime: { count: 150, p50Ms: 7.714, p95Ms: 32.528, buckets: [{ le: 4, count: 10 }, { le: 8, count: 70 }, { le: 16, count: 50 }, { le: 33, count: 15 }, { le: 50, count: 3 }, { le: null, count: 2 }] },
   renderScale: [{ scale: 0.75, count: 51 }, { scale: 1, count: 99 }],
   extensionCrashes: [{ extension: 'com.acme.c', count: 5 }],
@@ -51,9 +51,9 @@ const B: TelemetrySummary = {
   ...A,
   tools: [{ tool: 'set_params', calls: 9, errors: 3, errorRate: 0.3333, p50Ms: 25, p95Ms: 80 }, ...A.tools.slice(1)],
   frameTime: { count: 90, p50Ms: 20.5, p95Ms: 45, buckets: [{ le: 4, count: 0 }, { le: 8, count: 5 }, { le: 16, count: 20 }, { le: 33, count: 40 }, { le: 50, count: 20 }, { le: null, count: 5 }] },
-  installs: { count: 4, failures: 1, p50Ms: 1100, p95Ms: 2500 },
+  installs: { count: 4, failures: 1, p50Ms: 1100, p95Ms: 2500, byOperation: [{ operation: 'install', count: 4, failures: 1, p50Ms: 1100, p95Ms: 2500 }] },
 };
-const EMPTY: TelemetrySummary = { since: A.since, until: A.until, tools: [], errorClasses: [], models: [], mcp: [], installs: { count: 0, failures: 0, p50Ms: null, p95Ms: null }, frameTime: { count: 0, p50Ms: null, p95Ms: null, buckets: [] }, renderScale: [], extensionCrashes: [], sessions: { count: 0, p50Ms: null, p95Ms: null } };
+const EMPTY: TelemetrySummary = { since: A.since, until: A.until, tools: [], errorClasses: [], models: [], mcp: [], installs: { count: 0, failures: 0, p50Ms: null, p95Ms: null, byOperation: [] }, frameTime: { count: 0, p50Ms: null, p95Ms: null, buckets: [] }, renderScale: [], extensionCrashes: [], sessions: { count: 0, p50Ms: null, p95Ms: null } };
 
 type Answer = TelemetrySummary | { status: number; body: unknown } | Error | 'hang';
 interface Call {

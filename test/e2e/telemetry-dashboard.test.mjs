@@ -55,8 +55,8 @@ function seedSpans(now) {
     span('invoke_agent vib3-agent', at(), 3000, { 'gen_ai.operation.name': str('invoke_agent') }),
     span('tools/list', at(), 2, { 'mcp.method.name': str('tools/list') }),
     span('tools/list', at(), 4, { 'mcp.method.name': str('tools/list') }),
-    span('vib3.marketplace.install', at(), 800, { 'vib3.extension.id': str('dev.vib3.duoprism') }),
-    span('vib3.marketplace.install', at(), 1600, { 'vib3.extension.id': str('dev.vib3.duoprism'), 'error.type': str('integrity') }, true),
+    span('vib3.marketplace.install', at(), 800, { 'vib3.install.operation': str('install'), 'vib3.extension.id': str('dev.vib3.duoprism') }),
+    span('vib3.marketplace.install', at(), 1600, { 'vib3.install.operation': str('update'), 'vib3.extension.id': str('dev.vib3.duoprism'), 'error.type': str('integrity') }, true),
   ];
 }
 function seedMetrics(now) {

@@ -16,6 +16,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { api, createPublisher, startTestRegistry, type TestRegistry } from './harness.js';
 import { bucketPercentile, histogramIncrease, mergeBuckets } from '../../src/registry/telemetry/histogram.js';
 import { ERROR_CLASSES } from '../../src/telemetry/error-classes.js';
+import { telemetrySummary } from '../../src/registry/telemetry/summary.js';
 
 const HOUR = 3_600_000;
 /** The registry's clock (ms); whole seconds so that nanosecond times stay exact as JSON numbers. */
@@ -88,6 +89,7 @@ const SET_PARAMS = [12, 30, 7, 50, 21];
 const SNAPSHOT = [100, 300];
 const MCP_CALL = [5, 15, 25];
 const INSTALLS = [800, 1200, 2000];
+const INSTALL_OPS = ['install', 'update', 'install'];
 const SESSIONS = [1500, 2500];
 const tool = (name: string) => ({ 'gen_ai.operation.name': str('execute_tool'), 'gen_ai.tool.name': str(name), 'gen_ai.tool.call.arguments': str(`{"prompt":"${PROMPT}"}`), 'gen_ai.tool.call.result': str(PROMPT) });
 const chat = (provider: string, model: string, input: number | string, output: number, cost: number) => ({
@@ -116,7 +118,9 @@ function mainSpans(): Any[] {
     ...SESSIONS.map((ms) => span({ name: 'invoke_agent vib3-agent', at: at(), ms, a: { 'gen_ai.operation.name': str('invoke_agent'), 'gen_ai.agent.name': str('vib3-agent'), 'gen_ai.usage.input_tokens': int(9999), 'gen_ai.usage.output_tokens': int(999), 'vib3.cost.usd': dbl(1), 'gen_ai.input.messages': str(PROMPT) } })),
     ...MCP_CALL.map((ms, k) => span({ name: 'tools/call set_params', at: at(), ms, a: { 'mcp.method.name': str('tools/call'), 'gen_ai.tool.name': str('set_params'), 'gen_ai.operation.name': str('execute_tool'), 'network.transport': str('pipe'), ...(k === 2 ? { 'error.type': str('invalid_input') } : {}) }, error: k === 2 })),
     span({ name: 'tools/list', at: at(), ms: 2, a: { 'mcp.method.name': str('tools/list') } }),
-    ...INSTALLS.map((ms, k) => span({ name: 'vib3.marketplace.install', at: at(), ms, a: { 'vib3.extension.id': str('dev.vib3.duoprism'), 'vib3.channel': str('stable'), ...(k === 2 ? { 'error.type': str('integrity'), 'vib3.install.phase': str('verify') } : {}) }, error: k === 2 })),
+    ...INSTALLS.map((ms, k) => span({ name: 'vib3.marketplace.install', at: at(), ms, a: { 'vib3.install.operation': str(INSTALL_OPS[k]!), 'vib3.extension.id': str('dev.vib3.duoprism'), 'vib3.channel': str('stable'), ...(k === 2 ? { 'error.type': str('integrity'), 'vib3.install.phase': str('verify') } : {}) }, error: k === 2 })),
+    // An uninstall: in byOperation, not in the installs' count.
+    span({ name: 'vib3.marketplace.install', at: at(), ms: 50, a: { 'vib3.install.operation': str('uninstall'), 'vib3.extension.id': str('dev.vib3.duoprism') } }),
     span({ name: 'vib3.render.scale', at: at(), ms: 0, a: { 'vib3.render.scale': dbl(0.75), 'vib3.render.backend': str('webgl2') } }),
     span({ name: 'vib3.render.scale', at: at(), ms: 0, a: { 'vib3.render.scale': dbl(0.5) } }),
     span({ name: 'GET /health', at: at(), ms: 3, error: true }),
@@ -142,7 +146,7 @@ function mainMetrics() {
 
 before(async () => {
   reg = await startTestRegistry({ now: () => new Date(clock), settings: { telemetry: { retentionIntervalMs: 50, maxBodyBytes: 1024 * 1024 } } });
-  content = await startTestRegistry({ now: () => new Date(clock), settings: { telemetry: { storeContent: true, requestsPerMinute: 3 } } });
+  content = await startTestRegistry({ now: () => new Date(clock), settings: { telemetry: { storeContent: true, requestsPerMinute: 5, agentRequestsPerMinute: 3 } } });
   const issued = await api(reg.url, '/v1/agent/tokens', { method: 'POST', token: reg.adminToken, json: { user: 'page-1', expiresInSeconds: 31_536_000 } });
   assert.equal(issued.status, 201);
   agentToken = issued.body.token;
@@ -196,7 +200,18 @@ test('OTLP/JSON traces and metrics → the summary answers the exact aggregates'
     { method: 'tools/call', calls: 3, errorRate: 0.3333, p50Ms: percentileCont(MCP_CALL, 0.5), p95Ms: percentileCont(MCP_CALL, 0.95) },
     { method: 'tools/list', calls: 1, errorRate: 0, p50Ms: 2, p95Ms: 2 },
   ]);
-  assert.deepEqual(s.installs, { count: 3, failures: 1, p50Ms: percentileCont(INSTALLS, 0.5), p95Ms: percentileCont(INSTALLS, 0.95) });
+  assert.deepEqual(s.installs, {
+    count: 3,
+    failures: 1,
+    p50Ms: percentileCont(INSTALLS, 0.5),
+    p95Ms: percentileCont(INSTALLS, 0.95),
+    byOperation: [
+      { operation: 'install', count: 2, failures: 1, p50Ms: percentileCont([800, 2000], 0.5), p95Ms: percentileCont([800, 2000], 0.95) },
+      { operation: 'uninstall', count: 1, failures: 0, p50Ms: 50, p95Ms: 50 },
+      { operation: 'update', count: 1, failures: 0, p50Ms: 1200, p95Ms: 1200 },
+    ],
+  });
+  assert.equal(s.truncated, undefined);
   assert.deepEqual(s.sessions, { count: 2, p50Ms: percentileCont(SESSIONS, 0.5), p95Ms: percentileCont(SESSIONS, 0.95) });
 
   // Frame time: buckets summed per bound, percentiles interpolated inside the bucket (by hand:
@@ -339,6 +354,72 @@ test('exports are rate-limited per token principal', async () => {
   assert.equal(limited.status, 429);
   assert.ok(Number(limited.headers.get('retry-after')) >= 1);
   assert.equal((await post('/v1/metrics', metrics([]), b, {}, content.url)).status, 200);
+  // The admin (a Collector) has its own, higher budget (telemetry.requestsPerMinute).
+  for (let k = 0; k < 5; k++) assert.equal((await post('/v1/traces', traces([]), content.adminToken, {}, content.url)).status, 200);
+  assert.equal((await post('/v1/traces', traces([]), content.adminToken, {}, content.url)).status, 429);
+});
+
+test('amplification: large resources are cut, rows are capped at 3× the body, spans and points per request are capped', async () => {
+  const at = T - 12 * HOUR;
+  const spans = await count('telemetry_spans');
+  const bigResource = (n: number) => ({ 'service.name': str('big'), 'service.version': str('1.2.3'), ...Object.fromEntries(Array.from({ length: n }, (_, k) => [`pad.${k}`, str('r'.repeat(3000))])) });
+  const withResource = (resource: Record<string, Any>, list: Any[]) => ({ resourceSpans: [{ resource: { attributes: attrs(resource) }, scopeSpans: [{ scope: { name: 'vib3' }, spans: list }] }] });
+  const cut = await post('/v1/traces', withResource(bigResource(8), [span({ name: 'big one', at, ms: 1 }), span({ name: 'big two', at, ms: 1 })]), reg.adminToken);
+  assert.deepEqual(cut.body, {});
+  const { rows } = await reg.context.db.query<{ service: string; resource: Any }>("SELECT service, resource FROM telemetry_spans WHERE name LIKE 'big %'");
+  assert.equal(rows.length, 2);
+  for (const r of rows) assert.deepEqual(r.resource, { 'service.name': 'big', 'service.version': '1.2.3', _truncated: true });
+  assert.equal(rows[0]!.service, 'big');
+
+  // A resource under the cap repeated by many small spans: more than 3× the body → 413, nothing stored.
+  const many = await post('/v1/traces', withResource(bigResource(4), Array.from({ length: 50 }, () => span({ name: 'amplified', at, ms: 1 }))), reg.adminToken);
+  assert.equal(many.status, 413, JSON.stringify(many.body));
+  assert.equal(many.body.error.code, 'PAYLOAD_TOO_LARGE');
+  assert.ok(many.body.error.suggestion);
+  assert.equal(await count("telemetry_spans WHERE name = 'amplified'"), 0);
+
+  const tooManySpans = await post('/v1/traces', traces(Array.from({ length: 10_001 }, () => ({}))), reg.adminToken);
+  assert.equal(tooManySpans.status, 413);
+  assert.match(tooManySpans.body.error.message, /more than 10000 spans/);
+  const tooManyPoints = await post('/v1/metrics', metrics([{ name: 'x', gauge: { dataPoints: Array.from({ length: 10_001 }, () => ({})) } }]), reg.adminToken);
+  assert.equal(tooManyPoints.status, 413);
+  assert.match(tooManyPoints.body.error.message, /more than 10000 data points/);
+  assert.equal(await count('telemetry_spans'), spans + 2);
+});
+
+test('ingest redaction: span, event, status, scope and metric names are cleaned; content attributes dropped by prefix', async () => {
+  const at = T - 12 * HOUR;
+  const leak = span({ name: `execute_tool leak ${SECRET} ${'t'.repeat(600)}`, at, ms: 1, a: { 'gen_ai.prompt.0.content': str(PROMPT), 'gen_ai.completion.0.content': str(PROMPT), 'gen_ai.input.extra': str(PROMPT), 'gen_ai.output.extra': str(PROMPT), 'vib3.kept': str('yes') } });
+  const body = traces([{ ...leak, status: { code: 2, message: `failed with ${SECRET}` }, events: [{ name: `event ${SECRET}`, timeUnixNano: ns(at) }] }]);
+  body.resourceSpans[0]!.scopeSpans[0]!.scope = { name: `scope ${SECRET}` };
+  assert.deepEqual((await post('/v1/traces', body)).body, {});
+  const { rows } = await reg.context.db.query<Any>("SELECT name, tool, scope, attributes, events FROM telemetry_spans WHERE name LIKE 'execute_tool leak%'");
+  assert.equal(rows.length, 1);
+  const row = rows[0]!;
+  assert.equal(JSON.stringify(row).includes(SECRET), false);
+  assert.equal(JSON.stringify(row).includes('PLANTED-PROMPT'), false);
+  assert.ok((row.name as string).length <= 512);
+  assert.match(row.name as string, /^execute_tool leak \[redacted\]/);
+  assert.ok((row.tool as string).length < 512);
+  assert.match(row.tool as string, /^leak \[redacted\]/);
+  assert.equal(row.scope, 'scope [redacted]');
+  assert.equal((row.attributes as Any)['otel.status_description'], 'failed with [redacted]');
+  assert.equal((row.attributes as Any)['vib3.kept'], 'yes');
+  assert.deepEqual(Object.keys(row.attributes as Any).filter((k) => /^gen_ai\.(prompt|completion|input|output)\./.test(k)), []);
+  assert.equal((row.events as Any[])[0]!.name, 'event [redacted]');
+
+  const m = await post('/v1/metrics', metrics([{ name: `vib3.leak ${SECRET}`, gauge: { dataPoints: [nPoint(at, { asDouble: 1 }, {})] } }]));
+  assert.deepEqual(m.body, {});
+  assert.equal(await count(`telemetry_points WHERE name = 'vib3.leak [redacted]'`), 1);
+});
+
+test('the summary reads at most maxPoints metric points per query and says when it was truncated', async () => {
+  const full = await telemetrySummary(reg.context.db, new Date(T - 2 * HOUR), new Date(T));
+  assert.equal(full.truncated, undefined);
+  assert.equal(full.frameTime.count, 150);
+  const cut = await telemetrySummary(reg.context.db, new Date(T - 2 * HOUR), new Date(T), { maxPoints: 1 });
+  assert.equal(cut.truncated, true);
+  assert.ok(cut.frameTime.count < 150);
 });
 
 test('histogram merging and interpolated percentiles', () => {

@@ -17,7 +17,7 @@ export function envSecrets(env: Record<string, string | undefined>): SecretStore
 }
 
 /** Shapes of API keys and bearer tokens, scrubbed even when the exact value is unknown. */
-const KEY_SHAPES = [/\bsk-[A-Za-z0-9_*.-]{6,}/g, /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=*-]{8,}/gi, /\bx-api-key["':\s]+[A-Za-z0-9._*-]{8,}/gi];
+const KEY_SHAPES = [/\bsk-[A-Za-z0-9_*.-]{6,}/g, /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=*-]{8,}/gi, /\bx-api-key["':\s]+[A-Za-z0-9._*-]{8,}/gi, /\bvib3_[A-Za-z0-9_-]{16,}/g];
 
 /**
  * Removes known secret values and key-shaped strings from text. Values shorter than 6

@@ -20,7 +20,7 @@ import { RegistryError } from '../errors.js';
 import { authenticateAny, bearer, requireAdmin, type Principal } from '../auth/tokens.js';
 import { rateLimit } from './rate-limit.js';
 import { readBytes } from './request.js';
-import { decodeMetrics, decodeTraces, OtlpShapeError, type Decoded } from '../telemetry/otlp.js';
+import { decodeMetrics, decodeTraces, MAX_ITEMS_PER_REQUEST, OtlpShapeError, OtlpTooLargeError, type Decoded } from '../telemetry/otlp.js';
 import { insertPoints, insertSpans, telemetrySettings } from '../telemetry/store.js';
 import { telemetrySummary } from '../telemetry/summary.js';
 
@@ -66,18 +66,22 @@ export function telemetryRoutes(ctx: RegistryContext): Hono<TelemetryEnv> {
     await next();
   };
 
-  // Per token principal (all agent tokens of one user share one budget), not per address.
-  const limit = rateLimit(() => settings().requestsPerMinute, {
-    key: (c) => {
+  // Per token principal (all agent tokens of one user share one budget), not per address; agent
+  // tokens are handed to web pages, so they get a lower budget than the admin's (a Collector).
+  const limitOptions = {
+    key: (c: Context) => {
       const who = c.get('who') as IngestPrincipal;
       return who.kind === 'agent' ? `agent:${who.user}` : 'admin';
     },
-    message: (n) => `Too many telemetry exports for this token (more than ${n} a minute).`,
+    message: (n: number) => `Too many telemetry exports for this token (more than ${n} a minute).`,
     now: () => ctx.now().getTime(),
-  });
+  };
+  const adminLimit = rateLimit(() => settings().requestsPerMinute, limitOptions);
+  const agentLimit = rateLimit(() => settings().agentRequestsPerMinute, limitOptions);
+  const limit: MiddlewareHandler<TelemetryEnv> = (c, next) => (c.get('who').kind === 'agent' ? agentLimit : adminLimit)(c, next);
 
-  /** The request body as JSON: OTLP/HTTP JSON only, gzip allowed, capped before and after decompression. */
-  const otlpJson = async (c: Context): Promise<unknown> => {
+  /** The request body as JSON (and its decoded size in bytes): OTLP/HTTP JSON only, gzip allowed, capped before and after decompression. */
+  const otlpJson = async (c: Context): Promise<{ body: unknown; size: number }> => {
     const max = settings().maxBodyBytes;
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') {
@@ -101,39 +105,46 @@ export function telemetryRoutes(ctx: RegistryContext): Hono<TelemetryEnv> {
       }
     }
     try {
-      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+      return { body: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown, size: bytes.length };
     } catch (err) {
       throw new RegistryError(400, 'INVALID_OTLP', `The OTLP body is invalid at /: not UTF-8 JSON (${(err as Error).message.slice(0, 200)}).`, 'Send an OTLP/HTTP JSON export request as the OpenTelemetry specification encodes it.');
     }
   };
 
-  /** Decodes with `decode`, mapping shape errors to 400 `INVALID_OTLP` naming the path. */
+  /** Decodes with `decode`, mapping shape errors to 400 `INVALID_OTLP` naming the path, too many items to 413. */
   const decodeWith = <T>(what: string, decode: () => Decoded<T>): Decoded<T> => {
     try {
       return decode();
     } catch (err) {
+      if (err instanceof OtlpTooLargeError) throw new RegistryError(413, 'PAYLOAD_TOO_LARGE', err.message, `Export at most ${MAX_ITEMS_PER_REQUEST} ${err.what} a request (e.g. a lower OTEL_BSP_MAX_EXPORT_BATCH_SIZE).`);
       if (!(err instanceof OtlpShapeError)) throw err;
       throw new RegistryError(400, 'INVALID_OTLP', `The OTLP ${what} export is invalid at ${err.path}: ${err.message}.`, `Send an ${what === 'trace' ? 'ExportTraceServiceRequest' : 'ExportMetricsServiceRequest'} in OTLP/JSON (lowerCamelCase fields, hex ids, 64-bit integers as strings or numbers, enums as integers).`, { path: err.path });
     }
   };
+
+  /**
+   * Most characters one request's rows may take serialised (against amplification: every row
+   * repeats its resource): 3× the decoded body, plus 1 KiB a row for the stored columns' names.
+   */
+  const rowsBudget = (size: number, rows: number): number => 3 * size + 1024 * rows;
 
   /** The OTLP answer: `{}`, or `partialSuccess` with the rejected count under `field`. */
   const answer = (c: Context, decoded: Decoded<unknown>, field: 'rejectedSpans' | 'rejectedDataPoints') =>
     c.json(decoded.rejected === 0 ? {} : { partialSuccess: { [field]: decoded.rejected, errorMessage: `${decoded.rejected} rejected: ${decoded.reasons.join('; ')}` } });
 
   app.post('/traces', exporter, limit, async (c) => {
-    const body = await otlpJson(c);
+    const { body, size } = await otlpJson(c);
     const s = settings();
     const decoded = decodeWith('trace', () => decodeTraces(body, { storeContent: s.storeContent, maxChars: s.maxAttributeChars }));
-    await insertSpans(ctx.db, decoded.rows, ctx.now());
+    await insertSpans(ctx.db, decoded.rows, ctx.now(), rowsBudget(size, decoded.rows.length));
     return answer(c, decoded, 'rejectedSpans');
   });
 
   app.post('/metrics', exporter, limit, async (c) => {
-    const body = await otlpJson(c);
+    const { body, size } = await otlpJson(c);
     const s = settings();
     const decoded = decodeWith('metrics', () => decodeMetrics(body, { storeContent: s.storeContent, maxChars: s.maxAttributeChars }));
-    await insertPoints(ctx.db, decoded.rows, ctx.now());
+    await insertPoints(ctx.db, decoded.rows, ctx.now(), rowsBudget(size, decoded.rows.length));
     return answer(c, decoded, 'rejectedDataPoints');
   });
 

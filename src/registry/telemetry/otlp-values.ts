@@ -175,11 +175,17 @@ export const CONTENT_ATTRIBUTES: ReadonlySet<string> = new Set([
   'gen_ai.completion',
 ]);
 
+/** Content-bearing attribute families, dropped by prefix unless content storage is on. */
+export const CONTENT_PREFIXES: readonly string[] = ['gen_ai.prompt.', 'gen_ai.completion.', 'gen_ai.input.', 'gen_ai.output.'];
+
+/** Whether `key` is a content attribute (by name or by prefix). */
+export const isContentKey = (key: string): boolean => CONTENT_ATTRIBUTES.has(key) || CONTENT_PREFIXES.some((p) => key.startsWith(p));
+
 /** Registry tokens (`vib3_` + 43 base64url characters), on top of the LLM layer's key shapes. */
 const TOKEN_SHAPE = /\bvib3_[A-Za-z0-9_-]{20,}/g;
 
-/** A string as it may be stored: key and token shapes replaced, cut to `maxChars`. */
-function cleanString(text: string, maxChars: number): string {
+/** A string as it may be stored: key and token shapes replaced, cut to `maxChars` (names, messages and attribute values alike). */
+export function cleanString(text: string, maxChars: number): string {
   const redacted = redactor.redact(text).replace(TOKEN_SHAPE, '[redacted]');
   return redacted.length > maxChars ? `${redacted.slice(0, maxChars)}…[cut]` : redacted;
 }
@@ -197,7 +203,7 @@ function cleanValue(value: AttrValue, maxChars: number): AttrValue {
 
 /**
  * A `KeyValue` list (an OTLP `attributes` field) read and cleaned: content attributes dropped
- * unless `storeContent`, strings redacted and cut, at most {@link MAX_ATTRIBUTES} kept.
+ * (by name or by {@link CONTENT_PREFIXES}) unless `storeContent`, strings redacted and cut, at most {@link MAX_ATTRIBUTES} kept.
  */
 export function attributes(value: unknown, path: string, clean: CleanOptions): AttrMap {
   const items = list(value, path);
@@ -205,7 +211,7 @@ export function attributes(value: unknown, path: string, clean: CleanOptions): A
   const out: AttrMap = {};
   let n = 0;
   for (const [key, v] of Object.entries(read)) {
-    if (!clean.storeContent && CONTENT_ATTRIBUTES.has(key)) continue;
+    if (!clean.storeContent && isContentKey(key)) continue;
     if (++n > MAX_ATTRIBUTES) break;
     out[key] = cleanValue(v, clean.maxChars);
   }

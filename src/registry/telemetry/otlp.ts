@@ -7,9 +7,22 @@
  * rejected one by one and reported as OTLP's `partialSuccess`.
  */
 import { createHash } from 'node:crypto';
-import { attributes, double, enumValue, hexId, int64, list, message, nanosToDate, str, takeNumber, takeString, type AttrMap, type CleanOptions } from './otlp-values.js';
+import { attributes, cleanString, double, enumValue, hexId, int64, list, message, nanosToDate, str, takeNumber, takeString, type AttrMap, type CleanOptions } from './otlp-values.js';
 
 export { OtlpShapeError } from './otlp-values.js';
+
+/** Spans, or metric data points, accepted in one export request at most (beyond: {@link OtlpTooLargeError}). */
+export const MAX_ITEMS_PER_REQUEST = 10_000;
+/** Largest serialised resource stored with each row; beyond it only `service.name` / `service.version` are kept, with `_truncated: true`. */
+export const MAX_RESOURCE_CHARS = 16 * 1024;
+
+/** A request holding more than {@link MAX_ITEMS_PER_REQUEST} spans or points (the route answers 413). */
+export class OtlpTooLargeError extends Error {
+  constructor(readonly what: 'spans' | 'data points') {
+    super(`The export request holds more than ${MAX_ITEMS_PER_REQUEST} ${what}.`);
+    this.name = 'OtlpTooLargeError';
+  }
+}
 
 /** A span as stored (`telemetry_spans`). */
 export interface SpanRecord {
@@ -104,9 +117,15 @@ class Rejections {
 
 /** The resource's attributes and `service.name`. */
 function resourceOf(value: unknown, path: string, clean: CleanOptions): { resource: AttrMap; service: string | null } {
-  const resource = attributes(message(value, path).attributes, `${path}/attributes`, clean);
+  let resource = attributes(message(value, path).attributes, `${path}/attributes`, clean);
   const service = resource['service.name'];
-  return { resource, service: typeof service === 'string' ? service : null };
+  // Every row stores its resource: a large one is cut to its service, so rows cannot amplify it.
+  if (JSON.stringify(resource).length > MAX_RESOURCE_CHARS) {
+    const kept: AttrMap = { _truncated: true };
+    for (const key of ['service.name', 'service.version']) if (typeof resource[key] === 'string') kept[key] = (resource[key] as string).slice(0, 1024);
+    resource = kept;
+  }
+  return { resource, service: typeof service === 'string' ? service.slice(0, 1024) : null };
 }
 
 /** Decodes an ExportTraceServiceRequest. @throws OtlpShapeError */
@@ -114,6 +133,7 @@ export function decodeTraces(body: unknown, clean: CleanOptions): Decoded<SpanRe
   const root = message(body, '');
   const rows: SpanRecord[] = [];
   const rejected = new Rejections();
+  let seen = 0;
   list(root.resourceSpans, '/resourceSpans').forEach((rs, i) => {
     const rPath = `/resourceSpans/${i}`;
     const r = message(rs, rPath);
@@ -121,8 +141,10 @@ export function decodeTraces(body: unknown, clean: CleanOptions): Decoded<SpanRe
     list(r.scopeSpans, `${rPath}/scopeSpans`).forEach((ss, j) => {
       const sPath = `${rPath}/scopeSpans/${j}`;
       const s = message(ss, sPath);
-      const scope = str(message(s.scope, `${sPath}/scope`).name, `${sPath}/scope/name`).slice(0, 256) || null;
-      list(s.spans, `${sPath}/spans`).forEach((sp, k) => {
+      const scope = cleanString(str(message(s.scope, `${sPath}/scope`).name, `${sPath}/scope/name`), clean.maxChars).slice(0, 256) || null;
+      const spans = list(s.spans, `${sPath}/spans`);
+      if ((seen += spans.length) > MAX_ITEMS_PER_REQUEST) throw new OtlpTooLargeError('spans');
+      spans.forEach((sp, k) => {
         const path = `${sPath}/spans/${k}`;
         const row = decodeSpan(sp, path, clean, rejected);
         if (row) rows.push({ ...row, service, scope, resource });
@@ -138,20 +160,21 @@ function decodeSpan(value: unknown, path: string, clean: CleanOptions, rejected:
   const traceId = hexId(span.traceId, `${path}/traceId`, 16);
   const spanId = hexId(span.spanId, `${path}/spanId`, 8);
   const parentSpanId = hexId(span.parentSpanId, `${path}/parentSpanId`, 8);
-  const name = str(span.name, `${path}/name`);
+  // Cleaned and cut before the tool / model columns are derived from it.
+  const name = cleanString(str(span.name, `${path}/name`), clean.maxChars).slice(0, 512);
   const kind = enumValue(span.kind, `${path}/kind`, SPAN_KINDS);
   const start = int64(span.startTimeUnixNano, `${path}/startTimeUnixNano`);
   const end = int64(span.endTimeUnixNano, `${path}/endTimeUnixNano`);
   const attrs = attributes(span.attributes, `${path}/attributes`, clean);
   const status = message(span.status, `${path}/status`);
   const statusCode = enumValue(status.code, `${path}/status/code`, STATUS_CODES);
-  const statusMessage = str(status.message, `${path}/status/message`);
+  const statusMessage = cleanString(str(status.message, `${path}/status/message`), clean.maxChars);
   const events = list(span.events, `${path}/events`)
     .slice(0, MAX_EVENTS)
     .map((ev, e) => {
       const event = message(ev, `${path}/events/${e}`);
       const time = int64(event.timeUnixNano, `${path}/events/${e}/timeUnixNano`);
-      return { name: str(event.name, `${path}/events/${e}/name`), time: nanosToDate(time).toISOString(), attributes: attributes(event.attributes, `${path}/events/${e}/attributes`, clean) };
+      return { name: cleanString(str(event.name, `${path}/events/${e}/name`), clean.maxChars).slice(0, 512), time: nanosToDate(time).toISOString(), attributes: attributes(event.attributes, `${path}/events/${e}/attributes`, clean) };
     });
 
   if (!/[^0]/.test(traceId) || !/[^0]/.test(spanId)) return void rejected.add(path, 'a span needs a non-zero traceId and spanId');
@@ -174,12 +197,12 @@ function decodeSpan(value: unknown, path: string, clean: CleanOptions, rejected:
     const n = takeNumber(attrs, key);
     return n === undefined || n < 0 || n > Number.MAX_SAFE_INTEGER ? null : Math.round(n);
   };
-  if (statusMessage !== '') attrs['otel.status_description'] = statusMessage.slice(0, clean.maxChars);
+  if (statusMessage !== '') attrs['otel.status_description'] = statusMessage;
   return {
     traceId,
     spanId,
     parentSpanId: parentSpanId || null,
-    name: name.slice(0, 512),
+    name,
     kind,
     operation,
     tool,
@@ -210,6 +233,7 @@ export function decodeMetrics(body: unknown, clean: CleanOptions): Decoded<Point
   const root = message(body, '');
   const rows: PointRecord[] = [];
   const rejected = new Rejections();
+  let seen = 0;
   list(root.resourceMetrics, '/resourceMetrics').forEach((rm, i) => {
     const rPath = `/resourceMetrics/${i}`;
     const r = message(rm, rPath);
@@ -217,14 +241,16 @@ export function decodeMetrics(body: unknown, clean: CleanOptions): Decoded<Point
     list(r.scopeMetrics, `${rPath}/scopeMetrics`).forEach((sm, j) => {
       const sPath = `${rPath}/scopeMetrics/${j}`;
       const s = message(sm, sPath);
-      const scope = str(message(s.scope, `${sPath}/scope`).name, `${sPath}/scope/name`);
+      const scope = cleanString(str(message(s.scope, `${sPath}/scope`).name, `${sPath}/scope/name`), clean.maxChars);
       list(s.metrics, `${sPath}/metrics`).forEach((mv, k) => {
         const path = `${sPath}/metrics/${k}`;
         const metric = message(mv, path);
-        const name = str(metric.name, `${path}/name`).slice(0, 256);
+        const name = cleanString(str(metric.name, `${path}/name`), clean.maxChars).slice(0, 256);
         const unit = str(metric.unit, `${path}/unit`).slice(0, 64) || null;
         const seriesBase = `${canonical(resource)}\n${scope}\n${name}`;
-        const points = decodeMetric(metric, path, clean, rejected).filter((p) => p !== undefined);
+        const decoded = decodeMetric(metric, path, clean, rejected);
+        if ((seen += decoded.length) > MAX_ITEMS_PER_REQUEST) throw new OtlpTooLargeError('data points');
+        const points = decoded.filter((p) => p !== undefined);
         if (points.length > 0 && name === '') return void rejected.add(path, 'a metric needs a name', points.length);
         for (const p of points) {
           const series = createHash('sha256').update(`${seriesBase}\n${canonical(p.attributes)}\n${p.startTime ?? ''}`).digest('hex').slice(0, 32);

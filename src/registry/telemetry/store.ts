@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/database.js';
 import { DEFAULT_TELEMETRY_SETTINGS, type RegistryContext, type TelemetrySettings } from '../context.js';
+import { RegistryError } from '../errors.js';
 import { safeText } from './otlp-values.js';
 import type { PointRecord, SpanRecord } from './otlp.js';
 
@@ -14,11 +15,20 @@ export function telemetrySettings(ctx: Pick<RegistryContext, 'settings'>): Telem
   return { ...DEFAULT_TELEMETRY_SETTINGS, ...ctx.settings.telemetry };
 }
 
-/** Rows as one JSON text PostgreSQL accepts (no NUL, no lone surrogates). */
-const rowsJson = (rows: unknown[]): string => JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? safeText(value) : value));
+/**
+ * Rows as one JSON text PostgreSQL accepts (no NUL, no lone surrogates); longer than `maxChars`
+ * (one request's rows, against amplification: each row repeats its resource) → 413.
+ */
+function rowsJson(rows: unknown[], maxChars = Infinity): string {
+  const text = JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? safeText(value) : value));
+  if (text.length > maxChars) {
+    throw new RegistryError(413, 'PAYLOAD_TOO_LARGE', `The export request's rows would take ${text.length} characters to store, more than the ${maxChars} allowed for it (3× its body plus 1 KiB a row).`, 'Export smaller batches (e.g. a lower OTEL_BSP_MAX_EXPORT_BATCH_SIZE) or a smaller resource.');
+  }
+  return text;
+}
 
-/** Stores spans; `receivedAt` is the registry's clock. */
-export async function insertSpans(db: Queryable, spans: readonly SpanRecord[], receivedAt: Date): Promise<void> {
+/** Stores spans; `receivedAt` is the registry's clock; rows serialised longer than `maxChars` → 413, nothing stored. */
+export async function insertSpans(db: Queryable, spans: readonly SpanRecord[], receivedAt: Date, maxChars?: number): Promise<void> {
   if (spans.length === 0) return;
   const rows = spans.map((s) => ({
     trace_id: s.traceId,
@@ -60,12 +70,12 @@ export async function insertSpans(db: Queryable, spans: readonly SpanRecord[], r
        error_type text, error_code text, status smallint, error boolean, start_time timestamptz, duration_ms double precision,
        input_tokens bigint, output_tokens bigint, cost_usd numeric, render_scale double precision, attributes jsonb,
        resource jsonb, events jsonb)`,
-    [rowsJson(rows), receivedAt.toISOString()],
+    [rowsJson(rows, maxChars), receivedAt.toISOString()],
   );
 }
 
-/** Stores metric data points; `receivedAt` is the registry's clock. */
-export async function insertPoints(db: Queryable, points: readonly PointRecord[], receivedAt: Date): Promise<void> {
+/** Stores metric data points; `receivedAt` is the registry's clock; rows serialised longer than `maxChars` → 413, nothing stored. */
+export async function insertPoints(db: Queryable, points: readonly PointRecord[], receivedAt: Date, maxChars?: number): Promise<void> {
   if (points.length === 0) return;
   const rows = points.map((p) => ({
     name: p.name,
@@ -94,7 +104,7 @@ export async function insertPoints(db: Queryable, points: readonly PointRecord[]
      FROM jsonb_to_recordset($1::jsonb) AS r(name text, kind text, unit text, temporality smallint, monotonic boolean,
        service text, series text, start_time timestamptz, time timestamptz, attributes jsonb, value double precision,
        count bigint, sum double precision, min double precision, max double precision, bucket_counts jsonb, explicit_bounds jsonb)`,
-    [rowsJson(rows), receivedAt.toISOString()],
+    [rowsJson(rows, maxChars), receivedAt.toISOString()],
   );
 }
 

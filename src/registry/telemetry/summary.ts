@@ -28,8 +28,11 @@ export interface TelemetrySummary {
   models: Array<{ provider: string; model: string; steps: number; inputTokens: number; outputTokens: number; costUsd: number }>;
   /** MCP requests by `mcp.method.name`. */
   mcp: Array<{ method: string; calls: number; errorRate: number } & Latency>;
-  /** `vib3.marketplace.install` spans. */
-  installs: { count: number; failures: number } & Latency;
+  /**
+   * `vib3.marketplace.install` spans whose `vib3.install.operation` is `install`, `update`,
+   * `channel` or `rollback` (not `uninstall`); `byOperation`: every such span by its operation.
+   */
+  installs: { count: number; failures: number; byOperation: Array<{ operation: string; count: number; failures: number } & Latency> } & Latency;
   /** `vib3.render.frame_time` histograms merged; `le: null` is the overflow bucket. */
   frameTime: { count: number; buckets: Array<{ le: number | null; count: number }> } & Latency;
   /** Frames (frame-time histogram counts by their `vib3.render.scale`) plus spans carrying `vib3.render.scale`, by scale. */
@@ -38,7 +41,12 @@ export interface TelemetrySummary {
   extensionCrashes: Array<{ extension: string; count: number }>;
   /** `invoke_agent` spans: agent sessions. */
   sessions: { count: number } & Latency;
+  /** Present (true) when a metric read hit the point limit: `frameTime`, `renderScale` and `extensionCrashes` then cover only the newest points. */
+  truncated?: true;
 }
+
+/** Metric points read per metric and query at most (the newest first). */
+export const MAX_SUMMARY_POINTS = 50_000;
 
 /** Groups listed per section at most. */
 const MAX_GROUPS = 200;
@@ -60,8 +68,8 @@ function actionOf(errorType: string): string | undefined {
 const LATENCY = `percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95`;
 const WINDOW = 'start_time >= $1 AND start_time < $2';
 
-/** Aggregates the window [since, until). */
-export async function telemetrySummary(db: Queryable, since: Date, until: Date): Promise<TelemetrySummary> {
+/** Aggregates the window [since, until); `maxPoints` bounds the metric points read (tests lower it). */
+export async function telemetrySummary(db: Queryable, since: Date, until: Date, { maxPoints = MAX_SUMMARY_POINTS }: { maxPoints?: number } = {}): Promise<TelemetrySummary> {
   const w = [since.toISOString(), until.toISOString()];
   type Row = Record<string, unknown>;
   const q = async (sql: string): Promise<Row[]> => (await db.query<Row>(sql, w)).rows;
@@ -76,13 +84,18 @@ export async function telemetrySummary(db: Queryable, since: Date, until: Date):
     FROM telemetry_spans WHERE ${WINDOW} AND operation = 'chat' GROUP BY 1, 2 ORDER BY steps DESC, provider, model LIMIT ${MAX_GROUPS}`);
   const mcp = await q(`SELECT mcp_method COLLATE "C" AS method, count(*)::int AS calls, count(*) FILTER (WHERE error)::int AS errors, ${LATENCY}
     FROM telemetry_spans WHERE ${WINDOW} AND mcp_method IS NOT NULL GROUP BY 1 ORDER BY calls DESC, method LIMIT ${MAX_GROUPS}`);
+  const INSTALL_OPS = `attributes->>'vib3.install.operation' IN ('install', 'update', 'channel', 'rollback')`;
   const [installs] = await q(`SELECT count(*)::int AS count, count(*) FILTER (WHERE error)::int AS failures, ${LATENCY}
-    FROM telemetry_spans WHERE ${WINDOW} AND name = 'vib3.marketplace.install'`);
+    FROM telemetry_spans WHERE ${WINDOW} AND name = 'vib3.marketplace.install' AND ${INSTALL_OPS}`);
+  const installOps = await q(`SELECT coalesce(attributes->>'vib3.install.operation', '${UNKNOWN}') COLLATE "C" AS operation, count(*)::int AS count,
+      count(*) FILTER (WHERE error)::int AS failures, ${LATENCY}
+    FROM telemetry_spans WHERE ${WINDOW} AND name = 'vib3.marketplace.install' GROUP BY 1 ORDER BY count DESC, operation LIMIT ${MAX_GROUPS}`);
   const [sessions] = await q(`SELECT count(*)::int AS count, ${LATENCY} FROM telemetry_spans WHERE ${WINDOW} AND operation = 'invoke_agent'`);
   const spanScales = await q(`SELECT round(render_scale::numeric, 2)::float8 AS scale, count(*)::int AS count
     FROM telemetry_spans WHERE ${WINDOW} AND render_scale IS NOT NULL GROUP BY 1`);
 
-  const frames = await windowed(db, 'vib3.render.frame_time', 'histogram', w);
+  let truncated = false;
+  const frames = await windowed(db, 'vib3.render.frame_time', 'histogram', w, maxPoints, () => (truncated = true));
   const histograms = frames.map((p) => ({ attributes: p.attributes, counts: p.counts! })).filter((p) => p.counts.bucketCounts.length > 0);
   const buckets = mergeBuckets(histograms.map((p) => p.counts));
   const frameCount = buckets.reduce((a, b) => a + b.count, 0);
@@ -97,7 +110,7 @@ export async function telemetrySummary(db: Queryable, since: Date, until: Date):
   }
 
   const crashes = new Map<string, number>();
-  for (const p of await windowed(db, 'vib3.extension.crashes', 'sum', w)) {
+  for (const p of await windowed(db, 'vib3.extension.crashes', 'sum', w, maxPoints, () => (truncated = true))) {
     const id = typeof p.attributes['vib3.extension.id'] === 'string' ? (p.attributes['vib3.extension.id'] as string) : UNKNOWN;
     crashes.set(id, (crashes.get(id) ?? 0) + p.value!);
   }
@@ -112,7 +125,13 @@ export async function telemetrySummary(db: Queryable, since: Date, until: Date):
     }),
     models: models.map((r) => ({ provider: String(r.provider), model: String(r.model), steps: num(r.steps), inputTokens: num(r.input_tokens), outputTokens: num(r.output_tokens), costUsd: num(r.cost_usd) })),
     mcp: mcp.map((r) => ({ method: String(r.method), calls: num(r.calls), errorRate: rate(num(r.errors), num(r.calls)), p50Ms: ms(r.p50), p95Ms: ms(r.p95) })),
-    installs: { count: num(installs?.count), failures: num(installs?.failures), p50Ms: ms(installs?.p50), p95Ms: ms(installs?.p95) },
+    installs: {
+      count: num(installs?.count),
+      failures: num(installs?.failures),
+      p50Ms: ms(installs?.p50),
+      p95Ms: ms(installs?.p95),
+      byOperation: installOps.map((r) => ({ operation: String(r.operation), count: num(r.count), failures: num(r.failures), p50Ms: ms(r.p50), p95Ms: ms(r.p95) })),
+    },
     frameTime: {
       count: frameCount,
       p50Ms: ms(bucketPercentile(buckets, 0.5)),
@@ -122,6 +141,7 @@ export async function telemetrySummary(db: Queryable, since: Date, until: Date):
     renderScale: [...scales].map(([scale, count]) => ({ scale, count })).filter((s) => s.count > 0).sort((a, b) => a.scale - b.scale),
     extensionCrashes: [...crashes].map(([extension, count]) => ({ extension, count })).filter((c) => c.count > 0).sort((a, b) => b.count - a.count || a.extension.localeCompare(b.extension)).slice(0, MAX_GROUPS),
     sessions: { count: num(sessions?.count), p50Ms: ms(sessions?.p50), p95Ms: ms(sessions?.p95) },
+    ...(truncated ? { truncated: true as const } : {}),
   };
 }
 
@@ -146,15 +166,23 @@ const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as
 /**
  * A metric's contributions to the window [w0, w1): every delta (or unspecified) point in it, and
  * per cumulative series its latest point in the window less its latest point before the window.
+ * Each query reads at most `limit` points (the newest); `onTruncated` is called when one hits it.
  */
-async function windowed(db: Queryable, name: string, kind: 'sum' | 'histogram', w: string[]): Promise<Contribution[]> {
+async function windowed(db: Queryable, name: string, kind: 'sum' | 'histogram', w: string[], limit: number, onTruncated: () => void): Promise<Contribution[]> {
   const params = [name, kind, ...w];
-  const delta = await db.query<PointRow>(`SELECT ${COLUMNS} FROM telemetry_points WHERE name = $1 AND kind = $2 AND temporality <> 2 AND time >= $3 AND time < $4`, params);
-  const latest = await db.query<PointRow>(`SELECT DISTINCT ON (series) ${COLUMNS} FROM telemetry_points
-    WHERE name = $1 AND kind = $2 AND temporality = 2 AND time >= $3 AND time < $4 ORDER BY series, time DESC, id DESC`, params);
+  const delta = await db.query<PointRow>(`SELECT ${COLUMNS} FROM telemetry_points WHERE name = $1 AND kind = $2 AND temporality <> 2 AND time >= $3 AND time < $4
+    ORDER BY time DESC, id DESC LIMIT ${limit + 1}`, params);
+  const latest = await db.query<PointRow>(`SELECT * FROM (SELECT DISTINCT ON (series) ${COLUMNS}, time, id FROM telemetry_points
+    WHERE name = $1 AND kind = $2 AND temporality = 2 AND time >= $3 AND time < $4 ORDER BY series, time DESC, id DESC) AS l ORDER BY time DESC, id DESC LIMIT ${limit + 1}`, params);
+  for (const rows of [delta.rows, latest.rows]) {
+    if (rows.length > limit) {
+      rows.length = limit;
+      onTruncated();
+    }
+  }
   const before = latest.rows.length === 0 ? [] : (await db.query<PointRow>(`SELECT DISTINCT ON (series) ${COLUMNS} FROM telemetry_points
-    WHERE name = $1 AND kind = $2 AND temporality = 2 AND time < $3 AND series IN (SELECT DISTINCT series FROM telemetry_points WHERE name = $1 AND kind = $2 AND temporality = 2 AND time >= $3 AND time < $4)
-    ORDER BY series, time DESC, id DESC`, params)).rows;
+    WHERE name = $1 AND kind = $2 AND temporality = 2 AND time < $3 AND series IN (SELECT jsonb_array_elements_text($4::jsonb))
+    ORDER BY series, time DESC, id DESC`, [name, kind, w[0], JSON.stringify(latest.rows.map((r) => r.series))])).rows;
   const baseline = new Map(before.map((r) => [r.series, r]));
 
   const counts = (r: PointRow): HistogramCounts => ({ bucketCounts: (json(r.bucket_counts) ?? []).map(Number), explicitBounds: (json(r.explicit_bounds) ?? []).map(Number) });
