@@ -6,33 +6,10 @@
  */
 import { getLocale, msg } from '../i18n.js';
 
-/** Latency of a group of spans, in ms (null when there were none). */
-export interface TelemetryLatency {
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
+import type { TelemetryLatency, TelemetrySummary } from '../../src/telemetry/summary-types.js';
 
-/**
- * The answer of `GET /v1/telemetry/summary?since=&until=` (the registry's `TelemetrySummary`; the
- * browser suite checks at compile time that both stay the same shape).
- */
-export interface TelemetrySummary {
-  since: string;
-  until: string;
-  tools: Array<{ tool: string; calls: number; errors: number; errorRate: number } & TelemetryLatency>;
-  errorClasses: Array<{ errorType: string; count: number; action?: string }>;
-  models: Array<{ provider: string; model: string; steps: number; inputTokens: number; outputTokens: number; costUsd: number }>;
-  mcp: Array<{ method: string; calls: number; errorRate: number } & TelemetryLatency>;
-  /** Installs, updates, channel switches and rollbacks; `byOperation` lists every installer operation (uninstalls too). */
-  installs: { count: number; failures: number; byOperation: Array<{ operation: string; count: number; failures: number } & TelemetryLatency> } & TelemetryLatency;
-  /** Frame-time histogram merged over the window; `le: null` is the overflow bucket. */
-  frameTime: { count: number; buckets: Array<{ le: number | null; count: number }> } & TelemetryLatency;
-  renderScale: Array<{ scale: number; count: number }>;
-  extensionCrashes: Array<{ extension: string; count: number }>;
-  sessions: { count: number } & TelemetryLatency;
-  /** Present when the registry read only the newest metric points of the window (it caps them). */
-  truncated?: true;
-}
+/** The registry's summary answer and its latency type (one definition: src/telemetry/summary-types.ts). */
+export type { TelemetryLatency, TelemetrySummary };
 
 /** The time windows the dashboard offers (the last 15 minutes … 7 days). */
 export const TELEMETRY_WINDOWS = ['15m', '1h', '24h', '7d'] as const;

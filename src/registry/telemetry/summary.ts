@@ -10,40 +10,9 @@ import type { Queryable } from '../db/database.js';
 import { ERROR_CLASSES, errorInfo, isKnownErrorCode } from '../../telemetry/error-classes.js';
 import { bucketPercentile, histogramIncrease, mergeBuckets, sumIncrease, type HistogramCounts } from './histogram.js';
 
-/** Latency of a group of spans, in ms (null without spans). */
-interface Latency {
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
+import type { TelemetrySummary } from '../../telemetry/summary-types.js';
 
-/** The answer of `GET /v1/telemetry/summary`. */
-export interface TelemetrySummary {
-  since: string;
-  until: string;
-  /** `execute_tool` spans (not MCP requests) by `gen_ai.tool.name`. */
-  tools: Array<{ tool: string; calls: number; errors: number; errorRate: number } & Latency>;
-  /** Failed spans by `error.type`, with the class's suggested action when it is one of the kit's classes. */
-  errorClasses: Array<{ errorType: string; count: number; action?: string }>;
-  /** `chat` spans by provider and model. */
-  models: Array<{ provider: string; model: string; steps: number; inputTokens: number; outputTokens: number; costUsd: number }>;
-  /** MCP requests by `mcp.method.name`. */
-  mcp: Array<{ method: string; calls: number; errorRate: number } & Latency>;
-  /**
-   * `vib3.marketplace.install` spans whose `vib3.install.operation` is `install`, `update`,
-   * `channel` or `rollback` (not `uninstall`); `byOperation`: every such span by its operation.
-   */
-  installs: { count: number; failures: number; byOperation: Array<{ operation: string; count: number; failures: number } & Latency> } & Latency;
-  /** `vib3.render.frame_time` histograms merged; `le: null` is the overflow bucket. */
-  frameTime: { count: number; buckets: Array<{ le: number | null; count: number }> } & Latency;
-  /** Frames (frame-time histogram counts by their `vib3.render.scale`) plus spans carrying `vib3.render.scale`, by scale. */
-  renderScale: Array<{ scale: number; count: number }>;
-  /** `vib3.extension.crashes` by `vib3.extension.id`. */
-  extensionCrashes: Array<{ extension: string; count: number }>;
-  /** `invoke_agent` spans: agent sessions. */
-  sessions: { count: number } & Latency;
-  /** Present (true) when a metric read hit the point limit: `frameTime`, `renderScale` and `extensionCrashes` then cover only the newest points. */
-  truncated?: true;
-}
+export type { TelemetrySummary };
 
 /** Metric points read per metric and query at most (the newest first). */
 export const MAX_SUMMARY_POINTS = 50_000;
