@@ -1,12 +1,14 @@
 import type { Vib3ErrorDetail } from '../core/errors.js';
 import type { Vib3Params } from '../core/params.js';
-import type { ActiveBackend, BackendKind, MeshUpdateDetail } from '../render/contract.js';
+import type { ActiveBackend, BackendKind, MeshUpdateDetail, PresentationPath } from '../render/contract.js';
 import type { RenderScaleReason } from './render-budget.js';
 
 /** `detail` of `vib3-ready`. */
 export interface Vib3ReadyDetail {
   /** `webgpu` or `webgl2`; `extension` when an extension renderer draws the element. */
   backend: ActiveBackend;
+  /** How frames reach the element's canvas when it became ready (see {@link Vib3Canvas.presentation}). */
+  presentation: PresentationPath;
 }
 /** `detail` of `vib3-params-change`: the parameters that changed, with their new values. */
 export interface Vib3ParamsChangeDetail {

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Vib3Error, toVib3Error } from '../core/errors.js';
-import type { ActiveBackend, RendererContract, RendererPreference } from '../render/contract.js';
+import type { ActiveBackend, PresentationPath, RendererContract, RendererPreference } from '../render/contract.js';
 import type { FrameState } from '../render/frame-state.js';
 import { dispatchVib3Event } from './events.js';
 import { loadRendererFactory } from './renderer-registry.js';
@@ -76,6 +76,13 @@ export class RendererController implements ReactiveController {
     this.stop();
   }
 
+  /** How frames reach the visible canvas now (`none` when not running). */
+  get presentation(): PresentationPath | 'none' {
+    const view = this.view;
+    if (!view) return 'none';
+    return view.presentation ?? (view.backend === 'extension' ? 'extension' : view.backend === 'webgpu' ? 'bitmap' : 'atlas');
+  }
+
   /** Running or starting. */
   get busy(): boolean {
     return this.view !== undefined || this.starting !== undefined;
@@ -136,6 +143,9 @@ export class RendererController implements ReactiveController {
             this.dirty = true;
           },
           onMeshUpdate: (detail) => dispatchVib3Event(host, 'vib3-mesh-update', detail),
+          onPresentationChange: (path) => {
+            if (this.view) host.dataset['presentation'] = path;
+          },
         });
         await view.init();
         if (view.prepare && token === this.token) await view.prepare(this.hooks.frameState(canvas.width, canvas.height));
@@ -153,7 +163,9 @@ export class RendererController implements ReactiveController {
         const startupMs = performance.now() - connectedAt;
         host.dataset['startupMs'] = startupMs.toFixed(1);
         if (telemetryOn()) telemetry().record('vib3.render.first_frame', startupMs, { 'vib3.render.backend': view.backend });
-        dispatchVib3Event(host, 'vib3-ready', { backend: view.backend as ActiveBackend });
+        const presentation = this.presentation as PresentationPath;
+        host.dataset['presentation'] = presentation;
+        dispatchVib3Event(host, 'vib3-ready', { backend: view.backend as ActiveBackend, presentation });
       } catch (err) {
         view?.dispose();
         if (token !== this.token) return;
@@ -204,6 +216,7 @@ export class RendererController implements ReactiveController {
     const [fullWidth, fullHeight] = fullSize();
     const width = snapshotSize(options.width, fullWidth, 'width');
     const height = snapshotSize(options.height, fullHeight, 'height');
+    if (view.snapshot) return view.snapshot(this.hooks.frameState(width, height), width, height, type, options.quality);
     let source: HTMLCanvasElement;
     if (view.renderOffscreen) {
       source = view.renderOffscreen(this.hooks.frameState(width, height), width, height);
@@ -221,6 +234,7 @@ export class RendererController implements ReactiveController {
   }
 
   private release(): void {
+    delete this.host.dataset['presentation'];
     this.lossSpan?.end();
     this.lossSpan = undefined;
     this.view?.dispose();

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { toVib3Error } from '../core/errors.js';
 import { PARAM_BY_ATTRIBUTE, PARAM_SPECS, type Vib3Params } from '../core/params.js';
 import type { CustomMeshName, MeshMode, MeshName } from '../geometry/names.js';
-import type { ActiveBackend, RendererPreference } from '../render/contract.js';
+import type { ActiveBackend, PresentationPath, RendererPreference } from '../render/contract.js';
 import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from '../render/frame-state.js';
 import { AudioInput } from './audio-input.js';
 import { dispatchVib3Event } from './events.js';
@@ -154,6 +154,16 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   /** The backend in use: `webgpu`, `webgl2`, or `none` (not started, or unavailable). */
   get activeBackend(): ActiveBackend | 'none' {
     return this.rendererController.activeBackend;
+  }
+
+  /**
+   * How frames reach the element's canvas now: `direct` (a lone WebGL2 element drawn straight into
+   * its own canvas), `atlas` (a tile of the page's shared WebGL2 canvas, copied), `bitmap` (WebGPU,
+   * handed over without a copy), `worker` (drawn off the main thread), `extension`, or `none` when
+   * not running. Also reflected as `data-presentation` on the element and in `vib3-ready`'s detail.
+   */
+  get presentation(): PresentationPath | 'none' {
+    return this.rendererController.presentation;
   }
 
   /**

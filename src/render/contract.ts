@@ -6,6 +6,15 @@ export type BackendKind = 'webgpu' | 'webgl2';
 export type ActiveBackend = BackendKind | 'extension';
 /** What the element asks for: `auto` prefers WebGPU and falls back to WebGL2. */
 export type RendererPreference = 'auto' | BackendKind;
+/**
+ * How an element's frames reach its visible canvas:
+ * - `direct`: drawn straight into a WebGL2 canvas shown in the element (a lone element, no copy);
+ * - `atlas`: drawn into a tile of the page's shared WebGL2 canvas and copied at the end of the frame;
+ * - `bitmap`: drawn by the shared WebGPU device and handed over as an ImageBitmap (no copy, no wait);
+ * - `worker`: drawn off the main thread by the page's render worker into the transferred canvas;
+ * - `extension`: pixels from an extension renderer's sandbox.
+ */
+export type PresentationPath = 'direct' | 'atlas' | 'bitmap' | 'worker' | 'extension';
 
 /** Events a renderer view reports to its owner. */
 export interface RendererViewEvents {
@@ -21,6 +30,8 @@ export interface RendererViewEvents {
   onInvalidate?(): void;
   /** A new mesh-layer result was drawn (slice mode): counts and timing. */
   onMeshUpdate?(detail: MeshUpdateDetail): void;
+  /** The presentation path changed (e.g. a second element appeared and a direct view joined the atlas). */
+  onPresentationChange?(path: PresentationPath): void;
 }
 
 /** `vib3-mesh-update` detail: a new cross-section of the mesh layer is on screen. */
@@ -45,6 +56,8 @@ export interface MeshUpdateDetail {
 export interface RendererContract {
   /** The backend actually in use once {@link init} resolved (`extension` for extension renderers). */
   readonly backend: ActiveBackend | 'none';
+  /** How frames reach the visible canvas now (see {@link PresentationPath}); may change while running. */
+  readonly presentation?: PresentationPath;
   /** Acquires GPU resources. Rejects with a Vib3Error (`WEBGPU_UNAVAILABLE`, `WEBGL2_UNAVAILABLE`, `NO_BACKEND`, ...). */
   init(): Promise<void>;
   /**
@@ -57,6 +70,11 @@ export interface RendererContract {
    * canvas as it is (snapshots at any size). Without it, a snapshot draws and copies the visible canvas.
    */
   renderOffscreen?(frame: FrameState, width: number, height: number): HTMLCanvasElement;
+  /**
+   * Optional: renders one frame at `width` x `height` and encodes it (renderers that draw off the
+   * main thread). Preferred over {@link renderOffscreen} when present. Rejects with a Vib3Error.
+   */
+  snapshot?(frame: FrameState, width: number, height: number, type: string, quality?: number): Promise<Blob>;
   /** Sets the drawing-buffer size of the view in device pixels. */
   resize(width: number, height: number): void;
   /** Draws one frame into the view's canvas. Returns false when nothing was drawn (inactive, or device lost). */

@@ -19,7 +19,16 @@ const ATLAS_MAX = 4096;
  * the GPU) or a `bitmaprenderer` context (the frame's texture is handed over without a copy or a
  * wait, when the shared canvas is an OffscreenCanvas).
  */
-export type FrameTarget = CanvasRenderingContext2D | ImageBitmapRenderingContext;
+export type FrameTarget = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | ImageBitmapRenderingContext;
+
+/** Options of a {@link SharedRenderer}. */
+export interface SharedRendererOptions {
+  /**
+   * Draw into an OffscreenCanvas whatever the backend (a worker has no DOM canvas). Direct
+   * presentation (a lone element shown in the shared canvas itself) is then off.
+   */
+  offscreen?: boolean;
+}
 
 /**
  * True when `backend` frames are handed to element canvases as ImageBitmaps. Only WebGPU: its
@@ -68,9 +77,13 @@ export class SharedRenderer {
   private windowMaxW = 1;
   private windowMaxH = 1;
 
-  constructor(backend: BackendKind) {
+  constructor(backend: BackendKind, options: SharedRendererOptions = {}) {
     this.backend = backend;
+    this.offscreen = options.offscreen === true;
   }
+
+  /** The shared canvas is an OffscreenCanvas whatever the backend (the renderer runs in a worker). */
+  readonly offscreen: boolean;
 
   /** Number of elements currently attached. */
   get viewCount(): number {
@@ -107,7 +120,7 @@ export class SharedRenderer {
     const generation = ++this.generation;
     this.bitmaps = presentsBitmaps(this.backend);
     const renderer = new WebGPURenderer({
-      ...(this.bitmaps ? { canvas: new OffscreenCanvas(1, 1) as unknown as HTMLCanvasElement } : {}),
+      ...(this.bitmaps || this.offscreen ? { canvas: new OffscreenCanvas(1, 1) as unknown as HTMLCanvasElement } : {}),
       antialias: false,
       alpha: false,
       forceWebGL: this.backend === 'webgl2',
@@ -245,7 +258,7 @@ export class SharedRenderer {
   }
 
   private readonly flushCopies = () => this.flush();
-  private copies: { target: CanvasRenderingContext2D; x: number; y: number; w: number; h: number }[] = [];
+  private copies: { target: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D; x: number; y: number; w: number; h: number }[] = [];
   /** Shelf packing of this frame's tiles: next free x, top of the current shelf, its height. */
   private shelfX = 0;
   private shelfY = 0;
