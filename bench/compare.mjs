@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // `npm run bench` (not part of npm test): <vib3-canvas> side by side with @google/model-viewer, in
 // the same run, under both Chromium flag sets. Writes bench/results/compare.json and compare.md.
-// Numbers are reported, never asserted.
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+// Numbers are reported, never asserted. vib3 runs twice: on the main thread (a lone WebGL2 element
+// presents directly, several share the atlas; WebGPU hands bitmaps over) and with
+// data-render-thread="worker" (the page's render worker draws; the main thread forwards frames).
+// Cases: 1, 10 and 50 instances, and "1+1": one instance, and a second appearing at the start of
+// the measured window (the switch from the lone path to the shared one is inside the window).
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -12,9 +16,11 @@ import { makeCubeGltf } from './make-model.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS || 5);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS || 4000);
-const COUNTS = (process.env.BENCH_COUNTS || '1,10,50').split(',').map(Number);
+const COUNTS = (process.env.BENCH_COUNTS || '1,1+1,10,50').split(',');
 const CYCLES = 100;
-const KITS = ['vib3', 'model-viewer'];
+/** What is measured: the page each variant loads. vib3-worker only when the build has the render worker. */
+const PAGES = { vib3: 'vib3.html', 'vib3-worker': 'vib3-worker.html', 'model-viewer': 'model-viewer.html' };
+const KITS = (process.env.BENCH_KITS || Object.keys(PAGES).join(',')).split(',').filter((k) => k !== 'vib3-worker' || existsSync('dist/render-worker.js'));
 const instrument = readFileSync(new URL('./pages/instrument.js', import.meta.url), 'utf8');
 
 mkdirSync(new URL('./assets/', import.meta.url), { recursive: true });
@@ -51,19 +57,28 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
   for (const kit of KITS) {
     const k = (r[kit] = { firstFrameMs: [], instances: {} });
     for (let i = 0; i < LOADS; i++) {
-      k.firstFrameMs.push(await withPage(flagSet, `${kit}.html?n=1`, async (page) => (await page.evaluate(() => window.benchFirstFrame))[0]));
+      k.firstFrameMs.push(await withPage(flagSet, `${PAGES[kit]}?n=1`, async (page) => (await page.evaluate(() => window.benchFirstFrame))[0]));
     }
     k.firstFrameMedianMs = median(k.firstFrameMs);
-    for (const n of COUNTS) {
-      k.instances[n] = await withPage(flagSet, `${kit}.html?n=${n}`, async (page) => {
+    for (const count of COUNTS) {
+      const later = count.includes('+');
+      const n = later ? 2 : Number(count);
+      k.instances[count] = await withPage(flagSet, `${PAGES[kit]}?n=${later ? 1 : n}`, async (page) => {
         await page.evaluate(() => window.benchFirstFrame);
         await page.waitForTimeout(3000); // warm-up: shaders compiled, adaptive quality settled
-        const before = await page.evaluate(() => ({ presents: window.__benchPresentsPerCanvas(), work: window.__bench.frameWork.length }));
+        const lonePath = await page.evaluate(() => document.querySelector('vib3-canvas')?.presentation);
+        const before = await page.evaluate(() => ({ presents: window.__benchPresentsPerCanvas(), work: window.__bench.frameWork.length, drawn: [...document.querySelectorAll('vib3-canvas')].map((e) => e.frameCount) }));
+        if (later) await page.evaluate(() => { window.__benchLater = window.benchAddLater(); });
         await page.waitForTimeout(WINDOW_MS);
-        return page.evaluate(({ before, windowMs, n }) => {
+        const laterFirstFrameMs = later ? await page.evaluate(() => window.__benchLater) : undefined;
+        const measured = await page.evaluate(({ before, windowMs, n }) => {
           const s = window.__bench;
           const presents = window.__benchPresentsPerCanvas();
-          const perCanvas = Object.entries(presents).map(([id, count]) => count - (before.presents[id] ?? 0)).sort((a, b) => b - a).slice(0, n);
+          let perCanvas = Object.entries(presents).map(([id, count]) => count - (before.presents[id] ?? 0)).sort((a, b) => b - a).slice(0, n);
+          // Canvases drawn by a worker show no main-thread presents: their frames are the elements' drawn-frame counts.
+          const vib3 = [...document.querySelectorAll('vib3-canvas')];
+          const workerDrawn = vib3.length > 0 && vib3.every((e) => e.presentation === 'worker');
+          if (workerDrawn) perCanvas = vib3.map((e, i) => e.frameCount - (before.drawn[i] ?? 0)).sort((a, b) => b - a).slice(0, n);
           const work = s.frameWork.slice(before.work);
           const sorted = [...work].sort((a, b) => a - b);
           return {
@@ -81,12 +96,16 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
               const scales = [...document.querySelectorAll('vib3-canvas')].map((e) => e.renderScale);
               return scales.length ? scales.reduce((a, b) => a + b, 0) / scales.length : undefined;
             })(),
+            // vib3 only: how the elements' frames reach their canvases at the end of the window.
+            presentation: [...new Set([...document.querySelectorAll('vib3-canvas')].map((e) => e.presentation))].join('+') || undefined,
           };
         }, { before, windowMs: WINDOW_MS, n });
+        return { ...measured, lonePath, laterFirstFrameMs };
       });
-      console.error(`${flagSet} ${kit} n=${n}: ${JSON.stringify(k.instances[n])}`);
+      console.error(`${flagSet} ${kit} ${count}: ${JSON.stringify(k.instances[count])}`);
     }
-    k.heapAfterCycles = await withPage(flagSet, `${kit}.html?n=0`, (page) =>
+    k.firstFramePath = await withPage(flagSet, `${PAGES[kit]}?n=1`, (page) => page.evaluate(() => document.querySelector('vib3-canvas')?.presentation));
+    k.heapAfterCycles = await withPage(flagSet, `${PAGES[kit]}?n=0`, (page) =>
       page.evaluate(async (cycles) => {
         const grid = document.getElementById('grid');
         const heap = () => { window.gc?.(); return performance.memory?.usedJSHeapSize ?? NaN; };
@@ -117,24 +136,34 @@ writeFileSync('bench/results/compare.json', `${JSON.stringify(results, null, 2)}
 const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? (a / b).toFixed(2) : 'n/a');
-let md = `# vib3-canvas vs model-viewer (${results.date})\n\nHeadless Chromium on SwiftShader (no GPU), same run, fresh page per measurement. Ratio = ours / model-viewer (lower is better except fps).\n\n`;
+const ours = KITS.filter((k) => k !== 'model-viewer');
+let md = `# vib3-canvas vs model-viewer (${results.date})\n\nHeadless Chromium on SwiftShader (no GPU), same run, fresh page per measurement. Ratio = ours / model-viewer (lower is better except fps). \`vib3\` draws on the main thread (path in brackets: \`direct\` = a lone WebGL2 element drawn into the shown canvas, \`atlas\` = tiles of the shared canvas copied, \`bitmap\` = WebGPU frames handed over); \`vib3-worker\` draws in the page's render worker (\`data-render-thread="worker"\`; its GPU contexts are in the worker and not counted here, its frames/s are the elements' drawn frames). "1+1" = one instance, and a second one appearing at the start of the measured window.\n\n`;
 md += `| bytes before first frame (gzip) | vib3 | model-viewer | ratio |\n|---|---|---|---|\n`;
 md += `| script-tag file | ${kb(bytes.vib3.scriptTag)} | ${kb(bytes['model-viewer'].scriptTag)} | ${ratio(bytes.vib3.scriptTag, bytes['model-viewer'].scriptTag)} |\n`;
 md += `| ES entry + eager chunks / + lazy renderer chunk | ${kb(bytes.vib3.esEntry)} / ${kb(bytes.vib3.esEntry + bytes.vib3.esLazy)} | (module = script file) | |\n\n`;
 for (const [flagSet, r] of Object.entries(results.flagSets)) {
-  const v = r.vib3, m = r['model-viewer'];
+  const m = r['model-viewer'];
   md += `## ${flagSet} flags (vib3 on ${FLAG_SETS[flagSet].expectedBackend}; model-viewer on WebGL)\n\n`;
-  md += `| metric | vib3 | model-viewer | ratio |\n|---|---|---|---|\n`;
-  md += `| connected -> first frame, median of ${LOADS} loads | ${f1(v.firstFrameMedianMs)} ms | ${f1(m.firstFrameMedianMs)} ms | ${ratio(v.firstFrameMedianMs, m.firstFrameMedianMs)} |\n`;
+  md += `| metric | ${ours.join(' | ')} | model-viewer | ${ours.map((k) => `ratio ${k}`).join(' | ')} |\n|---|${ours.map(() => '---|').join('')}---|${ours.map(() => '---|').join('')}\n`;
+  const row = (label, get, fmt = f1, withRatio = true) => {
+    md += `| ${label} | ${ours.map((k) => fmt(get(r[k]))).join(' | ')} | ${fmt(get(m))} | ${ours.map((k) => (withRatio ? ratio(get(r[k]), get(m)) : '')).join(' | ')} |\n`;
+  };
+  row(`connected -> first frame, median of ${LOADS} loads, ms`, (k) => k.firstFrameMedianMs);
+  md += `| path of the first frame | ${ours.map((k) => r[k].firstFramePath ?? 'n/a').join(' | ')} | | ${ours.map(() => '').join(' | ')} |\n`;
   for (const n of COUNTS) {
-    const a = v.instances[n], b = m.instances[n];
-    md += `| ${n} instances: frames/s per visible instance | ${f1(a.fpsPerInstance)} | ${f1(b.fpsPerInstance)} | ${ratio(a.fpsPerInstance, b.fpsPerInstance)} |\n`;
-    md += `| ${n} instances: main-thread ms/frame p50 / p95 | ${f1(a.mainThreadMsPerFrameP50)} / ${f1(a.mainThreadMsPerFrameP95)} | ${f1(b.mainThreadMsPerFrameP50)} / ${f1(b.mainThreadMsPerFrameP95)} | ${ratio(a.mainThreadMsPerFrameP50, b.mainThreadMsPerFrameP50)} / ${ratio(a.mainThreadMsPerFrameP95, b.mainThreadMsPerFrameP95)} |\n`;
-    md += `| ${n} instances: main-thread ms per second (page frames/s) | ${f1(a.mainThreadMsPerSecond)} (${f1(a.pageFramesPerSecond)}) | ${f1(b.mainThreadMsPerSecond)} (${f1(b.pageFramesPerSecond)}) | ${ratio(a.mainThreadMsPerSecond, b.mainThreadMsPerSecond)} |\n`;
-    md += `| ${n} instances: GPU contexts created / context losses | ${a.gpuContexts} / ${a.contextLosses} | ${b.gpuContexts} / ${b.contextLosses} | |\n`;
-    md += `| ${n} instances: adaptive render scale reached (mean) | ${a.renderScaleMean?.toFixed(2) ?? 'n/a'} | (fixed) | |\n`;
+    const label = n.includes('+') ? `${n} (appearing later)` : `${n} instance${n === '1' ? '' : 's'}`;
+    md += `| **${label}**: path (lone -> end of window) | ${ours.map((k) => { const a = r[k].instances[n]; return n.includes('+') ? `${a.lonePath} -> ${a.presentation}` : a.presentation ?? 'n/a'; }).join(' | ')} | | ${ours.map(() => '').join(' | ')} |\n`;
+    row(`${label}: frames/s per visible instance`, (k) => k.instances[n].fpsPerInstance);
+    row(`${label}: main-thread ms/frame p50`, (k) => k.instances[n].mainThreadMsPerFrameP50, (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a'));
+    row(`${label}: main-thread ms/frame p95`, (k) => k.instances[n].mainThreadMsPerFrameP95, (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a'));
+    row(`${label}: main-thread ms per second`, (k) => k.instances[n].mainThreadMsPerSecond);
+    row(`${label}: page frames/s`, (k) => k.instances[n].pageFramesPerSecond);
+    if (n.includes('+')) row(`${label}: the later one's connected -> first frame, ms`, (k) => k.instances[n].laterFirstFrameMs);
+    md += `| ${label}: GPU contexts created / context losses | ${ours.map((k) => `${r[k].instances[n].gpuContexts} / ${r[k].instances[n].contextLosses}`).join(' | ')} | ${m.instances[n].gpuContexts} / ${m.instances[n].contextLosses} | ${ours.map(() => '').join(' | ')} |\n`;
+    row(`${label}: adaptive render scale reached (mean)`, (k) => k.instances[n].renderScaleMean, (x) => (Number.isFinite(x) ? x.toFixed(2) : '(fixed)'), false);
   }
-  md += `| JS heap growth after ${CYCLES} connect/disconnect cycles | ${kb(v.heapAfterCycles.growthBytes)} | ${kb(m.heapAfterCycles.growthBytes)} | |\n\n`;
+  row(`JS heap growth after ${CYCLES} connect/disconnect cycles, KB`, (k) => k.heapAfterCycles.growthBytes / 1024, f1, false);
+  md += '\n';
 }
 writeFileSync('bench/results/compare.md', md);
 console.log(md);

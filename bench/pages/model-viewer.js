@@ -18,3 +18,11 @@ await customElements.whenDefined('model-viewer');
 const grid = document.getElementById('grid');
 const els = Array.from({ length: n }, () => window.benchMake());
 window.benchFirstFrame = Promise.all(els.map((el) => { const t0 = performance.now(); const p = window.benchReady(el).then(() => performance.now() - t0); grid.append(el); return p; }));
+// "1 instance + 1 appearing later": adds one more element now; resolves with its connected -> first frame ms.
+window.benchAddLater = () => {
+  const el = window.benchMake();
+  const t0 = performance.now();
+  const p = window.benchReady(el).then(() => performance.now() - t0);
+  document.getElementById('grid').append(el);
+  return p;
+};

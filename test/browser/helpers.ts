@@ -64,7 +64,8 @@ export function cleanup(): void {
 
 /** The element's drawing canvas. */
 export function canvasOf(el: Vib3Canvas): HTMLCanvasElement {
-  const c = el.shadowRoot?.querySelector('canvas');
+  // The canvas on screen: a lone WebGL2 element shows the shared canvas (data-vib3-direct) and hides its own.
+  const c = el.shadowRoot?.querySelector<HTMLCanvasElement>('canvas[data-vib3-direct]') ?? el.shadowRoot?.querySelector('canvas');
   if (!c) throw new Error('no canvas in shadow root');
   return c;
 }

@@ -6,11 +6,11 @@ import type { FrameState } from '../frame-state.js';
 import { layersFor } from '../layers.js';
 import { requestFlush } from '../frame-flush.js';
 import { MeshLayer, type MeshOverlay } from './mesh-layer.js';
+import { DirectPresenter } from './direct-presenter.js';
+import { TileAtlas } from './tile-atlas.js';
 import { applyFrame, createVisualUniforms, type VisualUniforms } from './tsl/uniforms.js';
 import { createSystemMaterial } from './tsl/system-material.js';
 
-/** Draws between checks whether the shared canvas can shrink. */
-const SHRINK_WINDOW_DRAWS = 240;
 /** Largest side of the shared canvas used as a tile atlas (lowered to the device's limits). */
 const ATLAS_MAX = 4096;
 
@@ -49,6 +49,8 @@ export interface SharedRendererListener {
   contextLost(reason: string): void;
   contextRestored(): void;
   recoveryFailed(error: Vib3Error): void;
+  /** The element started (true) or stopped (false) being presented directly. */
+  presentationChanged?(direct: boolean): void;
 }
 
 /**
@@ -62,6 +64,11 @@ export interface SharedRendererListener {
  * element of a frame is drawn into its own tile of the shared canvas and all tiles are copied
  * into the elements' 2D canvases with `drawImage` at the end of the frame — one GPU wait per
  * frame. Snapshots are drawn at the top-left corner and copied at once.
+ *
+ * A lone active WebGL2 element is presented directly instead ({@link DirectPresenter}): the shared
+ * canvas is shown inside it and drawn at its size, with no copy. When a second element becomes
+ * active, the direct one gets its current frame copied into its own canvas and the shared canvas
+ * goes back to being the atlas — the same context, so no loss and no shader recompilation.
  */
 export class SharedRenderer {
   readonly backend: BackendKind;
@@ -69,13 +76,14 @@ export class SharedRenderer {
   private quad: QuadMesh | undefined;
   private uniforms: VisualUniforms | undefined;
   private materials = new Map<Vib3System, NodeMaterial>();
-  private listeners = new Set<SharedRendererListener>();
+  /** Attached elements and whether each is active (visible and drawing). */
+  private listeners = new Map<SharedRendererListener, boolean>();
+  private readonly direct = new DirectPresenter<SharedRendererListener>();
   private lost = false;
   private disposing = false;
   private generation = 0;
-  private drawsInWindow = 0;
-  private windowMaxW = 1;
-  private windowMaxH = 1;
+  /** Where this frame's tiles go in the shared canvas. */
+  private readonly atlas = new TileAtlas(ATLAS_MAX);
 
   constructor(backend: BackendKind, options: SharedRendererOptions = {}) {
     this.backend = backend;
@@ -112,15 +120,13 @@ export class SharedRenderer {
   }
 
   private bitmaps = false;
-  /** Largest side the tile atlas grows to on this device. */
-  private atlasMax = ATLAS_MAX;
 
   /** Creates the device/context and compiles nothing yet (materials compile on first use). */
   async init(): Promise<void> {
     const generation = ++this.generation;
     this.bitmaps = presentsBitmaps(this.backend);
     const renderer = new WebGPURenderer({
-      ...(this.bitmaps || this.offscreen ? { canvas: new OffscreenCanvas(1, 1) as unknown as HTMLCanvasElement } : {}),
+      ...(this.bitmaps || this.offscreen ? { canvas: new OffscreenCanvas(1, 1) as unknown as HTMLCanvasElement } : this.backend === 'webgl2' ? directContext() : {}),
       antialias: false,
       alpha: false,
       forceWebGL: this.backend === 'webgl2',
@@ -143,7 +149,7 @@ export class SharedRenderer {
         'Use renderer="auto".',
       );
     }
-    this.atlasMax = Math.min(ATLAS_MAX, deviceCanvasLimit(renderer));
+    this.atlas.max = Math.min(ATLAS_MAX, deviceCanvasLimit(renderer));
     renderer.outputColorSpace = LinearSRGBColorSpace;
     renderer.toneMapping = NoToneMapping;
     renderer.setPixelRatio(1);
@@ -181,7 +187,8 @@ export class SharedRenderer {
 
   private async recover(reason: string): Promise<void> {
     this.lost = true;
-    for (const l of [...this.listeners]) l.contextLost(reason);
+    this.leaveDirect(false);
+    for (const l of [...this.listeners.keys()]) l.contextLost(reason);
     const old = this.renderer;
     this.renderer = undefined;
     try {
@@ -191,22 +198,99 @@ export class SharedRenderer {
     }
     try {
       await this.init();
-      for (const l of [...this.listeners]) l.contextRestored();
+      for (const l of [...this.listeners.keys()]) l.contextRestored();
     } catch (err) {
       const error = toVib3Error(err, 'CONTEXT_LOST', 'Reload the page to start the renderer again.');
-      for (const l of [...this.listeners]) l.recoveryFailed(error);
+      for (const l of [...this.listeners.keys()]) l.recoveryFailed(error);
     }
   }
 
-  /** Registers an element. */
+  /** Registers an element (active until {@link setActive} says otherwise). */
   attach(listener: SharedRendererListener): void {
-    this.listeners.add(listener);
+    this.listeners.set(listener, true);
+    this.checkDirect();
   }
 
   /** Unregisters an element; returns true when no element is left. */
   detach(listener: SharedRendererListener): boolean {
+    if (this.direct.owner === listener) this.leaveDirect(false);
     this.listeners.delete(listener);
     return this.listeners.size === 0;
+  }
+
+  /** An element became visible (it draws) or hidden (it keeps its last frame). */
+  setActive(listener: SharedRendererListener, active: boolean): void {
+    if (!this.listeners.has(listener)) return;
+    this.listeners.set(listener, active);
+    this.checkDirect();
+  }
+
+  /** The element presented directly now, if any (diagnostics and tests). */
+  get directOwner(): SharedRendererListener | undefined {
+    return this.direct.owner;
+  }
+
+  /** True when `listener` is the one active element and the backend can present it directly. */
+  private directEligible(listener: SharedRendererListener): boolean {
+    if (this.backend !== 'webgl2' || this.offscreen || this.bitmaps) return false;
+    let active: SharedRendererListener | undefined;
+    for (const [l, on] of this.listeners) {
+      if (!on) continue;
+      if (active) return false;
+      active = l;
+    }
+    return active === listener;
+  }
+
+  /** A second element became active: the direct one joins the atlas now, before anything else draws. */
+  private checkDirect(): void {
+    const owner = this.direct.owner;
+    if (owner && !this.directEligible(owner)) this.leaveDirect(true);
+  }
+
+  /**
+   * Ends direct presentation. With `keepImage`, the owner's last frame is drawn once more and
+   * copied into its own canvas first (one GPU wait), so the switch never shows a blank frame.
+   */
+  private leaveDirect(keepImage: boolean): void {
+    const owner = this.direct.owner;
+    const ownerCanvas = this.direct.ownerCanvas;
+    if (!owner || !ownerCanvas) return;
+    const frame = this.direct.lastFrame;
+    const overlay = this.direct.lastOverlay;
+    const renderer = this.renderer;
+    const ctx = keepImage && frame && renderer && !this.lost ? ownerCanvas.getContext('2d') : null;
+    if (ctx && frame && renderer) {
+      const canvas = renderer.domElement as HTMLCanvasElement;
+      this.render(renderer, frame, 0, 0, frame.width, frame.height, overlay);
+      ctx.drawImage(canvas, 0, 0, frame.width, frame.height, 0, 0, frame.width, frame.height);
+    }
+    this.direct.hide();
+    owner.presentationChanged?.(false);
+  }
+
+  /** Draws `frame` straight into the shared canvas shown in `owner` (see {@link DirectPresenter}). */
+  private drawDirect(renderer: WebGPURenderer, frame: FrameState, w: number, h: number, owner: SharedRendererListener, ownerCanvas: HTMLCanvasElement, overlay?: MeshOverlay): boolean {
+    const canvas = renderer.domElement as HTMLCanvasElement;
+    if (this.copies.length > 0) this.flush();
+    const entering = this.direct.owner !== owner;
+    if (entering) this.leaveDirect(true);
+    this.direct.show(owner, ownerCanvas, canvas);
+    if (canvas.width !== w || canvas.height !== h) renderer.setSize(w, h, false);
+    this.render(renderer, frame, 0, 0, w, h, overlay);
+    this.direct.lastFrame = { ...frame, width: w, height: h };
+    this.direct.lastOverlay = overlay;
+    if (entering) owner.presentationChanged?.(true);
+    return true;
+  }
+
+  /** After a snapshot drew into the shared canvas: the directly presented frame is drawn back. */
+  private restoreDirect(renderer: WebGPURenderer): void {
+    const frame = this.direct.lastFrame;
+    if (!this.direct.owner || !frame) return;
+    const canvas = renderer.domElement as HTMLCanvasElement;
+    if (canvas.width !== frame.width || canvas.height !== frame.height) renderer.setSize(frame.width, frame.height, false);
+    this.render(renderer, frame, 0, 0, frame.width, frame.height, this.direct.lastOverlay);
   }
 
   /**
@@ -218,12 +302,16 @@ export class SharedRenderer {
    *   microtask): every element of a frame then shares one GPU wait instead of one each.
    *   `immediate` copies at once (snapshots, which encode the canvas right away).
    */
-  draw(frame: FrameState, target: FrameTarget, immediate = false, overlay?: MeshOverlay): boolean {
+  draw(frame: FrameState, target: FrameTarget, immediate = false, overlay?: MeshOverlay, owner?: SharedRendererListener): boolean {
     const renderer = this.renderer;
     if (!renderer || this.lost || !this.quad || !this.uniforms) return false;
     const w = Math.max(1, Math.floor(frame.width));
     const h = Math.max(1, Math.floor(frame.height));
     const canvas = renderer.domElement as HTMLCanvasElement | OffscreenCanvas;
+    if (!immediate && owner && 'drawImage' in target && this.directEligible(owner) && DirectPresenter.canPresent(canvas, target.canvas as HTMLCanvasElement)) {
+      return this.drawDirect(renderer, frame, w, h, owner, target.canvas as HTMLCanvasElement, overlay);
+    }
+    if (!immediate && this.direct.owner) this.leaveDirect(this.direct.owner !== owner);
     if ('transferFromImageBitmap' in target) {
       if (!(canvas instanceof OffscreenCanvas)) return false;
       // The whole canvas becomes the element's frame, so it is exactly the frame's size.
@@ -237,6 +325,7 @@ export class SharedRenderer {
       this.fitCanvas(renderer, canvas, w, h);
       this.render(renderer, frame, 0, 0, w, h, overlay);
       target.drawImage(canvas, 0, 0, w, h, 0, 0, w, h);
+      this.restoreDirect(renderer);
       return true;
     }
     const [x, y] = this.placeTile(renderer, canvas, w, h);
@@ -251,7 +340,7 @@ export class SharedRenderer {
     const renderer = this.renderer;
     const copies = this.copies;
     this.copies = [];
-    this.shelfX = this.shelfY = this.shelfH = 0;
+    this.atlas.restart();
     if (!renderer || this.lost) return;
     const canvas = renderer.domElement as HTMLCanvasElement | OffscreenCanvas;
     for (const c of copies) c.target.drawImage(canvas, c.x, c.y, c.w, c.h, 0, 0, c.w, c.h);
@@ -259,10 +348,6 @@ export class SharedRenderer {
 
   private readonly flushCopies = () => this.flush();
   private copies: { target: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D; x: number; y: number; w: number; h: number }[] = [];
-  /** Shelf packing of this frame's tiles: next free x, top of the current shelf, its height. */
-  private shelfX = 0;
-  private shelfY = 0;
-  private shelfH = 0;
 
   private render(renderer: WebGPURenderer, frame: FrameState, x: number, y: number, w: number, h: number, overlay?: MeshOverlay): void {
     applyFrame(this.uniforms!, frame);
@@ -277,57 +362,29 @@ export class SharedRenderer {
   private meshLayer: MeshLayer | undefined;
 
   /**
-   * Finds room for a w x h tile in the shared canvas, left to right on shelves. When the frame's
-   * tiles outgrow the canvas, what is drawn so far is copied out and the canvas is grown (its
-   * smaller side doubled, up to the device limit) so the next frame fits in one batch.
+   * Finds room for a w x h tile in the shared canvas ({@link TileAtlas}). When the frame's tiles
+   * outgrow the canvas, what is drawn so far is copied out and the canvas is grown so the next
+   * frame fits in one batch.
    */
-  private placeTile(renderer: WebGPURenderer, canvas: HTMLCanvasElement | OffscreenCanvas, w: number, h: number): [number, number] {
-    if (this.shelfX + w > canvas.width) {
-      this.shelfY += this.shelfH;
-      this.shelfX = 0;
-      this.shelfH = 0;
-    }
-    if (this.shelfX + w > canvas.width || this.shelfY + h > canvas.height) {
+  private placeTile(renderer: WebGPURenderer, canvas: HTMLCanvasElement | OffscreenCanvas, w: number, h: number): readonly [number, number] {
+    if (!this.atlas.fits(w, h, [canvas.width, canvas.height])) {
       const outgrown = this.copies.length > 0;
       this.flush(); // resizing clears the canvas, and a full one is reused from its top-left
-      let newW = Math.max(canvas.width, w);
-      let newH = Math.max(canvas.height, h);
-      if (outgrown) {
-        if (newW <= newH && newW < this.atlasMax) newW = Math.min(this.atlasMax, newW * 2);
-        else if (newH < this.atlasMax) newH = Math.min(this.atlasMax, newH * 2);
-        else if (newW < this.atlasMax) newW = Math.min(this.atlasMax, newW * 2);
-      }
+      const [newW, newH] = this.atlas.grownSize(w, h, [canvas.width, canvas.height], outgrown);
       if (newW !== canvas.width || newH !== canvas.height) {
         renderer.setSize(newW, newH, false);
-        this.resetWindow();
+        this.atlas.resetWindow();
       }
     }
-    const x = this.shelfX;
-    const y = this.shelfY;
-    this.shelfX = x + w;
-    this.shelfH = Math.max(this.shelfH, h);
+    const [x, y] = this.atlas.take(w, h);
     this.noteExtent(renderer, canvas, x + w, y + h);
     return [x, y];
   }
 
-  /**
-   * Shrinks the shared canvas when, over a window of draws, nothing needed more than half of it
-   * (e.g. after a large snapshot or after elements left). Checked only when no tile is queued.
-   */
+  /** Shrinks the shared canvas when the atlas says the recent draws needed less than half of it. */
   private noteExtent(renderer: WebGPURenderer, canvas: HTMLCanvasElement | OffscreenCanvas, right: number, bottom: number): void {
-    this.windowMaxW = Math.max(this.windowMaxW, right);
-    this.windowMaxH = Math.max(this.windowMaxH, bottom);
-    if (++this.drawsInWindow < SHRINK_WINDOW_DRAWS || this.copies.length > 0) return;
-    if (this.windowMaxW * this.windowMaxH * 2 < canvas.width * canvas.height) {
-      renderer.setSize(this.windowMaxW, this.windowMaxH, false);
-    }
-    this.resetWindow();
-  }
-
-  private resetWindow(): void {
-    this.drawsInWindow = 0;
-    this.windowMaxW = 1;
-    this.windowMaxH = 1;
+    const shrink = this.atlas.noteExtent(right, bottom, [canvas.width, canvas.height], this.copies.length > 0);
+    if (shrink) renderer.setSize(shrink[0], shrink[1], false);
   }
 
   /** Grows the shared canvas to hold a w x h frame at its top-left corner (immediate draws). */
@@ -339,6 +396,7 @@ export class SharedRenderer {
   /** Releases the device. */
   dispose(): void {
     this.disposing = true;
+    this.direct.hide();
     for (const m of this.materials.values()) m.dispose();
     this.materials.clear();
     this.meshLayer?.dispose();
@@ -346,6 +404,20 @@ export class SharedRenderer {
     this.renderer?.dispose();
     this.renderer = undefined;
   }
+}
+
+/**
+ * The WebGL2 canvas and context of a main-thread shared renderer, made here rather than by three.js
+ * because direct presentation shows this canvas: opaque like the 2D copies (`alpha: false`), and
+ * `preserveDrawingBuffer` so that what is shown stays readable (`drawImage`) after it was
+ * presented — a copy the GPU makes only while the canvas is on screen. Empty when no context can
+ * be made (three.js then reports it).
+ */
+function directContext(): { canvas?: HTMLCanvasElement; context?: WebGL2RenderingContext } {
+  if (typeof document === 'undefined') return {};
+  const canvas = document.createElement('canvas');
+  const context = canvas.getContext('webgl2', { alpha: false, antialias: false, depth: true, stencil: false, preserveDrawingBuffer: true, powerPreference: 'high-performance' });
+  return context ? { canvas, context } : {};
 }
 
 /** The largest canvas side the device can draw into (WebGL: renderbuffer and viewport limits). */
@@ -357,52 +429,4 @@ function deviceCanvasLimit(renderer: WebGPURenderer): number {
     return Math.min(gl.getParameter(gl.MAX_RENDERBUFFER_SIZE) as number, viewport[0]!, viewport[1]!);
   }
   return backend.device?.limits.maxTextureDimension2D ?? 2048;
-}
-
-const shared = new Map<BackendKind, Promise<SharedRenderer>>();
-const pendingRelease = new Map<BackendKind, ReturnType<typeof setTimeout>>();
-
-/** How long an unused shared renderer is kept, so re-attaching elements skips shader compilation. */
-export const IDLE_RELEASE_MS = 4000;
-
-/** The page's shared renderer for a backend, created on first use. */
-export function acquireSharedRenderer(backend: BackendKind): Promise<SharedRenderer> {
-  clearTimeout(pendingRelease.get(backend));
-  pendingRelease.delete(backend);
-  let entry = shared.get(backend);
-  if (!entry) {
-    const r = new SharedRenderer(backend);
-    entry = r.init().then(() => r);
-    entry.catch(() => shared.delete(backend));
-    shared.set(backend, entry);
-  }
-  return entry;
-}
-
-/** Drops a shared renderer a little while after its last element detached. */
-export function releaseSharedRenderer(renderer: SharedRenderer): void {
-  if (renderer.viewCount > 0) return;
-  clearTimeout(pendingRelease.get(renderer.backend));
-  pendingRelease.set(
-    renderer.backend,
-    setTimeout(() => {
-      pendingRelease.delete(renderer.backend);
-      if (renderer.viewCount > 0 || !shared.has(renderer.backend)) return;
-      shared.delete(renderer.backend);
-      renderer.dispose();
-    }, IDLE_RELEASE_MS),
-  );
-}
-
-/** Shared renderers that exist right now (diagnostics / tests). */
-export async function sharedRenderers(): Promise<SharedRenderer[]> {
-  const out: SharedRenderer[] = [];
-  for (const p of shared.values()) {
-    try {
-      out.push(await p);
-    } catch {
-      /* failed init: not a live renderer */
-    }
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 import { Vib3Error } from '../../core/errors.js';
-import type { BackendKind, RendererContract, RendererFactory, RendererPreference, RendererViewEvents } from '../contract.js';
+import type { BackendKind, PresentationPath, RendererContract, RendererFactory, RendererPreference, RendererViewEvents } from '../contract.js';
 import type { FrameState } from '../frame-state.js';
 import { resolveBackend } from '../backend-probe.js';
 import { meshRotation, type MeshSpec } from '../frame-state.js';
@@ -8,7 +8,8 @@ import { meshByName, isMeshName } from '../../geometry/mesh-catalog.js';
 import { geometryPool } from '../../geometry/worker-pool.js';
 import type { SliceResult } from '../../geometry/service.js';
 import type { MeshOverlay } from './mesh-layer.js';
-import { acquireSharedRenderer, releaseSharedRenderer, type FrameTarget, type SharedRenderer, type SharedRendererListener } from './shared-renderer.js';
+import type { FrameTarget, SharedRenderer, SharedRendererListener } from './shared-renderer.js';
+import { acquireSharedRenderer, releaseSharedRenderer } from './shared-renderer-pool.js';
 
 /**
  * One element's window onto the page's shared three.js renderer. Implements the
@@ -29,6 +30,13 @@ export class ThreeView implements RendererContract, SharedRendererListener {
 
   get backend(): BackendKind | 'none' {
     return this.resolved;
+  }
+
+  /** How frames reach the element: `bitmap` (WebGPU), `direct` (a lone WebGL2 element) or `atlas`. */
+  get presentation(): PresentationPath {
+    const shared = this.shared;
+    if (shared?.presentsBitmaps) return 'bitmap';
+    return shared?.directOwner === this ? 'direct' : 'atlas';
   }
 
   /** The shared renderer behind this view (diagnostics and tests). */
@@ -52,8 +60,9 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     }
     this.shared = shared;
     this.resolved = shared.backend;
-    shared.attach(this);
     this.ctx = this.targetContext(shared.presentsBitmaps ? 'bitmaprenderer' : '2d');
+    shared.attach(this);
+    if (!this.active) shared.setActive(this, false);
   }
 
   /**
@@ -76,7 +85,7 @@ export class ThreeView implements RendererContract, SharedRendererListener {
   render(frame: FrameState): boolean {
     if (!this.active || this.disposed || !this.shared || !this.ctx) return false;
     const sized = { ...frame, width: this.target.width, height: this.target.height };
-    return this.shared.draw(sized, this.ctx, false, this.overlay(sized));
+    return this.shared.draw(sized, this.ctx, false, this.overlay(sized), this);
   }
 
   private static nextId = 0;
@@ -158,6 +167,11 @@ export class ThreeView implements RendererContract, SharedRendererListener {
 
   setActive(active: boolean): void {
     this.active = active;
+    this.shared?.setActive(this, active);
+  }
+
+  presentationChanged(direct: boolean): void {
+    this.events.onPresentationChange?.(direct ? 'direct' : this.presentation);
   }
 
   contextLost(reason: string): void {
