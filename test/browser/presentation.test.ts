@@ -204,4 +204,25 @@ describe(`presentation paths (${env.flagSet} flags)`, () => {
     if (LONE === 'direct') expect(shown[0]).to.equal(shared!.threeRenderer!.domElement);
     expect(canvasOf(el).width).to.equal(96);
   });
+
+  it(`context loss on the ${SHARED} path (two elements): both restored and drawing again`, async () => {
+    const { el: a } = await mount({ system: 'quantum', geometry: 2 }, [96, 72]);
+    const { el: b } = await mount({ system: 'faceted', geometry: 7 }, [64, 48]);
+    expect(isNonBlank(await renderAt(a, 1000))).to.equal(true);
+    expect(isNonBlank(await renderAt(b, 1000))).to.equal(true);
+    expect([a.presentation, b.presentation]).to.deep.equal([SHARED, SHARED]);
+    const [shared] = (await sharedRenderers()).filter((r) => r.viewCount > 0);
+    const backend = shared!.threeRenderer!.backend as unknown as { device?: GPUDevice; gl?: WebGL2RenderingContext };
+    const restored = Promise.all([nextEvent(a, 'vib3-context-restored', 60_000), nextEvent(b, 'vib3-context-restored', 60_000)]);
+    if (env.expectedBackend === 'webgpu') backend.device!.destroy();
+    else backend.gl!.getExtension('WEBGL_lose_context')!.loseContext();
+    await restored;
+    for (const el of [a, b]) {
+      const n = el.frameCount;
+      const img = await renderAt(el, 1200);
+      expect(el.frameCount).to.be.greaterThan(n);
+      expect(isNonBlank(img)).to.equal(true);
+      expect(el.presentation).to.equal(SHARED);
+    }
+  });
 });
