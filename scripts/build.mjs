@@ -12,7 +12,7 @@ import { tsImport } from 'tsx/esm/api';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { esbuildGeometryWorker } from './geometry-worker-plugin.mjs';
+import { esbuildGeometryWorker, RENDER_WORKER_BUILD } from './geometry-worker-plugin.mjs';
 import { buildSandbox } from './build-sandbox.mjs';
 import { kitModulesExternal } from './headless-page-plugin.mjs';
 
@@ -36,6 +36,8 @@ const build = async (name, options) => {
   return result;
 };
 await build('geometry-worker', { ...common, platform: 'browser', minify: true, entryPoints: { 'geometry-worker': 'workers/geometry-worker.ts' }, outdir: 'dist' });
+// The render worker (rendering off the main thread; three.js bundled in): self-contained like the geometry worker.
+await build('render-worker', { ...common, ...RENDER_WORKER_BUILD, outdir: 'dist' });
 // The extension sandbox (self-contained frame.html; the worker shim the runtime inlines).
 await buildSandbox({ define: common.define, metaDir: META });
 run(bin('vite'), ['build', '--logLevel', 'warn'], { BUILD_TARGET: 'es' });

@@ -20,6 +20,16 @@ if (!window.Vib3) {
   // Page telemetry, off by default: <script src="vib3.iife.js" data-telemetry-endpoint="https://collector.example"
   // data-telemetry-sample-rate="0.1"> turns it on (the same as calling Vib3.enableTelemetry({ endpoint, sampleRate })).
   const script = document.currentScript as HTMLScriptElement | null;
+  // Rendering off the main thread: <script src="vib3.iife.js" data-render-thread="worker|auto|main">
+  // (the same as calling Vib3.setRenderThread(mode) before the first element starts).
+  const thread = script?.dataset['renderThread'];
+  if (thread) {
+    try {
+      core.setRenderThread(thread as core.RenderThreadMode);
+    } catch (err) {
+      console.warn('[vib3] data-render-thread:', err instanceof Error ? err.message : err);
+    }
+  }
   const endpoint = script?.dataset['telemetryEndpoint'];
   if (endpoint) {
     const rate = script?.dataset['telemetrySampleRate'];

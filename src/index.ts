@@ -85,6 +85,10 @@ define();
 // Mesh layer: names (the heavy geometry lives in the lazy renderer chunk and the worker).
 export { MESH_NAMES, MESH_MODES, type MeshName, type MeshMode, type CustomMeshName } from './geometry/names.js';
 export { setGeometryWorkerUrl } from './geometry/worker-url.js';
+
+// Rendering off the main thread (default: the main thread; the worker falls back to it where it cannot render).
+export { setRenderThread, renderThread, type RenderThreadMode } from './render/worker/render-thread.js';
+export { setRenderWorkerUrl } from './render/worker/render-worker-url.js';
 export { registerMesh, unregisterMesh } from './geometry/custom-meshes.js';
 export type { Mesh4 } from './geometry/mesh4.js';
 export type { MeshUpdateDetail } from './render/contract.js';

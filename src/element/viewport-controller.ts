@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FrameState } from '../render/frame-state.js';
+import { resizeCanvas } from '../render/canvas-target.js';
 import { dispatchVib3Event } from './events.js';
 import type { BudgetClient, RenderScaleReason } from './render-budget.js';
 import type { RendererController } from './renderer-controller.js';
@@ -31,6 +32,9 @@ export class ViewportController implements ReactiveController {
   private hovered = false;
   /** Fraction of the full drawing-buffer resolution rendered. */
   renderScale = 1;
+  /** Drawing-buffer size last applied (the canvas's own size is frozen once it renders in a worker). */
+  bufferWidth = 0;
+  bufferHeight = 0;
   private resize: ResizeObserver | undefined = undefined;
   private intersection: IntersectionObserver | undefined = undefined;
 
@@ -93,13 +97,13 @@ export class ViewportController implements ReactiveController {
     const dpr = Math.min(globalThis.devicePixelRatio || 1, MAX_DPR) * this.renderScale;
     const w = Math.max(1, Math.round(this.cssWidth * dpr));
     const h = Math.max(1, Math.round(this.cssHeight * dpr));
-    const changed = canvas.width !== w || canvas.height !== h;
+    // A canvas handed to the render worker keeps its size at transfer time: the last applied size counts.
+    const changed = w !== this.bufferWidth || h !== this.bufferHeight;
+    this.bufferWidth = w;
+    this.bufferHeight = h;
     const renderer = this.renderer;
     if (renderer.view) renderer.view.resize(w, h);
-    else {
-      canvas.width = w;
-      canvas.height = h;
-    }
+    else resizeCanvas(canvas, w, h);
     renderer.dirty = true;
     // Resizing clears the canvas: draw again now, so no blank frame is ever shown.
     if (changed && renderer.ready && this.visible) renderer.draw(this.hooks.frameState(w, h));

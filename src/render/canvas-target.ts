@@ -1,7 +1,29 @@
 /** Helpers for the element canvas a renderer view draws into. */
 
-/** Sets a canvas's drawing-buffer size (at least 1 x 1), touching only what changed (a change clears it). */
+const transferred = new WeakSet<HTMLCanvasElement>();
+
+/**
+ * Hands `canvas` to an OffscreenCanvas (`transferControlToOffscreen`) and remembers it: the
+ * canvas then shows what the OffscreenCanvas draws and can no longer be resized or given a context.
+ * Throws like `transferControlToOffscreen` (InvalidStateError when it already has a context).
+ */
+export function transferCanvas(canvas: HTMLCanvasElement): OffscreenCanvas {
+  const offscreen = canvas.transferControlToOffscreen();
+  transferred.add(canvas);
+  return offscreen;
+}
+
+/** True when `canvas` was handed to an OffscreenCanvas with {@link transferCanvas}. */
+export function isTransferred(canvas: HTMLCanvasElement): boolean {
+  return transferred.has(canvas);
+}
+
+/**
+ * Sets a canvas's drawing-buffer size (at least 1 x 1), touching only what changed (a change clears
+ * it). A transferred canvas is left alone (its OffscreenCanvas owns the size).
+ */
 export function resizeCanvas(canvas: HTMLCanvasElement, width: number, height: number): void {
+  if (transferred.has(canvas)) return;
   const w = Math.max(1, Math.round(width));
   const h = Math.max(1, Math.round(height));
   if (canvas.width !== w) canvas.width = w;

@@ -15,3 +15,9 @@ declare module 'virtual:vib3-extension-worker-source' {
   const source: string;
   export default source;
 }
+
+/** URL of the built render worker (dist/render-worker.js), resolved by the bundlers (scripts/geometry-worker-plugin.mjs). */
+declare module 'virtual:vib3-render-worker-url' {
+  const url: string;
+  export default url;
+}

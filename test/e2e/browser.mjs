@@ -44,7 +44,8 @@ export async function readyState(page, selector = '#v') {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate((s) => {
     const el = document.querySelector(s);
-    const d = window.__vib3Pixels(el.shadowRoot.querySelector('canvas')).data;
+    // The canvas on screen: a lone WebGL2 element shows the shared canvas (data-vib3-direct) and hides its own.
+    const d = window.__vib3Pixels(el.shadowRoot.querySelector('canvas[data-vib3-direct]') ?? el.shadowRoot.querySelector('canvas')).data;
     let sum = 0, sum2 = 0;
     for (let i = 0; i < d.length; i += 4) {
       const l = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
@@ -60,7 +61,8 @@ export async function readyState(page, selector = '#v') {
 /** Standard deviation of the green channel over an element's canvas: > a few means a picture, not a flat fill. */
 export function canvasSpread(page, selector) {
   return page.evaluate((s) => {
-    const c = document.querySelector(s).shadowRoot.querySelector('canvas');
+    const root = document.querySelector(s).shadowRoot;
+    const c = root.querySelector('canvas[data-vib3-direct]') ?? root.querySelector('canvas');
     const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
     const ctx = copy.getContext('2d');
     ctx.drawImage(c, 0, 0);

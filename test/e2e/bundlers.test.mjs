@@ -32,7 +32,7 @@ before(() => {
 
 test('npm pack ships the built kit without source maps, demo builds or example packages', () => {
   const files = packed.files.map((f) => f.path);
-  for (const f of ['dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/vib3.iife.js', 'dist/vib3-extensions.iife.js', 'dist/geometry-worker.js', 'dist/sandbox/frame.html', 'dist/extensions/runtime.js', 'dist/cli/vib3.js', 'dist/types/src/index.d.ts', 'custom-elements.json', 'README.md', 'CHANGELOG.md']) {
+  for (const f of ['dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/vib3.iife.js', 'dist/vib3-extensions.iife.js', 'dist/geometry-worker.js', 'dist/render-worker.js', 'dist/sandbox/frame.html', 'dist/extensions/runtime.js', 'dist/cli/vib3.js', 'dist/types/src/index.d.ts', 'custom-elements.json', 'README.md', 'CHANGELOG.md']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
   assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'no source maps');

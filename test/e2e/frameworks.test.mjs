@@ -23,7 +23,7 @@ for (const framework of ['react', 'vue', 'svelte']) {
         c.paused = true;
         c.time = 1000;
         return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => {
-          const canvas = c.shadowRoot.querySelector('canvas');
+          const canvas = c.shadowRoot.querySelector('canvas[data-vib3-direct]') ?? c.shadowRoot.querySelector('canvas');
           r(Array.from(window.__vib3Pixels(canvas).data.filter((_, i) => i % 97 === 0)));
         })));
       });

@@ -152,7 +152,7 @@ test('the extension manager demo: consent, the reference extension on the canvas
       await new Promise((r) => setTimeout(r, 200));
       const before = el.frameCount;
       await new Promise((r) => setTimeout(r, 500));
-      const d = window.__vib3Pixels(el.shadowRoot.querySelector('canvas')).data;
+      const d = window.__vib3Pixels(el.shadowRoot.querySelector('canvas[data-vib3-direct]') ?? el.shadowRoot.querySelector('canvas')).data;
       const values = new Set();
       for (let i = 0; i < d.length; i += 4 * 97) values.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
       return { distinct: values.size, advanced: el.frameCount > before };

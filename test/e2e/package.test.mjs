@@ -52,7 +52,7 @@ test('custom-elements.json describes the theme wrapper and every UI component', 
 });
 
 test('the shipped browser code contains no eval or new Function (strict CSP)', () => {
-  for (const file of ['dist/vib3.iife.js', 'dist/vib3-extensions.iife.js', 'dist/extensions/runtime.js', 'dist/marketplace.js', 'dist/sandbox/frame.html', 'dist/sandbox/extension-worker.js', 'dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', 'dist/geometry.js', 'dist/geometry-worker.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
+  for (const file of ['dist/vib3.iife.js', 'dist/vib3-extensions.iife.js', 'dist/extensions/runtime.js', 'dist/marketplace.js', 'dist/sandbox/frame.html', 'dist/sandbox/extension-worker.js', 'dist/vib3-embed.js', 'dist/vib3-components.js', 'dist/sdk/index.js', 'dist/sdk/testing.js', 'dist/extensions/index.js', 'dist/geometry.js', 'dist/geometry-worker.js', 'dist/render-worker.js', ...readdirSync(new URL('dist/chunks', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)]) {
     const code = read(file);
     assert.doesNotMatch(code, /\beval\s*\(/, `${file}: eval`);
     assert.doesNotMatch(code, /new\s+Function\s*\(/, `${file}: new Function`);

@@ -88,7 +88,7 @@ async function rendered(page, selector) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate((s) => {
     const el = document.querySelector(s);
-    const c = el.shadowRoot.querySelector('canvas');
+    const c = el.shadowRoot.querySelector('canvas[data-vib3-direct]') ?? el.shadowRoot.querySelector('canvas');
     const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
     copy.getContext('2d').drawImage(c, 0, 0);
     const d = copy.getContext('2d').getImageData(0, 0, c.width, c.height).data;

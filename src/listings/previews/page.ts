@@ -229,7 +229,8 @@ export const PREVIEW_SCRIPT = String.raw`(() => {
     // Runs after the element's frame callback each frame: its canvas holds the new frame.
     const draw = () => {
       if (!running) return;
-      ctx.drawImage(el.shadowRoot.querySelector('canvas'), 0, 0, s.width, s.height);
+      // The canvas on screen: a lone WebGL2 element shows the shared canvas (data-vib3-direct), its own is hidden.
+      ctx.drawImage(el.shadowRoot.querySelector('canvas[data-vib3-direct]') ?? el.shadowRoot.querySelector('canvas'), 0, 0, s.width, s.height);
       drawn++;
       requestAnimationFrame(draw);
     };

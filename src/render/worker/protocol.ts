@@ -1,0 +1,94 @@
+/**
+ * The messages between the page and its render worker (`workers/render-worker.ts`). One worker
+ * draws every element of the page that renders off the main thread; each element is an `id`.
+ * Everything here is structured-clonable; the element's OffscreenCanvas is transferred once, in
+ * {@link AttachMessage}.
+ * @module
+ */
+import type { Vib3ErrorDetail } from '../../core/errors.js';
+import type { Mesh4 } from '../../geometry/mesh4.js';
+import type { BackendKind, MeshUpdateDetail, RendererPreference } from '../contract.js';
+import type { FrameState } from '../frame-state.js';
+
+/** Hands an element's canvas (from `transferControlToOffscreen()`) to the worker. */
+export interface AttachMessage {
+  type: 'attach';
+  id: number;
+  canvas: OffscreenCanvas;
+  preference: RendererPreference;
+}
+
+/** One element's frame in a {@link FramesMessage}; `frame.width` x `frame.height` is its drawing-buffer size. */
+export interface FrameItem {
+  id: number;
+  frame: FrameState;
+}
+
+/** Every element's newest frame, posted once per page frame (the worker draws them, then flushes once). */
+export interface FramesMessage {
+  type: 'frames';
+  /** Sequence number, acknowledged by {@link DrawnMessage} (back-pressure: the page keeps few in flight). */
+  seq: number;
+  frames: FrameItem[];
+}
+
+/** The element left: its canvas and resources are released. */
+export interface DetachMessage {
+  type: 'detach';
+  id: number;
+}
+
+/** Renders one frame at `frame.width` x `frame.height` into a canvas of its own and encodes it. */
+export interface SnapshotRequest {
+  type: 'snapshot';
+  id: number;
+  /** Request number, echoed in the reply. */
+  req: number;
+  frame: FrameState;
+  mime: string;
+  quality?: number;
+}
+
+/** A custom mesh (registered on the page) the worker needs for the mesh layer. */
+export interface DefineMeshMessage {
+  type: 'defineMesh';
+  mesh: Mesh4;
+}
+
+/** Tests only: loses the worker's GPU device / GL contexts (as a driver reset would). */
+export interface LoseContextMessage {
+  type: 'loseContext';
+}
+
+/** What the page sends to its render worker. */
+export type ToWorker = AttachMessage | FramesMessage | DetachMessage | SnapshotRequest | DefineMeshMessage | LoseContextMessage;
+
+/** The worker script runs (sent once, first). */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** A {@link FramesMessage} was drawn. */
+export interface DrawnMessage {
+  type: 'drawn';
+  seq: number;
+}
+
+/** Per-element events from the worker. */
+export type ElementEvent =
+  | { type: 'attached'; id: number; backend: BackendKind }
+  /** The element's renderer could not start in the worker (the page falls back to the main thread). */
+  | { type: 'failed'; id: number; error: Vib3ErrorDetail }
+  | { type: 'lost'; id: number; reason: string }
+  | { type: 'restored'; id: number; backend: BackendKind }
+  /** Recovery failed, or drawing threw: the element gives up (fallback slot). */
+  | { type: 'error'; id: number; error: Vib3ErrorDetail }
+  /** A problem the element survives (e.g. a mesh slice failed). */
+  | { type: 'warning'; id: number; error: Vib3ErrorDetail }
+  | { type: 'meshUpdate'; id: number; detail: MeshUpdateDetail }
+  /** Asynchronous input arrived (a mesh slice): the element should draw again. */
+  | { type: 'invalidate'; id: number }
+  | { type: 'snapshot'; id: number; req: number; blob?: Blob; error?: Vib3ErrorDetail };
+
+/** What the render worker sends to the page. */
+export type FromWorker = ReadyMessage | DrawnMessage | ElementEvent;

@@ -1,0 +1,198 @@
+/**
+ * Worker side of rendering off the main thread: the render worker's message loop. Keeps one
+ * {@link SharedRenderer} per backend (OffscreenCanvas whatever the backend), draws every element
+ * of a frame batch into its transferred canvas (`bitmaprenderer` on WebGPU, `2d` on WebGL2), then
+ * flushes the copies once; snapshots into a canvas of their own; reports loss and recovery per
+ * element.
+ * @module
+ */
+import { Vib3Error, toVib3Error } from '../../core/errors.js';
+import { registerMesh } from '../../geometry/custom-meshes.js';
+import type { BackendKind, RendererPreference } from '../contract.js';
+import { resolveBackend } from '../backend-probe.js';
+import type { FrameState } from '../frame-state.js';
+import { SharedRenderer, type FrameTarget, type SharedRendererListener } from '../three/shared-renderer.js';
+import type { AttachMessage, FromWorker, SnapshotRequest, ToWorker } from './protocol.js';
+import { WorkerMesh } from './worker-mesh.js';
+
+/** How long an unused renderer is kept (re-attaching elements skip shader compilation), ms. */
+export const WORKER_IDLE_RELEASE_MS = 4000;
+
+/** The worker's global scope, as far as the render loop needs it. */
+export interface RenderWorkerScope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<ToWorker>) => void): void;
+}
+
+interface Element {
+  id: number;
+  canvas: OffscreenCanvas;
+  ctx: FrameTarget;
+  shared: SharedRenderer;
+  listener: SharedRendererListener;
+  mesh: WorkerMesh;
+  /** Drawing threw: reported once, nothing drawn afterwards. */
+  broken: boolean;
+}
+
+/** Starts the render loop on `scope` (the worker's global scope) and tells the page it runs. */
+export function startRenderWorker(scope: RenderWorkerScope): void {
+  const post = (m: FromWorker) => scope.postMessage(m);
+  const renderers = new Map<BackendKind, Promise<SharedRenderer>>();
+  const releases = new Map<BackendKind, ReturnType<typeof setTimeout>>();
+  const elements = new Map<number, Element>();
+  /** Ids detached while their attach was still starting. */
+  const gone = new Set<number>();
+
+  const acquire = (backend: BackendKind): Promise<SharedRenderer> => {
+    clearTimeout(releases.get(backend));
+    releases.delete(backend);
+    let entry = renderers.get(backend);
+    if (!entry) {
+      const r = new SharedRenderer(backend, { offscreen: true });
+      entry = r.init().then(() => r);
+      entry.catch(() => renderers.delete(backend));
+      renderers.set(backend, entry);
+    }
+    return entry;
+  };
+
+  const release = (shared: SharedRenderer): void => {
+    if (shared.viewCount > 0) return;
+    clearTimeout(releases.get(shared.backend));
+    releases.set(
+      shared.backend,
+      setTimeout(() => {
+        releases.delete(shared.backend);
+        if (shared.viewCount > 0) return;
+        renderers.delete(shared.backend);
+        shared.dispose();
+      }, WORKER_IDLE_RELEASE_MS),
+    );
+  };
+
+  const attach = async ({ id, canvas, preference }: AttachMessage): Promise<void> => {
+    gone.delete(id);
+    let shared: SharedRenderer;
+    try {
+      shared = await startBackend(preference, acquire);
+    } catch (err) {
+      post({ type: 'failed', id, error: toVib3Error(err, 'RENDERER_INIT_FAILED', 'Nothing to do: the element renders on the main thread.').toDetail() });
+      return;
+    }
+    if (gone.delete(id)) return release(shared);
+    const ctx = (shared.presentsBitmaps ? canvas.getContext('bitmaprenderer', { alpha: false }) : canvas.getContext('2d', { alpha: false })) as FrameTarget | null;
+    if (!ctx) {
+      release(shared);
+      post({ type: 'failed', id, error: new Vib3Error('RENDERER_INIT_FAILED', 'The transferred canvas gave no drawing context in the worker.', 'Nothing to do: the element renders on the main thread.').toDetail() });
+      return;
+    }
+    const listener: SharedRendererListener = {
+      contextLost: (reason) => post({ type: 'lost', id, reason }),
+      contextRestored: () => post({ type: 'restored', id, backend: shared.backend }),
+      recoveryFailed: (error) => post({ type: 'error', id, error: error.toDetail() }),
+    };
+    shared.attach(listener);
+    elements.set(id, { id, canvas, ctx, shared, listener, mesh: new WorkerMesh(id, post), broken: false });
+    post({ type: 'attached', id, backend: shared.backend });
+  };
+
+  const detach = (id: number): void => {
+    const el = elements.get(id);
+    if (!el) {
+      gone.add(id);
+      return;
+    }
+    elements.delete(id);
+    el.mesh.dispose();
+    el.shared.detach(el.listener);
+    release(el.shared);
+  };
+
+  const draw = (frames: { id: number; frame: FrameState }[]): void => {
+    const used = new Set<SharedRenderer>();
+    for (const { id, frame } of frames) {
+      const el = elements.get(id);
+      if (!el || el.broken) continue;
+      try {
+        const w = Math.max(1, Math.floor(frame.width));
+        const h = Math.max(1, Math.floor(frame.height));
+        if (el.canvas.width !== w) el.canvas.width = w;
+        if (el.canvas.height !== h) el.canvas.height = h;
+        if (el.shared.draw(frame, el.ctx, false, el.mesh.overlay(frame))) used.add(el.shared);
+      } catch (err) {
+        el.broken = true;
+        post({ type: 'error', id, error: toVib3Error(err, 'RENDERER_INIT_FAILED', 'Reload the page; if it persists, try renderer="webgl2".').toDetail() });
+      }
+    }
+    for (const shared of used) shared.flush();
+  };
+
+  const snapshot = async ({ id, req, frame, mime, quality }: SnapshotRequest): Promise<void> => {
+    const el = elements.get(id);
+    try {
+      if (!el) throw new Vib3Error('SNAPSHOT_FAILED', 'The element is not attached to the render worker.', 'Wait for vib3-ready and try again.');
+      const w = Math.max(1, Math.round(frame.width));
+      const h = Math.max(1, Math.round(frame.height));
+      const canvas = new OffscreenCanvas(w, h);
+      const ctx = canvas.getContext('2d', { alpha: false });
+      if (!ctx || !el.shared.draw({ ...frame, width: w, height: h }, ctx, true, el.mesh.overlay(frame))) {
+        throw new Vib3Error('SNAPSHOT_FAILED', 'The renderer is not ready (starting or recovering from a lost context).', 'Wait for vib3-ready (or vib3-context-restored) and try again.');
+      }
+      const blob = await canvas.convertToBlob({ type: mime, ...(quality !== undefined ? { quality } : {}) });
+      post({ type: 'snapshot', id, req, blob });
+    } catch (err) {
+      post({ type: 'snapshot', id, req, error: toVib3Error(err, 'SNAPSHOT_FAILED', 'Use image/png, image/jpeg or image/webp.').toDetail() });
+    }
+  };
+
+  const loseContext = async (): Promise<void> => {
+    for (const entry of renderers.values()) {
+      const shared = await entry.catch(() => undefined);
+      const backend = shared?.threeRenderer?.backend as { device?: GPUDevice; gl?: WebGL2RenderingContext } | undefined;
+      if (backend?.device) backend.device.destroy();
+      else backend?.gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    }
+  };
+
+  scope.addEventListener('message', (e) => {
+    const m = e.data;
+    switch (m.type) {
+      case 'attach':
+        void attach(m);
+        return;
+      case 'frames':
+        draw(m.frames);
+        post({ type: 'drawn', seq: m.seq });
+        return;
+      case 'detach':
+        detach(m.id);
+        return;
+      case 'snapshot':
+        void snapshot(m);
+        return;
+      case 'defineMesh':
+        try {
+          registerMesh(m.mesh.name, m.mesh);
+        } catch (err) {
+          console.warn('[vib3] render worker: mesh refused', err);
+        }
+        return;
+      case 'loseContext':
+        void loseContext();
+        return;
+    }
+  });
+  post({ type: 'ready' });
+}
+
+/** The renderer for `preference` (`auto`: WebGPU, or WebGL2 when the WebGPU device fails to start). */
+async function startBackend(preference: RendererPreference, acquire: (b: BackendKind) => Promise<SharedRenderer>): Promise<SharedRenderer> {
+  const backend = await resolveBackend(preference);
+  try {
+    return await acquire(backend);
+  } catch (err) {
+    if (preference === 'auto' && backend === 'webgpu') return acquire('webgl2');
+    throw err;
+  }
+}
