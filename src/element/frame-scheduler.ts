@@ -1,4 +1,5 @@
 import { DEFAULT_DRAW_SHARE, RenderBudget, type BudgetClient } from './render-budget.js';
+import { workerLoadMs } from '../render/worker/worker-load.js';
 import { flushFrame } from '../render/frame-flush.js';
 
 export { DEFAULT_DRAW_SHARE };
@@ -69,7 +70,7 @@ class FrameScheduler {
     this.cursor = clients.length ? (first + called) % clients.length : 0;
     this.lastFrameDraws = called;
     const work = performance.now() - start;
-    if (this.last !== undefined) this.budget.sample(work, now - this.last);
+    if (this.last !== undefined) this.budget.sample(work, now - this.last, workerLoadMs());
     this.last = now;
     this.budget.adjust([...this.clients].flatMap((c) => (c.budget ? [c.budget] : [])));
     if (this.clients.size > 0) this.handle = requestAnimationFrame(this.tick);

@@ -8,6 +8,8 @@ import type { MotionPreference } from './options.js';
  */
 export class MotionController implements ReactiveController {
   private query: MediaQueryList | undefined = undefined;
+  /** The query's answer, kept up to date by its change event (read every frame: `matches` is not free). */
+  private prefersReduced = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -20,6 +22,7 @@ export class MotionController implements ReactiveController {
   hostConnected(): void {
     this.query = matchMedia('(prefers-reduced-motion: reduce)');
     this.query.addEventListener('change', this.onChange);
+    this.prefersReduced = this.query.matches;
     this.sync();
   }
 
@@ -32,7 +35,7 @@ export class MotionController implements ReactiveController {
     const preference = this.preference();
     if (preference === 'reduce') return true;
     if (preference === 'full') return false;
-    return this.query?.matches ?? false;
+    return this.prefersReduced;
   }
 
   /** Updates `data-reduced-motion` (after the `motion` option or the media query changed). */
@@ -41,6 +44,7 @@ export class MotionController implements ReactiveController {
   }
 
   private onChange = (): void => {
+    this.prefersReduced = this.query?.matches ?? false;
     this.changed();
     this.sync();
   };

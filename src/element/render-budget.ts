@@ -22,6 +22,11 @@ export const WINDOW_MS = 500;
 
 /** Share of the frame budget the kit may spend drawing on the main thread in one frame. */
 export const DEFAULT_DRAW_SHARE = 1 / 3;
+/**
+ * The render worker has headroom below this share of the budget: one step up enlarges the area
+ * drawn by 1/0.8² ≈ 1.56x, which must stay under the step-down threshold (1.15).
+ */
+const OFF_THREAD_HEADROOM = 0.6;
 /** A frame's drawing may end this far past its slice (the last element started inside it). */
 const SLICE_OVERRUN = 1.5;
 
@@ -40,7 +45,7 @@ export class RenderBudget {
   /** Fraction (0..1] of the budget that drawing may take on the main thread in one frame. */
   drawShare = DEFAULT_DRAW_SHARE;
 
-  private samples: { work: number; interval: number }[] = [];
+  private samples: { work: number; interval: number; offThread: number }[] = [];
   /** Time (sum of frame intervals) to wait after a change before the next decision. */
   private cooldownMs = 0;
   private cooldownFrames = 0;
@@ -48,9 +53,13 @@ export class RenderBudget {
   /** @param budgetMs Target time per frame (default: one 60 Hz frame). */
   constructor(public budgetMs = 1000 / 60) {}
 
-  /** Records one frame. `workMs`: time spent drawing; `intervalMs`: time since the previous frame. */
-  sample(workMs: number, intervalMs: number): void {
-    this.samples.push({ work: workMs, interval: intervalMs });
+  /**
+   * Records one frame. `workMs`: main-thread time spent drawing; `intervalMs`: time since the
+   * previous frame; `offThreadMs`: time the render worker spends drawing one frame (0 when no
+   * element draws there). The worker has its own thread, so it may use the whole budget.
+   */
+  sample(workMs: number, intervalMs: number, offThreadMs = 0): void {
+    this.samples.push({ work: workMs, interval: intervalMs, offThread: offThreadMs });
     if (this.samples.length > WINDOW_FRAMES) this.samples.shift();
     this.cooldownMs -= intervalMs;
     this.cooldownFrames--;
@@ -78,7 +87,12 @@ export class RenderBudget {
    * one-off stall (a shader compiling, a tab switch) does not cost quality.
    */
   get pressure(): number {
-    return Math.max(this.interval / this.budgetMs, this.work / (this.sliceMs * SLICE_OVERRUN));
+    return Math.max(this.interval / this.budgetMs, this.work / (this.sliceMs * SLICE_OVERRUN), this.offThread / this.budgetMs);
+  }
+
+  /** Median drawing time of the render worker over the window, ms (0 without one). */
+  get offThread(): number {
+    return median(this.samples.map((s) => s.offThread));
   }
 
   /** Median drawing time of the window, ms. */
@@ -112,7 +126,7 @@ export class RenderBudget {
         changes.push({ client: c, scale: Math.max(MIN_RENDER_SCALE, +(c.renderScale * SCALE_STEP).toFixed(3)), reason: 'over-budget' });
       }
       this.cool(1);
-    } else if (this.work < this.sliceMs * 1.2 && this.interval < this.budgetMs * 1.15) {
+    } else if (this.work < this.sliceMs * 1.2 && this.interval < this.budgetMs * 1.15 && this.offThread < this.budgetMs * OFF_THREAD_HEADROOM) {
       // Frames arrive on time and no draw blocked: the frame interval is pinned to the display's
       // refresh, so this is as much headroom as can be seen.
       const favourite = [...byPriority].reverse().find((c) => c.renderScale < 1 - 1e-6);

@@ -312,8 +312,13 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     return frame;
   }
 
+  /** The element's own canvas, looked up again only when it left the shadow root (a renderer replaced it). */
+  private canvasRef: HTMLCanvasElement | null = null;
+
   private get canvas(): HTMLCanvasElement | null {
-    return this.renderRoot?.querySelector('canvas') ?? null;
+    const c = this.canvasRef;
+    if (c && c.parentNode === this.renderRoot) return c;
+    return (this.canvasRef = this.renderRoot?.querySelector('canvas') ?? null);
   }
 
   /** Visible, or `loading="eager"`: a renderer should run now. */

@@ -7,6 +7,8 @@ import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 import { setRenderThread } from '../../src/render/worker/render-thread.js';
 import { renderWorkerUrl, setRenderWorkerUrl } from '../../src/render/worker/render-worker-url.js';
 import { currentRenderClient } from '../../src/render/worker/render-client.js';
+import { workerLoadMs } from '../../src/render/worker/worker-load.js';
+import { frameScheduler } from '../../src/element/frame-scheduler.js';
 import { registerMesh, unregisterMesh } from '../../src/geometry/custom-meshes.js';
 import { polytope } from '../../src/geometry/polytopes.js';
 
@@ -179,6 +181,14 @@ describe(`rendering in the render worker (${env.flagSet} flags)`, function () {
     els[0]!.remove();
     await Promise.all(els.slice(1).map((el) => moreFrames(el, 10)));
     expect(lost).to.deep.equal([]);
+  });
+
+  it("the worker's drawing time reaches the page's frame budget (adaptive quality sees the worker)", async () => {
+    const { el } = await mount({ system: 'holographic', geometry: 5 }, [160, 120]);
+    el.motion = 'full';
+    await moreFrames(el, 30);
+    expect(workerLoadMs(), 'the worker reported its batches').to.be.greaterThan(0);
+    expect(frameScheduler.budget.offThread, 'and the budget sampled them').to.be.greaterThan(0);
   });
 
   it('recovers from a context / device loss in the worker: lost, restored, drawing again', async () => {

@@ -122,3 +122,27 @@ test('the draw share sets the slice the work is judged against', () => {
   frames(b, WINDOW_FRAMES, 12, 16.7); // 12 ms is within a full-frame slice
   assert.deepEqual(b.adjust([c])?.map((x) => x.reason), ['headroom']);
 });
+
+test('a render worker that cannot keep up lowers render scales although the main thread is idle', () => {
+  const b = new RenderBudget(16.7);
+  const cs = Array.from({ length: 4 }, (_, i) => client(`w${i}`, i + 1));
+  // Main thread: 0.2 ms of work, frames on time; the worker needs 60 ms per frame batch.
+  for (let i = 0; i < WINDOW_FRAMES; i++) b.sample(0.2, 16.7, 60);
+  const changed = b.adjust(cs);
+  assert.ok(changed && changed.length >= 2, 'several elements step down at 3.6x the budget');
+  assert.ok(changed.every((c) => c.reason === 'over-budget'));
+  // The same window without the worker's report: headroom, nothing to lower.
+  const idle = new RenderBudget(16.7);
+  const ds = Array.from({ length: 4 }, (_, i) => client(`d${i}`, i + 1));
+  for (let i = 0; i < WINDOW_FRAMES; i++) idle.sample(0.2, 16.7);
+  assert.equal(idle.adjust(ds), undefined);
+});
+
+test('a busy render worker gives no headroom: reduced elements step up only when it has room', () => {
+  const b = new RenderBudget(16.7);
+  const c = client('c', 1, 0.5);
+  for (let i = 0; i < WINDOW_FRAMES; i++) b.sample(0.2, 16.7, 14); // under budget, but a step up would overshoot
+  assert.equal(b.adjust([c]), undefined);
+  for (let i = 0; i < WINDOW_FRAMES; i++) b.sample(0.2, 16.7, 5);
+  assert.deepEqual(b.adjust([c])?.map((x) => x.reason), ['headroom']);
+});

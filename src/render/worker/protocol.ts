@@ -72,6 +72,8 @@ export interface ReadyMessage {
 export interface DrawnMessage {
   type: 'drawn';
   seq: number;
+  /** Worker time spent drawing the batch (draws and the copies of its flush), ms. */
+  ms: number;
 }
 
 /** Per-element events from the worker. */

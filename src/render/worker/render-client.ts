@@ -15,6 +15,7 @@ import { requestFlush } from '../frame-flush.js';
 import type { FrameState } from '../frame-state.js';
 import type { ElementEvent, FromWorker, ToWorker } from './protocol.js';
 import { renderWorkerUrl, renderWorkerUrlGeneration } from './render-worker-url.js';
+import { noteWorkerBatch } from './worker-load.js';
 
 /** Frame batches posted and not yet drawn before the page waits for the worker. */
 export const MAX_FRAMES_IN_FLIGHT = 2;
@@ -214,6 +215,7 @@ export class RenderClient {
         return;
       case 'drawn':
         this.inFlight = Math.max(0, this.inFlight - 1);
+        noteWorkerBatch(message.ms);
         this.drawnWaiters.get(message.seq)?.();
         this.drawnWaiters.delete(message.seq);
         this.flush();

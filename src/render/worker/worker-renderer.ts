@@ -162,8 +162,11 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
         void attach(m);
         return;
       case 'frames':
+      {
+        const t0 = performance.now();
         draw(m.frames);
-        post({ type: 'drawn', seq: m.seq });
+        post({ type: 'drawn', seq: m.seq, ms: performance.now() - t0 });
+      }
         return;
       case 'detach':
         detach(m.id);

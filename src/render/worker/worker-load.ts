@@ -1,0 +1,37 @@
+/**
+ * How busy the page's render worker is: the time it spent drawing each recent frame batch, as it
+ * reported it. The page's frame budget reads it, so that adaptive quality lowers render scales when
+ * the worker (not the main thread) cannot keep up — drawing off the main thread must not turn into
+ * frames drawn at full size at a few frames per second.
+ * @module
+ */
+
+/** Batches remembered (about one budget window). */
+const KEPT = 20;
+/** A report older than this no longer describes the worker (no element draws there now), ms. */
+const STALE_MS = 1000;
+
+const recent: number[] = [];
+let lastReport = -Infinity;
+
+/** Records the worker's drawing time of one frame batch, ms. */
+export function noteWorkerBatch(ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) return;
+  recent.push(ms);
+  if (recent.length > KEPT) recent.shift();
+  lastReport = performance.now();
+}
+
+/** Median drawing time of the worker's recent batches, ms; 0 when it has not drawn lately. */
+export function workerLoadMs(): number {
+  if (recent.length === 0 || performance.now() - lastReport > STALE_MS) return 0;
+  const s = [...recent].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Forgets every report (tests). */
+export function resetWorkerLoad(): void {
+  recent.length = 0;
+  lastReport = -Infinity;
+}
