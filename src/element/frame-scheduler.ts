@@ -46,6 +46,8 @@ class FrameScheduler {
     }
   }
 
+  private readonly budgetClients = (): BudgetClient[] => [...this.clients].flatMap((c) => (c.budget ? [c.budget] : []));
+
   private tick = (now: number): void => {
     this.handle = 0;
     const start = performance.now();
@@ -72,7 +74,7 @@ class FrameScheduler {
     const work = performance.now() - start;
     if (this.last !== undefined) this.budget.sample(work, now - this.last, workerLoadMs());
     this.last = now;
-    this.budget.adjust([...this.clients].flatMap((c) => (c.budget ? [c.budget] : [])));
+    this.budget.adjust(this.budgetClients);
     if (this.clients.size > 0) this.handle = requestAnimationFrame(this.tick);
     else this.last = undefined;
   };

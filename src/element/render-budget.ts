@@ -109,26 +109,38 @@ export class RenderBudget {
    * After a full window, decides what to change and applies it; returns the changes (for tests
    * and diagnostics). Over budget, the least important elements step down: one when slightly
    * over, more the further over (all of them at 3x the budget). With headroom, the most
-   * important reduced element steps up, one at a time and after a longer wait.
+   * important reduced element steps up, one at a time and after a longer wait. `clientList` may
+   * be a function: it is called only when a decision is due (not on every frame).
    */
-  adjust(clients: readonly BudgetClient[]): { client: BudgetClient; scale: number; reason: RenderScaleReason }[] | undefined {
+  adjust(clientList: readonly BudgetClient[] | (() => readonly BudgetClient[])): { client: BudgetClient; scale: number; reason: RenderScaleReason }[] | undefined {
     if (this.cooldownMs > 0 && this.cooldownFrames > 0) return undefined;
     if (!this.windowFull) return undefined;
-    const active = clients.filter((c) => c.priority() > 0);
-    if (active.length === 0) return undefined;
     const pressure = this.pressure;
-    const byPriority = [...active].sort((a, b) => a.priority() - b.priority());
+    const over = pressure > 1.15;
+    // Frames arrive on time and no draw blocked: the frame interval is pinned to the display's
+    // refresh, so this is as much headroom as can be seen.
+    const headroom = !over && this.work < this.sliceMs * 1.2 && this.interval < this.budgetMs * 1.15 && this.offThread < this.budgetMs * OFF_THREAD_HEADROOM;
+    if (!over && !headroom) return undefined;
+    const clients = typeof clientList === 'function' ? clientList() : clientList;
+    if (headroom && clients.every((c) => c.renderScale >= 1 - 1e-6)) {
+      // The common case, every frame of a page with room to spare: nothing to raise, and no
+      // priority to compute (it reads :focus-within and sizes).
+      this.cool(2);
+      return undefined;
+    }
+    // Priorities once per decision (sorting would otherwise ask each client many times).
+    const active = clients.map((c) => ({ c, p: c.priority() })).filter((x) => x.p > 0);
+    if (active.length === 0) return undefined;
+    const byPriority = active.sort((a, b) => a.p - b.p).map((x) => x.c);
     const changes: { client: BudgetClient; scale: number; reason: RenderScaleReason }[] = [];
-    if (pressure > 1.15) {
+    if (over) {
       const overload = Math.min(1, (pressure - 1.15) / 1.85);
       const count = Math.max(1, Math.ceil(active.length * overload));
       for (const c of byPriority.filter((x) => x.renderScale > MIN_RENDER_SCALE + 1e-6).slice(0, count)) {
         changes.push({ client: c, scale: Math.max(MIN_RENDER_SCALE, +(c.renderScale * SCALE_STEP).toFixed(3)), reason: 'over-budget' });
       }
       this.cool(1);
-    } else if (this.work < this.sliceMs * 1.2 && this.interval < this.budgetMs * 1.15 && this.offThread < this.budgetMs * OFF_THREAD_HEADROOM) {
-      // Frames arrive on time and no draw blocked: the frame interval is pinned to the display's
-      // refresh, so this is as much headroom as can be seen.
+    } else {
       const favourite = [...byPriority].reverse().find((c) => c.renderScale < 1 - 1e-6);
       if (favourite) changes.push({ client: favourite, scale: Math.min(1, +(favourite.renderScale / SCALE_STEP).toFixed(3)), reason: 'headroom' });
       this.cool(2);
