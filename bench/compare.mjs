@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench` (not part of npm test): <vib3-canvas> side by side with @google/model-viewer, in
 // the same run, under both Chromium flag sets. Writes bench/results/compare.json and compare.md.
-// Numbers are reported, never asserted. vib3 runs twice: on the main thread (a lone WebGL2 element
-// presents directly, several share the atlas; WebGPU hands bitmaps over) and with
-// data-render-thread="worker" (the page's render worker draws; the main thread forwards frames).
+// Numbers are reported, never asserted. vib3 runs three times: as shipped (render thread `auto`:
+// the first element on the main thread, the others in the page's render worker), with
+// data-render-thread="main" (every element on the main thread: a lone WebGL2 element presents
+// directly, several share the atlas; WebGPU hands bitmaps over) and with data-render-thread="worker"
+// (every element in the render worker; the main thread forwards frames).
 // Cases: 1, 10 and 50 instances, and "1+1": one instance, and a second appearing at the start of
 // the measured window (the switch from the lone path to the shared one is inside the window).
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -19,7 +21,7 @@ const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS || 4000);
 const COUNTS = (process.env.BENCH_COUNTS || '1,1+1,10,50').split(',');
 const CYCLES = 100;
 /** What is measured: the page each variant loads. vib3-worker only when the build has the render worker. */
-const PAGES = { vib3: 'vib3.html', 'vib3-worker': 'vib3-worker.html', 'model-viewer': 'model-viewer.html' };
+const PAGES = { vib3: 'vib3.html', 'vib3-main': 'vib3-main.html', 'vib3-worker': 'vib3-worker.html', 'model-viewer': 'model-viewer.html' };
 const KITS = (process.env.BENCH_KITS || Object.keys(PAGES).join(',')).split(',').filter((k) => k !== 'vib3-worker' || existsSync('dist/render-worker.js'));
 const instrument = readFileSync(new URL('./pages/instrument.js', import.meta.url), 'utf8');
 
@@ -80,10 +82,10 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
           const s = window.__bench;
           const presents = window.__benchPresentsPerCanvas();
           let perCanvas = Object.entries(presents).map(([id, count]) => count - (before.presents[id] ?? 0)).sort((a, b) => b - a).slice(0, n);
-          // Canvases drawn by a worker show no main-thread presents: their frames are the elements' drawn-frame counts.
+          // vib3: frames per element from its drawn-frame count (each is a present on the main thread;
+          // for elements drawn by the render worker, no main-thread present is visible: the frames it took).
           const vib3 = [...document.querySelectorAll('vib3-canvas')];
-          const workerDrawn = vib3.length > 0 && vib3.every((e) => e.presentation === 'worker');
-          if (workerDrawn) perCanvas = vib3.map((e, i) => e.frameCount - (before.drawn[i] ?? 0)).sort((a, b) => b - a).slice(0, n);
+          if (vib3.length > 0) perCanvas = vib3.map((e, i) => e.frameCount - (before.drawn[i] ?? 0)).sort((a, b) => b - a).slice(0, n);
           const work = s.frameWork.slice(before.work);
           const sorted = [...work].sort((a, b) => a - b);
           return {
@@ -102,7 +104,11 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
               return scales.length ? scales.reduce((a, b) => a + b, 0) / scales.length : undefined;
             })(),
             // vib3 only: how the elements' frames reach their canvases at the end of the window.
-            presentation: [...new Set([...document.querySelectorAll('vib3-canvas')].map((e) => e.presentation))].join('+') || undefined,
+            presentation: (() => {
+              const paths = {};
+              for (const e of document.querySelectorAll('vib3-canvas')) paths[e.presentation] = (paths[e.presentation] ?? 0) + 1;
+              return Object.entries(paths).map(([p, c]) => (c > 1 ? `${c}x ${p}` : p)).join(' + ') || undefined;
+            })(),
           };
         }, { before, windowMs: WINDOW_MS, n });
         return { ...measured, lonePath, laterFirstFrameMs, attempts };
@@ -143,7 +149,7 @@ const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? (a / b).toFixed(2) : 'n/a');
 const ours = KITS.filter((k) => k !== 'model-viewer');
-let md = `# vib3-canvas vs model-viewer (${results.date})\n\nHeadless Chromium on SwiftShader (no GPU), same run, fresh page per measurement. Ratio = ours / model-viewer (lower is better except fps). \`vib3\` draws on the main thread (path in brackets: \`direct\` = a lone WebGL2 element drawn into the shown canvas, \`atlas\` = tiles of the shared canvas copied, \`bitmap\` = WebGPU frames handed over); \`vib3-worker\` draws in the page's render worker (\`data-render-thread="worker"\`; its GPU contexts are in the worker and not counted here, its frames/s are the elements' drawn frames). "1+1" = one instance, and a second one appearing at the start of the measured window.\n\n`;
+let md = `# vib3-canvas vs model-viewer (${results.date})\n\nHeadless Chromium on SwiftShader (no GPU), same run, fresh page per measurement. Ratio = ours / model-viewer (lower is better except fps). \`vib3\` is the kit as shipped (render thread \`auto\`: the page's first element on the main thread, the others in the page's render worker); \`vib3-main\` draws every element on the main thread (\`data-render-thread="main"\`); \`vib3-worker\` every element in the render worker (\`data-render-thread="worker"\`). Paths: \`direct\` = a lone WebGL2 element drawn into the shown canvas, \`atlas\` = tiles of the shared canvas copied, \`bitmap\` = WebGPU frames handed over, \`worker\` = drawn by the render worker (GPU contexts in the worker are not counted here; frames/s of worker-drawn elements are the frames the worker took). "1+1" = one instance, and a second one appearing at the start of the measured window.\n\n`;
 md += `| bytes before first frame (gzip) | vib3 | model-viewer | ratio |\n|---|---|---|---|\n`;
 md += `| script-tag file | ${kb(bytes.vib3.scriptTag)} | ${kb(bytes['model-viewer'].scriptTag)} | ${ratio(bytes.vib3.scriptTag, bytes['model-viewer'].scriptTag)} |\n`;
 md += `| ES entry + eager chunks / + lazy renderer chunk | ${kb(bytes.vib3.esEntry)} / ${kb(bytes.vib3.esEntry + bytes.vib3.esLazy)} | (module = script file) | |\n\n`;

@@ -6,8 +6,8 @@
 //                                                  generated from the kit (block.json,
 //                                                  includes/generated/table.php: partners/wordpress/build.ts)
 //                                                  and the kit's script-tag files in kit/ (vib3.iife.js and
-//                                                  the geometry-worker.js it loads next to itself; the
-//                                                  WASM kernels are inlined in the worker)
+//                                                  the geometry-worker.js and render-worker.js it loads
+//                                                  next to itself; the WASM kernels are inlined in the workers)
 //   dist/partners/vib3-embed-wordpress-<version>.zip   that folder, zipped deterministically (sorted
 //                                                  entries, fixed times: SOURCE_DATE_EPOCH or 2000-01-01)
 //
@@ -25,7 +25,7 @@ const SOURCE = join(root, 'partners/wordpress');
 /** What ships from partners/wordpress/ (build.ts, the generator, does not). */
 const PLUGIN_FILES = ['vib3-embed.php', 'readme.txt', 'includes', 'src', 'assets'];
 /** The kit files the script tag needs, from dist/ to kit/. */
-const KIT_FILES = ['vib3.iife.js', 'geometry-worker.js'];
+const KIT_FILES = ['vib3.iife.js', 'geometry-worker.js', 'render-worker.js'];
 const SLUG = 'vib3-embed';
 
 /** The DOS time a zip entry carries: SOURCE_DATE_EPOCH or 2000-01-01, the same fields in every time zone. */

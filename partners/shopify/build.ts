@@ -8,8 +8,9 @@
  *   assets/vib3-block.css         copied
  *   assets/vib3.iife.js           the kit's script-tag build, checked against dist/integrity.json
  *   assets/geometry-worker.js     what vib3.iife.js loads next to itself, checked the same way
+ *   assets/render-worker.js       the same (the render worker draws every element but the page's first)
  *
- * Shopify's asset folder is flat, and the kit finds its worker next to its own URL, so both files
+ * Shopify's asset folder is flat, and the kit finds its workers next to its own URL, so the files
  * sit side by side under the extension's asset URL.
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildBlock, defaultLocale } from './block.js';
 
 /** Kit files copied into assets/, by their path in the package. */
-export const KIT_ASSETS = ['dist/vib3.iife.js', 'dist/geometry-worker.js'] as const;
+export const KIT_ASSETS = ['dist/vib3.iife.js', 'dist/geometry-worker.js', 'dist/render-worker.js'] as const;
 const SOURCE = dirname(fileURLToPath(import.meta.url));
 
 /** Where to build from and to. */

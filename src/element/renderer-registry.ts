@@ -1,15 +1,21 @@
 import type { RendererFactory } from '../render/contract.js';
-import { rendersInWorker } from '../render/worker/render-thread.js';
+import { renderThread, rendersInWorker, workerRenderingSupported } from '../render/worker/render-thread.js';
 
-// Rendering in the page's render worker (setRenderThread) loads no three.js on the main thread
-// unless the worker cannot render and the view falls back to the built-in main-thread view.
-let rendererFactoryLoader: () => Promise<RendererFactory> = () =>
-  rendersInWorker() ? import('../render/worker/worker-view.js').then((m) => m.createWorkerView) : import('../render/three/three-view.js').then((m) => m.createThreeView);
+// Where an element renders is decided when its view is made (setRenderThread): with `auto`, the
+// first element of the page draws on the main thread and elements starting while it does draw in
+// the render worker. `worker` loads no three.js on the main thread unless the worker cannot
+// render and a view falls back to the main thread.
+let rendererFactoryLoader: () => Promise<RendererFactory> = async () => {
+  if (renderThread() === 'main' || !workerRenderingSupported()) return (await import('../render/three/three-view.js')).createThreeView;
+  if (renderThread() === 'worker') return (await import('../render/worker/worker-view.js')).createWorkerView;
+  const [{ createThreeView }, { createWorkerView }] = await Promise.all([import('../render/three/three-view.js'), import('../render/worker/worker-view.js')]);
+  return (target, preference, events) => (rendersInWorker() ? createWorkerView : createThreeView)(target, preference, events);
+};
 
 /**
  * Replaces the renderer every element started afterwards uses (extension renderers plug in here).
- * The default loads the built-in three.js renderer chunk on first use (or, when
- * `setRenderThread` asks for it, the view that draws in the page's render worker). An element reads it once,
+ * The default loads the built-in three.js renderer chunk on first use and, as `setRenderThread`
+ * says, the view that draws in the page's render worker. An element reads it once,
  * when it starts; elements already running keep their renderer.
  *
  * @returns The loader that was in place, to restore it (or to delegate to it) later.

@@ -1,9 +1,15 @@
 import { expect } from '@esm-bundle/chai';
 import { mount, cleanup, renderAt, isNonBlank, luminanceStats, env, nextEvent, frames, nextDrawnFrame, pixels, compare } from './helpers.js';
 import { sharedRenderers } from '../../src/render/three/shared-renderer-pool.js';
+import { setRenderThread } from '../../src/render/worker/render-thread.js';
 
 describe(`backend selection and recovery (${env.flagSet} flags)`, () => {
-  afterEach(cleanup);
+  // The page's main-thread renderer (one shared context, its canvas, its recovery).
+  beforeEach(() => setRenderThread('main'));
+  afterEach(() => {
+    setRenderThread('auto');
+    cleanup();
+  });
 
   if (env.expectedBackend === 'webgpu') {
     it('renderer="webgpu" runs on WebGPU when it is available', async () => {

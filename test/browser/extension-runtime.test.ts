@@ -4,7 +4,6 @@ import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { mount, cleanup, env, frames, pixels, compare, nextDrawnFrame, nextEvent } from './helpers.js';
 import { setRendererFactory } from '../../src/element/vib3-canvas.js';
-import { createThreeView } from '../../src/render/three/three-view.js';
 import { testKeys, netlog, caps, pkg as pkgFor, type TestKeys } from './extension-fixtures.js';
 import { ExtensionHost, memoryGrantStore, type ConsentQuestion } from '../../src/extensions/runtime/index.js';
 import { guardedEndpoint } from '../../src/extensions/runtime/dispatcher.js';
@@ -349,8 +348,10 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
     host.dispose();
     host = new ExtensionHost({ trustedKeys: new Map([[keys.keyId, keys.publicJwk]]), consent: allow, grants: memoryGrantStore(), callTimeoutMs: 3000 });
     await host.install(await pkg('painter', code, caps('rendering')));
-    const previous = setRendererFactory(async () => host.rendererFactory('dev.test.painter'));
-    expect(await previous(), 'setRendererFactory hands back the loader it replaced').to.equal(createThreeView);
+    const painter = async () => host.rendererFactory('dev.test.painter');
+    const previous = setRendererFactory(painter);
+    // The built-in loader (the three.js view, or with setRenderThread('auto') a factory choosing it or the worker's view).
+    expect(typeof (await previous()), 'setRendererFactory hands back the loader it replaced').to.equal('function');
     try {
       const { el, event } = await mount({ hue: 40, paused: '' }, [32, 24]);
       expect(el.activeBackend).to.equal('extension');
@@ -367,7 +368,7 @@ describe(`extension runtime: sandbox, dispatcher, lifecycle, health (${env.flagS
       expect((await bad).detail.code).to.equal('INVALID_ARGUMENTS');
       expect(at(pixels(el)), 'the last good frame stays').to.deep.equal([70, 100, 200, 255]);
     } finally {
-      setRendererFactory(previous);
+      expect(setRendererFactory(previous), 'and takes back the one it handed out').to.equal(painter);
     }
   });
 

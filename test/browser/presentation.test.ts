@@ -2,6 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { sharedRenderers } from '../../src/render/three/shared-renderer-pool.js';
 import { mount, cleanup, renderAt, nextDrawnFrame, canvasOf, pixels, isNonBlank, compare, loadPng, env, goldenPrefix, frames, nextEvent } from './helpers.js';
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
+import { setRenderThread } from '../../src/render/worker/render-thread.js';
 
 /** The golden scene of rendering.test.ts's faceted case (same goldens, same tolerances). */
 const SCENE = { system: 'faceted', geometry: 1, hue: 280, 'rot4d-xw': 0.6 } as const;
@@ -56,11 +57,14 @@ async function countCompiles(fn: () => Promise<void>): Promise<number> {
 describe(`presentation paths (${env.flagSet} flags)`, () => {
   const lost: Event[] = [];
   const onLost = (e: Event) => lost.push(e);
+  // The main thread's paths: every element of these tests on the page's main-thread renderer.
   beforeEach(() => {
+    setRenderThread('main');
     lost.length = 0;
     document.addEventListener('vib3-context-lost', onLost);
   });
   afterEach(() => {
+    setRenderThread('auto');
     document.removeEventListener('vib3-context-lost', onLost);
     cleanup();
   });

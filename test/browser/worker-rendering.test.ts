@@ -83,7 +83,7 @@ describe(`rendering in the render worker (${env.flagSet} flags)`, function () {
   this.timeout(300_000);
   beforeEach(() => setRenderThread('worker'));
   afterEach(() => {
-    setRenderThread('main');
+    setRenderThread('auto');
     cleanup();
   });
 
@@ -236,6 +236,22 @@ describe(`rendering in the render worker (${env.flagSet} flags)`, function () {
     } finally {
       unregisterMesh('test/sixteen');
     }
+  });
+
+  it("auto (the default): the page's first element draws on the main thread, the next ones in the worker; a new first one after it left", async () => {
+    setRenderThread('auto');
+    const { el: first } = await mount({ system: 'faceted', geometry: 3 });
+    expect(first.presentation).to.equal(env.expectedBackend === 'webgl2' ? 'direct' : 'bitmap');
+    const { el: second } = await mount({ system: 'quantum', geometry: 3 });
+    const { el: third } = await mount({ system: 'holographic', geometry: 3 });
+    expect([second.presentation, third.presentation]).to.deep.equal(['worker', 'worker']);
+    expect(first.presentation, 'the first one stays alone on the main thread').to.equal(env.expectedBackend === 'webgl2' ? 'direct' : 'bitmap');
+    for (const el of [first, second, third]) el.motion = 'full';
+    await Promise.all([first, second, third].map((el) => moreFrames(el, 10)));
+    for (const el of [second, third]) expect(isNonBlank(await decode(await el.snapshot()))).to.equal(true);
+    first.remove();
+    const { el: fourth } = await mount({ system: 'faceted', geometry: 9 });
+    expect(fourth.presentation, 'no element on the main thread any more: the next one goes there').to.not.equal('worker');
   });
 
   it('falls back to the main thread when the worker cannot start (404), and says so', async () => {

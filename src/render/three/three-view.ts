@@ -10,6 +10,7 @@ import type { SliceResult } from '../../geometry/service.js';
 import type { MeshOverlay } from './mesh-layer.js';
 import type { FrameTarget, SharedRenderer, SharedRendererListener } from './shared-renderer.js';
 import { acquireSharedRenderer, releaseSharedRenderer } from './shared-renderer-pool.js';
+import { noteMainThreadView } from '../worker/render-thread.js';
 
 /**
  * One element's window onto the page's shared three.js renderer. Implements the
@@ -26,7 +27,9 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     private target: HTMLCanvasElement,
     private readonly preference: RendererPreference,
     private readonly events: RendererViewEvents,
-  ) {}
+  ) {
+    noteMainThreadView(1);
+  }
 
   get backend(): BackendKind | 'none' {
     return this.resolved;
@@ -189,6 +192,7 @@ export class ThreeView implements RendererContract, SharedRendererListener {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    noteMainThreadView(-1);
     if (this.shared) {
       this.shared.detach(this);
       releaseSharedRenderer(this.shared);

@@ -4,25 +4,49 @@
  * @module
  */
 
-/** Where elements render: `main` (the page's thread), `worker` (the page's render worker), `auto` (worker where supported). */
+/**
+ * Where elements render: `main` (the page's thread), `worker` (the page's render worker where
+ * supported), `auto` (the default: the page's first element on the main thread, the others in the
+ * worker where supported).
+ */
 export type RenderThreadMode = 'main' | 'worker' | 'auto';
 
 const MODES: readonly RenderThreadMode[] = ['main', 'worker', 'auto'];
-let mode: RenderThreadMode = 'main';
+let mode: RenderThreadMode = 'auto';
+/** Element views drawing on the main thread now (the built-in three.js view counts itself). */
+let mainViews = 0;
+
+/** The built-in main-thread view reports its creation (+1) and its disposal (-1). */
+export function noteMainThreadView(delta: 1 | -1): void {
+  mainViews = Math.max(0, mainViews + delta);
+}
+
+/** Element views drawing on the main thread now. */
+export function mainThreadViews(): number {
+  return mainViews;
+}
 
 /**
- * Chooses where elements started from now on render. `worker` and `auto` draw off the main
- * thread in browsers that can (`OffscreenCanvas` and `transferControlToOffscreen`); elsewhere, or
- * when the render worker cannot start or cannot create a GPU context, elements render on the main
- * thread as before (`el.presentation` tells which path is active). Default `main`. Running
- * elements keep their renderer. Throws a RangeError for other values.
+ * Chooses where elements started from now on render.
+ * - `auto` (default): an element that starts while no other element draws on the main thread
+ *   draws there (a lone element is presented directly: the fastest first frame, and a script-tag
+ *   page with one visual never downloads the render worker); elements that start while one does
+ *   draw in the page's render worker, so a page of many visuals costs its main thread almost
+ *   nothing.
+ * - `worker`: every element draws in the render worker.
+ * - `main`: every element draws on the main thread (one shared renderer, as before).
+ *
+ * The worker needs `OffscreenCanvas` and `transferControlToOffscreen`; where the browser lacks
+ * them, or the render worker cannot start or create a GPU context, elements render on the main
+ * thread (`el.presentation` tells which path is active). Running elements keep their renderer.
+ * Throws a RangeError for other values.
  */
 export function setRenderThread(next: RenderThreadMode): void {
   if (!MODES.includes(next)) throw new RangeError(`render thread must be one of ${MODES.join(', ')}; got ${String(next)}`);
   mode = next;
 }
 
-/** The mode set by {@link setRenderThread} (`main` by default). */
+/** The mode set by {@link setRenderThread} (`auto` by default). */
 export function renderThread(): RenderThreadMode {
   return mode;
 }
@@ -37,7 +61,8 @@ export function workerRenderingSupported(): boolean {
   );
 }
 
-/** True when elements starting now should render in the worker (the mode asks for it and the browser can). */
+/** True when an element starting now should render in the worker (see {@link setRenderThread}). */
 export function rendersInWorker(): boolean {
-  return mode !== 'main' && workerRenderingSupported();
+  if (mode === 'main' || !workerRenderingSupported()) return false;
+  return mode === 'worker' || mainViews > 0;
 }
