@@ -32,10 +32,24 @@ const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
 
+/** Files a module statically imports (`from"./x"` / `import"./x"`), transitively: what loads before any code runs. */
+function staticClosure(entry) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+\.js)"/g)) visit(join(file, '..', m[1]));
+  };
+  visit(entry);
+  seen.delete(entry);
+  return [...seen];
+}
 const chunks = readdirSync('dist/chunks').filter((f) => f.endsWith('.js'));
 const lazy = chunks.filter((f) => f.startsWith('three-view-'));
 const bytes = {
-  vib3: { scriptTag: gz('dist/vib3.iife.js'), esEntry: gz('dist/vib3-embed.js') + chunks.filter((f) => !lazy.includes(f)).reduce((n, f) => n + gz(join('dist/chunks', f)), 0), esLazy: lazy.reduce((n, f) => n + gz(join('dist/chunks', f)), 0) },
+  // ES: the entry and its static imports; then + the renderer chunk a first element loads.
+  vib3: { scriptTag: gz('dist/vib3.iife.js'), esEntry: [ 'dist/vib3-embed.js', ...staticClosure('dist/vib3-embed.js')].reduce((n, f) => n + gz(f), 0), esLazy: lazy.reduce((n, f) => n + gz(join('dist/chunks', f)), 0), renderWorker: existsSync('dist/render-worker.js') ? gz('dist/render-worker.js') : NaN },
   'model-viewer': { scriptTag: gz('node_modules/@google/model-viewer/dist/model-viewer.min.js') },
 };
 
@@ -152,7 +166,8 @@ const ours = KITS.filter((k) => k !== 'model-viewer');
 let md = `# vib3-canvas vs model-viewer (${results.date})\n\nHeadless Chromium on SwiftShader (no GPU), same run, fresh page per measurement. Ratio = ours / model-viewer (lower is better except fps). \`vib3\` is the kit as shipped (render thread \`auto\`: the page's first element on the main thread, the others in the page's render worker); \`vib3-main\` draws every element on the main thread (\`data-render-thread="main"\`); \`vib3-worker\` every element in the render worker (\`data-render-thread="worker"\`). Paths: \`direct\` = a lone WebGL2 element drawn into the shown canvas, \`atlas\` = tiles of the shared canvas copied, \`bitmap\` = WebGPU frames handed over, \`worker\` = drawn by the render worker (GPU contexts in the worker are not counted here; frames/s of worker-drawn elements are the frames the worker took). "1+1" = one instance, and a second one appearing at the start of the measured window.\n\n`;
 md += `| bytes before first frame (gzip) | vib3 | model-viewer | ratio |\n|---|---|---|---|\n`;
 md += `| script-tag file | ${kb(bytes.vib3.scriptTag)} | ${kb(bytes['model-viewer'].scriptTag)} | ${ratio(bytes.vib3.scriptTag, bytes['model-viewer'].scriptTag)} |\n`;
-md += `| ES entry + eager chunks / + lazy renderer chunk | ${kb(bytes.vib3.esEntry)} / ${kb(bytes.vib3.esEntry + bytes.vib3.esLazy)} | (module = script file) | |\n\n`;
+md += `| ES entry + its static imports / + lazy renderer chunk | ${kb(bytes.vib3.esEntry)} / ${kb(bytes.vib3.esEntry + bytes.vib3.esLazy)} | (module = script file) | |\n`;
+md += `| render worker (loaded when a second element starts, or with data-render-thread="worker") | ${kb(bytes.vib3.renderWorker)} | | |\n\n`;
 for (const [flagSet, r] of Object.entries(results.flagSets)) {
   const m = r['model-viewer'];
   md += `## ${flagSet} flags (vib3 on ${FLAG_SETS[flagSet].expectedBackend}; model-viewer on WebGL)\n\n`;
