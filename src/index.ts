@@ -86,7 +86,8 @@ define();
 export { MESH_NAMES, MESH_MODES, type MeshName, type MeshMode, type CustomMeshName } from './geometry/names.js';
 export { setGeometryWorkerUrl } from './geometry/worker-url.js';
 
-// Rendering off the main thread (default: the main thread; the worker falls back to it where it cannot render).
+// Rendering off the main thread (default `auto`: the page's first element on the main thread, the others in the
+// render worker; elements fall back to the main thread where the worker cannot render).
 export { setRenderThread, renderThread, type RenderThreadMode } from './render/worker/render-thread.js';
 export { setRenderWorkerUrl } from './render/worker/render-worker-url.js';
 export { registerMesh, unregisterMesh } from './geometry/custom-meshes.js';

@@ -9,6 +9,8 @@ export interface BudgetClient {
   priority(): number;
   /** Applies a new scale. */
   setRenderScale(scale: number, reason: RenderScaleReason): void;
+  /** True when the render worker draws this element (worker load then lowers only such elements). */
+  offThread?(): boolean;
 }
 
 /** Lowest render scale the budget will use. */
@@ -123,9 +125,9 @@ export class RenderBudget {
     if (!over && !headroom) return undefined;
     const clients = typeof clientList === 'function' ? clientList() : clientList;
     if (headroom && clients.every((c) => c.renderScale >= 1 - 1e-6)) {
-      // The common case, every frame of a page with room to spare: nothing to raise, and no
-      // priority to compute (it reads :focus-within and sizes).
-      this.cool(2);
+      // The common case, every frame of a page with room to spare: nothing to raise. Priorities
+      // (which read :focus-within and sizes) only to see whether anything is active at all.
+      if (clients.some((c) => c.priority() > 0)) this.cool(2);
       return undefined;
     }
     // Priorities once per decision (sorting would otherwise ask each client many times).
@@ -135,8 +137,12 @@ export class RenderBudget {
     const changes: { client: BudgetClient; scale: number; reason: RenderScaleReason }[] = [];
     if (over) {
       const overload = Math.min(1, (pressure - 1.15) / 1.85);
-      const count = Math.max(1, Math.ceil(active.length * overload));
-      for (const c of byPriority.filter((x) => x.renderScale > MIN_RENDER_SCALE + 1e-6).slice(0, count)) {
+      // The render worker is what is over: only elements it draws can relieve it (and the other way round).
+      const workerBound = this.offThread / this.budgetMs >= Math.max(this.interval / this.budgetMs, this.work / (this.sliceMs * SLICE_OVERRUN));
+      const bound = byPriority.filter((c) => (c.offThread?.() ?? false) === workerBound);
+      const pool = bound.length > 0 ? bound : byPriority;
+      const count = Math.max(1, Math.ceil(pool.length * overload));
+      for (const c of pool.filter((x) => x.renderScale > MIN_RENDER_SCALE + 1e-6).slice(0, count)) {
         changes.push({ client: c, scale: Math.max(MIN_RENDER_SCALE, +(c.renderScale * SCALE_STEP).toFixed(3)), reason: 'over-budget' });
       }
       this.cool(1);

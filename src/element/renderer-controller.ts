@@ -144,7 +144,7 @@ export class RendererController implements ReactiveController {
           },
           onMeshUpdate: (detail) => dispatchVib3Event(host, 'vib3-mesh-update', detail),
           onPresentationChange: (path) => {
-            if (this.view) host.dataset['presentation'] = path;
+            if (view && this.view === view) host.dataset['presentation'] = path;
           },
         });
         await view.init();
@@ -234,11 +234,12 @@ export class RendererController implements ReactiveController {
   }
 
   private release(): void {
-    delete this.host.dataset['presentation'];
     this.lossSpan?.end();
     this.lossSpan = undefined;
-    this.view?.dispose();
+    const view = this.view;
     this.view = undefined;
+    view?.dispose();
+    delete this.host.dataset['presentation'];
     this.ready = false;
     this.activeBackend = 'none';
   }

@@ -125,6 +125,13 @@ export class Vib3Canvas extends LitElement implements FrameClient {
       this.viewport.measure();
       this.palette.sync();
       view.setActive(this.wantsRenderer);
+      // An eager element off screen draws its first frame, then rests: an element nobody sees must
+      // not count as active (it would keep a visible one from being presented directly).
+      if (this.viewport.observed && !this.viewport.visible) {
+        queueMicrotask(() => {
+          if (this.rendererController.view === view && !this.viewport.visible) view.setActive(false);
+        });
+      }
     },
     report: (error) => this.errors.report(error),
     renderScale: () => this.viewport.renderScale,
@@ -157,8 +164,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   }
 
   /**
-   * How frames reach the element's canvas now: `direct` (a lone WebGL2 element drawn straight into
-   * its own canvas), `atlas` (a tile of the page's shared WebGL2 canvas, copied), `bitmap` (WebGPU,
+   * How frames reach the element's canvas now: `direct` (a lone WebGL2 element: the page's shared
+   * WebGL2 canvas is shown in place of the element's own and drawn without a copy), `atlas` (a tile of the page's shared WebGL2 canvas, copied), `bitmap` (WebGPU,
    * handed over without a copy), `worker` (drawn off the main thread), `extension`, or `none` when
    * not running. Also reflected as `data-presentation` on the element and in `vib3-ready`'s detail.
    */
@@ -180,7 +187,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     return this.viewport.budget;
   }
 
-  /** Frames this element has drawn since it was created (diagnostics, benchmarks, tests). */
+  /**
+   * Frames this element has drawn since it was created (diagnostics, benchmarks, tests). Drawn by
+   * the render worker (`presentation === 'worker'`): the frames the worker accepted (at most two
+   * batches ahead of it).
+   */
   get frameCount(): number {
     return this.rendererController.frameCount;
   }

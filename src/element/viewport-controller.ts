@@ -27,6 +27,8 @@ export class ViewportController implements ReactiveController {
   cssHeight = 0;
   /** Intersecting the viewport. */
   visible = false;
+  /** The intersection observer has reported at least once (until then `visible` is a guess). */
+  observed = false;
   /** Fraction of the element in view. */
   private visibleRatio = 0;
   private hovered = false;
@@ -55,6 +57,7 @@ export class ViewportController implements ReactiveController {
       },
       priority: () => this.priority(),
       setRenderScale: (scale, reason) => this.setRenderScale(scale, reason),
+      offThread: () => this.renderer.presentation === 'worker',
     };
   }
 
@@ -75,6 +78,7 @@ export class ViewportController implements ReactiveController {
     this.intersection?.disconnect();
     this.resize = undefined;
     this.intersection = undefined;
+    this.observed = false;
   }
 
   /** Full-resolution drawing-buffer size (snapshots ignore the render scale). */
@@ -125,6 +129,7 @@ export class ViewportController implements ReactiveController {
   private onIntersect = (entries: IntersectionObserverEntry[]): void => {
     const entry = entries[entries.length - 1];
     this.visible = entry ? entry.isIntersecting : false;
+    this.observed = true;
     this.visibleRatio = entry ? entry.intersectionRatio : 0;
     this.renderer.view?.setActive(this.visible);
     if (this.visible) {

@@ -172,6 +172,22 @@ describe(`presentation paths (${env.flagSet} flags)`, () => {
     expectGolden(after, await golden(), 'after the switch vs golden');
   });
 
+  it('an element leaving the lone path because it stops keeps its last frame in its own canvas', async () => {
+    const { el } = await mount(SCENE, [128, 96]);
+    const shown = await renderAt(el, GOLDEN_TIME);
+    expect(el.presentation).to.equal(LONE);
+    const root = el.shadowRoot!;
+    el.remove();
+    expect(el.hasAttribute('data-presentation')).to.equal(false);
+    const own = root.querySelector('canvas')!;
+    expect(root.querySelector('canvas[data-vib3-direct]'), 'the shared canvas left the element').to.equal(null);
+    const copy = document.createElement('canvas');
+    copy.width = own.width;
+    copy.height = own.height;
+    copy.getContext('2d')!.drawImage(own, 0, 0);
+    expectGolden(copy.getContext('2d')!.getImageData(0, 0, copy.width, copy.height), shown, 'own canvas after stopping');
+  });
+
   it('a hidden second element leaves the visible one on the lone path', async () => {
     const { el } = await mount(SCENE, [96, 72]);
     const far = document.createElement('div');

@@ -254,6 +254,25 @@ describe(`rendering in the render worker (${env.flagSet} flags)`, function () {
     expect(fourth.presentation, 'no element on the main thread any more: the next one goes there').to.not.equal('worker');
   });
 
+  it('an element drawn by the worker restarts on the main thread (its transferred canvas replaced), and data-presentation follows', async () => {
+    setRenderThread('auto');
+    const { el: first } = await mount({ system: 'faceted', geometry: 3 });
+    const { el: second } = await mount({ system: 'quantum', geometry: 3 });
+    expect(second.presentation).to.equal('worker');
+    first.remove();
+    expect(first.hasAttribute('data-presentation'), 'a stopped element carries no path').to.equal(false);
+    const ready = nextEvent<{ presentation: string }>(second, ['vib3-ready', 'vib3-error']);
+    second.renderer = env.expectedBackend; // a restart: no element on the main thread now, so it goes there
+    const event = await ready;
+    expect(event.type).to.equal('vib3-ready');
+    expect(event.detail.presentation).to.not.equal('worker');
+    expect(second.dataset['presentation']).to.equal(event.detail.presentation);
+    second.paused = true;
+    second.time = 1200;
+    await nextDrawnFrame(second);
+    expect(isNonBlank(pixels(second)), 'draws on the main thread').to.equal(true);
+  });
+
   it('falls back to the main thread when the worker cannot start (404), and says so', async () => {
     const url = renderWorkerUrl().href;
     setRenderWorkerUrl('/no-such-render-worker.js');

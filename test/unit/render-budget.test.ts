@@ -146,3 +146,30 @@ test('a busy render worker gives no headroom: reduced elements step up only when
   for (let i = 0; i < WINDOW_FRAMES; i++) b.sample(0.2, 16.7, 5);
   assert.deepEqual(b.adjust([c])?.map((x) => x.reason), ['headroom']);
 });
+
+test('worker load lowers only elements the worker draws; main-thread load only the others', () => {
+  const tag = (c: ReturnType<typeof client>, worker: boolean) => Object.assign(c, { offThread: () => worker });
+  const b = new RenderBudget(16.7);
+  const main = tag(client('main', 1), false);
+  const w1 = tag(client('w1', 2), true);
+  const w2 = tag(client('w2', 3), true);
+  for (let i = 0; i < WINDOW_FRAMES; i++) b.sample(0.2, 16.7, 40);
+  const changed = b.adjust([main, w1, w2])!.map((x) => (x.client as { name?: string }).name);
+  assert.ok(changed.length >= 1);
+  assert.ok(!changed.includes('main'), `the main-thread element is not lowered for the worker's load: ${changed}`);
+  const m = new RenderBudget(16.7);
+  const main2 = tag(client('main2', 5), false);
+  const w3 = tag(client('w3', 1), true);
+  for (let i = 0; i < WINDOW_FRAMES; i++) m.sample(30, 16.7, 1); // main-thread drawing far over its slice
+  assert.deepEqual(m.adjust([main2, w3])!.map((x) => (x.client as { name?: string }).name), ['main2']);
+});
+
+test('with nothing active and nothing reduced, no cooldown delays the next decision', () => {
+  const b = new RenderBudget(16.7);
+  const hidden = client('hidden', 0);
+  for (let i = 0; i < WINDOW_FRAMES; i++) b.sample(1, 16.7);
+  assert.equal(b.adjust([hidden]), undefined);
+  const shown = client('shown', 10);
+  for (let i = 0; i < WINDOW_FRAMES; i++) b.sample(1, 40); // frames late at once
+  assert.deepEqual(b.adjust([shown])?.map((x) => x.reason), ['over-budget'], 'decided at the next full window');
+});

@@ -213,7 +213,8 @@ export class SharedRenderer {
 
   /** Unregisters an element; returns true when no element is left. */
   detach(listener: SharedRendererListener): boolean {
-    if (this.direct.owner === listener) this.leaveDirect(false);
+    // The element keeps its last frame in its own canvas (it may start again at once: a renderer switch, a move).
+    if (this.direct.owner === listener) this.leaveDirect(!this.lost);
     this.listeners.delete(listener);
     return this.listeners.size === 0;
   }

@@ -3,7 +3,7 @@ import type { BackendKind, PresentationPath, RendererContract, RendererFactory, 
 import type { FrameState } from '../frame-state.js';
 import { resolveBackend } from '../backend-probe.js';
 import { meshRotation, type MeshSpec } from '../frame-state.js';
-import { replaceWithFreshCanvas, resizeCanvas } from '../canvas-target.js';
+import { isTransferred, replaceWithFreshCanvas, resizeCanvas } from '../canvas-target.js';
 import { meshByName, isMeshName } from '../../geometry/mesh-catalog.js';
 import { geometryPool } from '../../geometry/worker-pool.js';
 import type { SliceResult } from '../../geometry/service.js';
@@ -70,12 +70,20 @@ export class ThreeView implements RendererContract, SharedRendererListener {
 
   /**
    * The element canvas's context of `kind`. A canvas keeps the first kind of context it was given;
-   * when the backend changed since (e.g. `renderer` switched from webgpu to webgl2), the canvas is
-   * replaced by a fresh copy of itself (same attributes, part and size).
+   * when the backend changed since (e.g. `renderer` switched from webgpu to webgl2), or the canvas
+   * was handed to the render worker, it is replaced by a fresh copy of itself (same attributes, part and size).
    */
   private targetContext(kind: 'bitmaprenderer' | '2d'): FrameTarget | null {
     const get = (c: HTMLCanvasElement) => (kind === '2d' ? c.getContext('2d', { alpha: false }) : c.getContext('bitmaprenderer', { alpha: false }));
-    const ctx = get(this.target);
+    let ctx: FrameTarget | null = null;
+    // A canvas handed to the render worker before (the element rendered there) can get no context.
+    if (!isTransferred(this.target)) {
+      try {
+        ctx = get(this.target);
+      } catch {
+        ctx = null;
+      }
+    }
     if (ctx) return ctx;
     this.target = replaceWithFreshCanvas(this.target);
     return get(this.target);
@@ -174,6 +182,7 @@ export class ThreeView implements RendererContract, SharedRendererListener {
   }
 
   presentationChanged(direct: boolean): void {
+    if (this.disposed) return;
     this.events.onPresentationChange?.(direct ? 'direct' : this.presentation);
   }
 

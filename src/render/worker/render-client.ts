@@ -120,7 +120,23 @@ export class RenderClient {
     if (this.broken) return Promise.reject(this.broken);
     this.views.set(id, view);
     return new Promise<BackendKind>((resolve, reject) => {
-      this.attaching.set(id, { resolve, reject });
+      // A worker that never answers (a hung adapter request, a crash) must not leave the element waiting: it falls back.
+      const timer = setTimeout(() => {
+        if (this.attaching.get(id)?.reject !== fail) return;
+        this.attaching.delete(id);
+        fail(new Vib3Error('RENDERER_INIT_FAILED', `The render worker did not start a renderer within ${WORKER_START_TIMEOUT_MS / 1000} s.`, 'Nothing to do: the element renders on the main thread.'));
+      }, WORKER_START_TIMEOUT_MS);
+      const fail = (error: Vib3Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      this.attaching.set(id, {
+        resolve: (backend) => {
+          clearTimeout(timer);
+          resolve(backend);
+        },
+        reject: fail,
+      });
       this.post({ type: 'attach', id, canvas, preference }, [canvas]);
     });
   }
@@ -158,7 +174,17 @@ export class RenderClient {
     this.queued.set(id, frame);
     const seq = this.postFrames();
     if (seq === undefined) return Promise.reject(this.broken ?? new Vib3Error('RENDERER_INIT_FAILED', 'The render worker is not running.', 'Reload the page.'));
-    return new Promise<void>((resolve) => this.drawnWaiters.set(seq, resolve));
+    return new Promise<void>((resolve) => {
+      // Never wait for good: after the start timeout the element goes on (and reports what follows).
+      const timer = setTimeout(() => {
+        this.drawnWaiters.delete(seq);
+        resolve();
+      }, WORKER_START_TIMEOUT_MS);
+      this.drawnWaiters.set(seq, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private readonly drawnWaiters = new Map<number, () => void>();

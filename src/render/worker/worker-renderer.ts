@@ -125,7 +125,13 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
         post({ type: 'error', id, error: toVib3Error(err, 'RENDERER_INIT_FAILED', 'Reload the page; if it persists, try renderer="webgl2".').toDetail() });
       }
     }
-    for (const shared of used) shared.flush();
+    for (const shared of used) {
+      try {
+        shared.flush();
+      } catch (err) {
+        console.warn('[vib3] render worker: copying a frame failed', err);
+      }
+    }
   };
 
   const snapshot = async ({ id, req, frame, mime, quality }: SnapshotRequest): Promise<void> => {
@@ -164,8 +170,12 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
       case 'frames':
       {
         const t0 = performance.now();
-        draw(m.frames);
-        post({ type: 'drawn', seq: m.seq, ms: performance.now() - t0 });
+        try {
+          draw(m.frames);
+        } finally {
+          // Always answered: an unanswered batch would hold the page's frames back for good.
+          post({ type: 'drawn', seq: m.seq, ms: performance.now() - t0 });
+        }
       }
         return;
       case 'detach':
