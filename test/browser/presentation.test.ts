@@ -2,13 +2,11 @@ import { expect } from '@esm-bundle/chai';
 import { sharedRenderers } from '../../src/render/three/shared-renderer-pool.js';
 import { mount, cleanup, renderAt, nextDrawnFrame, canvasOf, pixels, isNonBlank, compare, loadPng, env, goldenPrefix, frames, nextEvent } from './helpers.js';
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
+import { SCENES, GOLDEN_TIME, GOLDEN_MEAN, GOLDEN_SHARE, decodeImage } from './golden-scenes.js';
 import { setRenderThread } from '../../src/render/worker/render-thread.js';
 
-/** The golden scene of rendering.test.ts's faceted case (same goldens, same tolerances). */
-const SCENE = { system: 'faceted', geometry: 1, hue: 280, 'rot4d-xw': 0.6 } as const;
-const GOLDEN_TIME = 1750;
-const GOLDEN_MEAN = 3;
-const GOLDEN_SHARE = 0.02;
+/** The golden scene of the faceted case (same goldens, same tolerances as rendering.test.ts). */
+const SCENE = SCENES.faceted;
 /** Path a lone element takes on this backend. */
 const LONE = env.expectedBackend === 'webgl2' ? 'direct' : 'bitmap';
 /** Path of an element among several. */
@@ -26,16 +24,7 @@ function expectGolden(img: ImageData, ref: ImageData, label: string): void {
   expect(d.differing, `${label}: share of differing pixels`).to.be.at.most(GOLDEN_SHARE);
 }
 
-/** Decodes a snapshot Blob into RGBA pixels. */
-async function decode(blob: Blob): Promise<ImageData> {
-  const bitmap = await createImageBitmap(blob);
-  const c = document.createElement('canvas');
-  c.width = bitmap.width;
-  c.height = bitmap.height;
-  const ctx = c.getContext('2d')!;
-  ctx.drawImage(bitmap, 0, 0);
-  return ctx.getImageData(0, 0, c.width, c.height);
-}
+const decode = decodeImage;
 
 /** Counts shader compilations on every WebGL2 context of the page while `fn` runs. */
 async function countCompiles(fn: () => Promise<void>): Promise<number> {

@@ -2,18 +2,8 @@ import { expect } from '@esm-bundle/chai';
 import { setFrameBudget, frameScheduler } from '../../src/element/frame-scheduler.js';
 import { TEST_FRAME_BUDGET_MS, mount, cleanup, renderAt, nextDrawnFrame, canvasOf, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, goldenPrefix, frames, nextEvent } from './helpers.js';
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
+import { SYSTEMS, SCENES, GOLDEN_TIME, GOLDEN_MEAN, GOLDEN_SHARE } from './golden-scenes.js';
 
-const SYSTEMS = ['faceted', 'quantum', 'holographic'] as const;
-/** Golden scenes: each system with a different core so the goldens also cover both warps. */
-const SCENES = {
-  faceted: { system: 'faceted', geometry: 1, hue: 280, 'rot4d-xw': 0.6 },
-  quantum: { system: 'quantum', geometry: 10, hue: 200, 'rot4d-yw': 0.4 },
-  holographic: { system: 'holographic', geometry: 21, hue: 150, 'rot4d-zw': -0.8 },
-} as const;
-const GOLDEN_TIME = 1750;
-/** Golden tolerance: mean channel difference and share of clearly different pixels. */
-const GOLDEN_MEAN = 3;
-const GOLDEN_SHARE = 0.02;
 
 describe(`rendering (${env.flagSet} flags)`, () => {
   afterEach(cleanup);

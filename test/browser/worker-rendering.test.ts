@@ -4,6 +4,7 @@
 import { expect } from '@esm-bundle/chai';
 import { mount, cleanup, nextDrawnFrame, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, goldenPrefix, frames, nextEvent } from './helpers.js';
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
+import { SYSTEMS, SCENES, GOLDEN_TIME, GOLDEN_MEAN, GOLDEN_SHARE, decodeImage } from './golden-scenes.js';
 import { setRenderThread } from '../../src/render/worker/render-thread.js';
 import { renderWorkerUrl, setRenderWorkerUrl } from '../../src/render/worker/render-worker-url.js';
 import { currentRenderClient } from '../../src/render/worker/render-client.js';
@@ -12,29 +13,10 @@ import { frameScheduler } from '../../src/element/frame-scheduler.js';
 import { registerMesh, unregisterMesh } from '../../src/geometry/custom-meshes.js';
 import { polytope } from '../../src/geometry/polytopes.js';
 
-const SYSTEMS = ['faceted', 'quantum', 'holographic'] as const;
-/** The golden scenes of rendering.test.ts. */
-const SCENES = {
-  faceted: { system: 'faceted', geometry: 1, hue: 280, 'rot4d-xw': 0.6 },
-  quantum: { system: 'quantum', geometry: 10, hue: 200, 'rot4d-yw': 0.4 },
-  holographic: { system: 'holographic', geometry: 21, hue: 150, 'rot4d-zw': -0.8 },
-} as const;
-const GOLDEN_TIME = 1750;
-const GOLDEN_MEAN = 3;
-const GOLDEN_SHARE = 0.02;
 /** Generous: the worker compiles the shaders of its first frames on a busy machine. */
 const SLOW = 120_000;
 
-/** Decodes a snapshot Blob into RGBA pixels. */
-async function decode(blob: Blob): Promise<ImageData> {
-  const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-  const c = document.createElement('canvas');
-  c.width = bitmap.width;
-  c.height = bitmap.height;
-  const ctx = c.getContext('2d')!;
-  ctx.drawImage(bitmap, 0, 0);
-  return ctx.getImageData(0, 0, c.width, c.height);
-}
+const decode = decodeImage;
 
 /** The exact instant `timeMs` (paused), as the worker renders it: a full-resolution snapshot. */
 async function snapshotAt(el: Vib3Canvas, timeMs: number): Promise<ImageData> {

@@ -1,5 +1,5 @@
 import type { BackendKind } from '../contract.js';
-import { SharedRenderer } from './shared-renderer.js';
+import { SharedRenderer, type SharedRendererOptions } from './shared-renderer.js';
 
 /** The page's shared renderers: one per backend, created on first use, released a while after their last element. */
 const shared = new Map<BackendKind, Promise<SharedRenderer>>();
@@ -8,13 +8,16 @@ const pendingRelease = new Map<BackendKind, ReturnType<typeof setTimeout>>();
 /** How long an unused shared renderer is kept, so re-attaching elements skips shader compilation. */
 export const IDLE_RELEASE_MS = 4000;
 
-/** The page's shared renderer for a backend, created on first use. */
-export function acquireSharedRenderer(backend: BackendKind): Promise<SharedRenderer> {
+/**
+ * The page's (or the render worker's) shared renderer for a backend, created on first use with
+ * `options` (the render worker asks for `{ offscreen: true }`).
+ */
+export function acquireSharedRenderer(backend: BackendKind, options: SharedRendererOptions = {}): Promise<SharedRenderer> {
   clearTimeout(pendingRelease.get(backend));
   pendingRelease.delete(backend);
   let entry = shared.get(backend);
   if (!entry) {
-    const r = new SharedRenderer(backend);
+    const r = new SharedRenderer(backend, options);
     entry = r.init().then(() => r);
     entry.catch(() => shared.delete(backend));
     shared.set(backend, entry);

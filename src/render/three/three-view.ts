@@ -1,13 +1,11 @@
 import { Vib3Error } from '../../core/errors.js';
 import type { BackendKind, PresentationPath, RendererContract, RendererFactory, RendererPreference, RendererViewEvents } from '../contract.js';
-import type { FrameState } from '../frame-state.js';
+import type { FrameState, MeshSpec } from '../frame-state.js';
 import { resolveBackend } from '../backend-probe.js';
-import { meshRotation, type MeshSpec } from '../frame-state.js';
 import { isTransferred, replaceWithFreshCanvas, resizeCanvas } from '../canvas-target.js';
-import { meshByName, isMeshName } from '../../geometry/mesh-catalog.js';
 import { geometryPool } from '../../geometry/worker-pool.js';
-import type { SliceResult } from '../../geometry/service.js';
 import type { MeshOverlay } from './mesh-layer.js';
+import { MeshOverlayTracker } from './mesh-overlay.js';
 import type { FrameTarget, SharedRenderer, SharedRendererListener } from './shared-renderer.js';
 import { acquireSharedRenderer, releaseSharedRenderer } from './shared-renderer-pool.js';
 import { noteMainThreadView } from '../worker/render-thread.js';
@@ -101,37 +99,21 @@ export class ThreeView implements RendererContract, SharedRendererListener {
 
   private static nextId = 0;
   private readonly id = `view-${++ThreeView.nextId}`;
-  /** The newest cross-section received, and the request it answered. */
-  private slice: { result: SliceResult; key: string } | undefined;
-  /** The request last sent (so an unchanged frame sends none). */
-  private requested: string | undefined;
-  private announced: SliceResult | undefined;
+  /** The mesh layer: overlays, slice requests to the page's geometry workers, mesh updates. */
+  private readonly mesh = new MeshOverlayTracker(
+    (spec, frame, key) => this.requestSlice(spec, frame, key),
+    (detail) => this.events.onMeshUpdate?.(detail),
+  );
   /** The page pool's "cannot start a worker" error, once reported by this view. */
   private reportedUnavailable: Error | undefined;
 
   /** The mesh layer's overlay for this frame, if the element shows a mesh. */
   private overlay(frame: FrameState): MeshOverlay | undefined {
-    const spec = frame.mesh;
-    if (!spec || !isMeshName(spec.name)) return undefined;
-    const turned = { ...frame, rotation: meshRotation(frame) };
-    if (spec.mode === 'projection') return { mode: 'projection', mesh: meshByName(spec.name), frame: turned };
-    this.requestSlice(spec, turned);
-    const current = this.slice;
-    if (!current || !current.key.startsWith(`${spec.name}|`)) return undefined;
-    if (this.announced !== current.result) {
-      this.announced = current.result;
-      const r = current.result;
-      this.events.onMeshUpdate?.({ mesh: spec.name, mode: 'slice', sliceW: Number(current.key.split('|')[1]), triangles: r.triangleCount, segments: r.segmentCount, kernels: r.kernels, computeMs: r.computeMs });
-    }
-    return { mode: 'slice', slice: current.result, frame: turned };
+    return this.mesh.overlay(frame);
   }
 
   /** Asks the page's geometry workers for this frame's cross-section (newer requests supersede older ones). */
-  private requestSlice(spec: MeshSpec, frame: FrameState): void {
-    const r = frame.rotation;
-    const key = `${spec.name}|${spec.sliceW}|${r.XY},${r.XZ},${r.YZ},${r.XW},${r.YW},${r.ZW}`;
-    if (key === this.requested) return;
-    this.requested = key;
+  private requestSlice(spec: MeshSpec, frame: FrameState, key: string): void {
     const pool = geometryPool();
     if (pool.unavailable) {
       // No worker can start: report it once per view; the lattice keeps rendering.
@@ -142,11 +124,11 @@ export class ThreeView implements RendererContract, SharedRendererListener {
       return;
     }
     pool
-      .slice({ mesh: spec.name as never, rotation: r, offset: spec.sliceW }, { key: this.id })
+      .slice({ mesh: spec.name as never, rotation: frame.rotation, offset: spec.sliceW }, { key: this.id })
       .then(
         (result) => {
           if (this.disposed) return;
-          this.slice = { result, key };
+          this.mesh.received(result, key);
           this.events.onInvalidate?.();
         },
         (err: unknown) => {
@@ -156,7 +138,7 @@ export class ThreeView implements RendererContract, SharedRendererListener {
             this.reportedUnavailable = pool.unavailable;
           }
           // Ask again on the next frame (the pool restarted the worker).
-          this.requested = undefined;
+          this.mesh.retry();
           this.events.onWarning?.(err instanceof Error ? err : new Error(String(err)));
         },
       );

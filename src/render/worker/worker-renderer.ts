@@ -11,12 +11,11 @@ import { registerMesh } from '../../geometry/custom-meshes.js';
 import type { BackendKind, RendererPreference } from '../contract.js';
 import { resolveBackend } from '../backend-probe.js';
 import type { FrameState } from '../frame-state.js';
-import { SharedRenderer, type FrameTarget, type SharedRendererListener } from '../three/shared-renderer.js';
+import type { FrameTarget, SharedRenderer, SharedRendererListener } from '../three/shared-renderer.js';
+import { acquireSharedRenderer, releaseSharedRenderer, sharedRenderers } from '../three/shared-renderer-pool.js';
 import type { AttachMessage, FromWorker, SnapshotRequest, ToWorker } from './protocol.js';
 import { WorkerMesh } from './worker-mesh.js';
 
-/** How long an unused renderer is kept (re-attaching elements skip shader compilation), ms. */
-export const WORKER_IDLE_RELEASE_MS = 4000;
 
 /** The worker's global scope, as far as the render loop needs it. */
 export interface RenderWorkerScope {
@@ -38,38 +37,12 @@ interface Element {
 /** Starts the render loop on `scope` (the worker's global scope) and tells the page it runs. */
 export function startRenderWorker(scope: RenderWorkerScope): void {
   const post = (m: FromWorker) => scope.postMessage(m);
-  const renderers = new Map<BackendKind, Promise<SharedRenderer>>();
-  const releases = new Map<BackendKind, ReturnType<typeof setTimeout>>();
   const elements = new Map<number, Element>();
   /** Ids detached while their attach was still starting. */
   const gone = new Set<number>();
-
-  const acquire = (backend: BackendKind): Promise<SharedRenderer> => {
-    clearTimeout(releases.get(backend));
-    releases.delete(backend);
-    let entry = renderers.get(backend);
-    if (!entry) {
-      const r = new SharedRenderer(backend, { offscreen: true });
-      entry = r.init().then(() => r);
-      entry.catch(() => renderers.delete(backend));
-      renderers.set(backend, entry);
-    }
-    return entry;
-  };
-
-  const release = (shared: SharedRenderer): void => {
-    if (shared.viewCount > 0) return;
-    clearTimeout(releases.get(shared.backend));
-    releases.set(
-      shared.backend,
-      setTimeout(() => {
-        releases.delete(shared.backend);
-        if (shared.viewCount > 0) return;
-        renderers.delete(shared.backend);
-        shared.dispose();
-      }, WORKER_IDLE_RELEASE_MS),
-    );
-  };
+  /** The worker's renderers come from the same pool as the page's (one per backend, released when idle). */
+  const acquire = (backend: BackendKind): Promise<SharedRenderer> => acquireSharedRenderer(backend, { offscreen: true });
+  const release = releaseSharedRenderer;
 
   const attach = async ({ id, canvas, preference }: AttachMessage): Promise<void> => {
     gone.delete(id);
@@ -153,8 +126,7 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
   };
 
   const loseContext = async (): Promise<void> => {
-    for (const entry of renderers.values()) {
-      const shared = await entry.catch(() => undefined);
+    for (const shared of await sharedRenderers()) {
       const backend = shared?.threeRenderer?.backend as { device?: GPUDevice; gl?: WebGL2RenderingContext } | undefined;
       if (backend?.device) backend.device.destroy();
       else backend?.gl?.getExtension('WEBGL_lose_context')?.loseContext();
