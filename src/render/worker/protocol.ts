@@ -30,6 +30,12 @@ export interface FramesMessage {
   /** Sequence number, acknowledged by {@link DrawnMessage} (back-pressure: the page keeps few in flight). */
   seq: number;
   frames: FrameItem[];
+  /**
+   * Answer only once the frames are on screen (an element's first frame: `vib3-ready` means a
+   * frame is shown). The worker waits for its next animation frames, by which the canvases'
+   * frames were committed to the page.
+   */
+  presented?: boolean;
 }
 
 /** The element left: its canvas and resources are released. */

@@ -172,7 +172,7 @@ export class RenderClient {
   drawNow(id: number, frame: FrameState): Promise<void> {
     this.sendMeshIfCustom(frame);
     this.queued.set(id, frame);
-    const seq = this.postFrames();
+    const seq = this.postFrames(true);
     if (seq === undefined) return Promise.reject(this.broken ?? new Vib3Error('RENDERER_INIT_FAILED', 'The render worker is not running.', 'Reload the page.'));
     return new Promise<void>((resolve) => {
       // Never wait for good: after the start timeout the element goes on (and reports what follows).
@@ -194,12 +194,12 @@ export class RenderClient {
   };
 
   /** Posts every queued frame in one message; returns its sequence number. */
-  private postFrames(): number | undefined {
+  private postFrames(presented = false): number | undefined {
     if (this.queued.size === 0 || !this.worker) return undefined;
     const frames = [...this.queued].map(([id, frame]) => ({ id, frame }));
     this.queued.clear();
     this.inFlight++;
-    this.post({ type: 'frames', seq: ++this.seq, frames });
+    this.post({ type: 'frames', seq: ++this.seq, frames, ...(presented ? { presented } : {}) });
     return this.seq;
   }
 

@@ -142,11 +142,14 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
       case 'frames':
       {
         const t0 = performance.now();
+        let ms = 0;
         try {
           draw(m.frames);
         } finally {
+          ms = performance.now() - t0;
           // Always answered: an unanswered batch would hold the page's frames back for good.
-          post({ type: 'drawn', seq: m.seq, ms: performance.now() - t0 });
+          if (m.presented) void afterPresent().then(() => post({ type: 'drawn', seq: m.seq, ms }));
+          else post({ type: 'drawn', seq: m.seq, ms });
         }
       }
         return;
@@ -169,6 +172,17 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
     }
   });
   post({ type: 'ready' });
+}
+
+/**
+ * Resolves once frames drawn in this task are on screen: the canvases commit at the end of the
+ * task, and the page shows them by the worker's second animation frame from now (a short timer
+ * where workers have no requestAnimationFrame).
+ */
+function afterPresent(): Promise<void> {
+  const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
+  const next = () => new Promise<void>((resolve) => (raf ? raf.call(globalThis, () => resolve()) : setTimeout(resolve, 20)));
+  return next().then(next);
 }
 
 /** The renderer for `preference` (`auto`: WebGPU, or WebGL2 when the WebGPU device fails to start). */
