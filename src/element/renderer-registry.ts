@@ -1,15 +1,16 @@
 import type { RendererFactory } from '../render/contract.js';
 import { renderThread, rendersInWorker, workerRenderingSupported } from '../render/worker/render-thread.js';
 
-// Where an element renders is decided when its view is made (setRenderThread): with `auto`, the
-// first element of the page draws on the main thread and elements starting while it does draw in
-// the render worker. `worker` loads no three.js on the main thread unless the worker cannot
-// render and a view falls back to the main thread.
+// Where an element renders is decided when its view is made (setRenderThread): with `auto`, an
+// element starting while none draws on the main thread draws there first and moves to the render
+// worker once it keeps animating (the handover view); elements starting while one draws on the
+// main thread draw in the render worker. `worker` loads no three.js on the main thread unless the
+// worker cannot render and a view falls back to the main thread.
 let rendererFactoryLoader: () => Promise<RendererFactory> = async () => {
   if (renderThread() === 'main' || !workerRenderingSupported()) return (await import('../render/three/three-view.js')).createThreeView;
   if (renderThread() === 'worker') return (await import('../render/worker/worker-view.js')).createWorkerView;
-  const [{ createThreeView }, { createWorkerView }] = await Promise.all([import('../render/three/three-view.js'), import('../render/worker/worker-view.js')]);
-  return (target, preference, events) => (rendersInWorker() ? createWorkerView : createThreeView)(target, preference, events);
+  const [{ createHandoverView }, { createWorkerView }] = await Promise.all([import('../render/worker/handover-view.js'), import('../render/worker/worker-view.js')]);
+  return (target, preference, events) => (rendersInWorker() ? createWorkerView : createHandoverView)(target, preference, events);
 };
 
 /**

@@ -40,6 +40,11 @@ export class ThreeView implements RendererContract, SharedRendererListener {
     return shared?.directOwner === this ? 'direct' : 'atlas';
   }
 
+  /** The element canvas this view draws for (a fresh copy when the first could get no context). */
+  get canvas(): HTMLCanvasElement {
+    return this.target;
+  }
+
   /** The shared renderer behind this view (diagnostics and tests). */
   get sharedRenderer(): SharedRenderer | undefined {
     return this.shared;

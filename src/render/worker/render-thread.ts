@@ -6,8 +6,8 @@
 
 /**
  * Where elements render: `main` (the page's thread), `worker` (the page's render worker where
- * supported), `auto` (the default: the page's first element on the main thread, the others in the
- * worker where supported).
+ * supported), `auto` (the default: an element starts on the main thread when none draws there and
+ * moves to the worker once it keeps animating; the others start in the worker, where supported).
  */
 export type RenderThreadMode = 'main' | 'worker' | 'auto';
 
@@ -29,10 +29,11 @@ export function mainThreadViews(): number {
 /**
  * Chooses where elements started from now on render.
  * - `auto` (default): an element that starts while no other element draws on the main thread
- *   draws there (a lone element is presented directly: the fastest first frame, and a script-tag
- *   page with one visual never downloads the render worker); elements that start while one does
- *   draw in the page's render worker, so a page of many visuals costs its main thread almost
- *   nothing.
+ *   draws there first (a lone element is presented directly: the fastest first frame) and, once it
+ *   keeps animating (60 frames drawn, no mesh shown), moves to the page's render worker without a
+ *   blank frame; a page whose visuals do not animate never downloads the worker. Elements that
+ *   start while one draws on the main thread draw in the render worker, so a page of many visuals
+ *   costs its main thread almost nothing.
  * - `worker`: every element draws in the render worker.
  * - `main`: every element draws on the main thread (one shared renderer, as before).
  *

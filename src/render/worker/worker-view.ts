@@ -12,10 +12,20 @@ import { isTransferred, replaceWithFreshCanvas, resizeCanvas, transferCanvas } f
 import type { ElementEvent } from './protocol.js';
 import { pageRenderClient, type RenderClient, type RenderClientView } from './render-client.js';
 import { workerRenderingSupported } from './render-thread.js';
+import { snapshotOfView } from '../view-snapshot.js';
 
 let nextId = 0;
 
 const notReady = () => new Vib3Error('SNAPSHOT_FAILED', 'The renderer is not ready (starting or recovering from a lost context).', 'Wait for vib3-ready (or vib3-context-restored) and try again.');
+
+/** Options of a {@link WorkerView}. */
+export interface WorkerViewOptions {
+  /**
+   * Render on the main thread when the worker cannot (default true). With false, `init` rejects
+   * with the reason instead (a view already drawing on the main thread tries to move to the worker).
+   */
+  fallback?: boolean;
+}
 
 /** Implements the {@link RendererContract} by drawing in the page's render worker (presentation `worker`). */
 export class WorkerView implements RendererContract, RenderClientView {
@@ -34,6 +44,7 @@ export class WorkerView implements RendererContract, RenderClientView {
     private target: HTMLCanvasElement,
     private readonly preference: RendererPreference,
     private readonly events: RendererViewEvents,
+    private readonly options: WorkerViewOptions = {},
   ) {
     this.width = Math.max(1, target.width);
     this.height = Math.max(1, target.height);
@@ -79,6 +90,11 @@ export class WorkerView implements RendererContract, RenderClientView {
     this.checkConnected();
   }
 
+  /** The canvas this view shows (the transferred one once attached). */
+  get canvas(): HTMLCanvasElement {
+    return this.target;
+  }
+
   /** Draws the first frame and resolves once the worker drew it (`vib3-ready` means a frame is on screen). */
   async prepare(frame: FrameState): Promise<void> {
     if (this.fallback) return this.fallback.prepare?.(frame);
@@ -106,6 +122,7 @@ export class WorkerView implements RendererContract, RenderClientView {
   /** Renders on the main thread: the built-in view (three.js loaded now) on a canvas that can get a context. */
   private async startFallback(reason: Vib3Error): Promise<void> {
     this.fallbackReason = reason;
+    if (this.options.fallback === false) throw reason;
     if (isTransferred(this.target)) {
       const fresh = replaceWithFreshCanvas(this.target);
       resizeCanvas(fresh, this.width, this.height);
@@ -135,15 +152,7 @@ export class WorkerView implements RendererContract, RenderClientView {
   }
 
   async snapshot(frame: FrameState, width: number, height: number, type: string, quality?: number): Promise<Blob> {
-    const f = this.fallback;
-    if (f) {
-      if (f.snapshot) return f.snapshot(frame, width, height, type, quality);
-      if (!f.renderOffscreen) throw notReady();
-      const canvas = f.renderOffscreen(frame, width, height);
-      return new Promise<Blob>((resolve, reject) =>
-        canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Vib3Error('SNAPSHOT_FAILED', `The browser could not encode ${type}.`, 'Use image/png, image/jpeg or image/webp.'))), type, quality),
-      );
-    }
+    if (this.fallback) return snapshotOfView(this.fallback, frame, width, height, type, quality);
     if (!this.client || this.lost || this.resolved === 'none') throw notReady();
     return this.client.snapshot(this.id, { ...frame, width, height }, type, quality);
   }
