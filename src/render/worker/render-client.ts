@@ -15,7 +15,7 @@ import { requestFlush } from '../frame-flush.js';
 import type { FrameState } from '../frame-state.js';
 import type { ElementEvent, FromWorker, ToWorker } from './protocol.js';
 import { renderWorkerUrl, renderWorkerUrlGeneration } from './render-worker-url.js';
-import { noteWorkerBatch } from './worker-load.js';
+import { noteWorkerBatch, noteWorkerPending } from './worker-load.js';
 
 /** Frame batches posted and not yet drawn before the page waits for the worker. */
 export const MAX_FRAMES_IN_FLIGHT = 2;
@@ -105,6 +105,7 @@ export class RenderClient {
     console.warn(`[vib3] ${this.broken.code}: ${this.broken.message} ${suggestion}`);
     this.worker?.terminate();
     this.worker = undefined;
+    this.forgetPending();
     for (const p of [...this.attaching.values(), ...this.snapshots.values()]) p.reject(this.broken);
     this.attaching.clear();
     this.snapshots.clear();
@@ -188,6 +189,8 @@ export class RenderClient {
   }
 
   private readonly drawnWaiters = new Map<number, () => void>();
+  /** When each frame batch in flight was posted (not first frames), ms. */
+  private readonly postedAt = new Map<number, number>();
 
   private readonly flush = (): void => {
     if (this.inFlight < MAX_FRAMES_IN_FLIGHT) this.postFrames();
@@ -200,6 +203,11 @@ export class RenderClient {
     this.queued.clear();
     this.inFlight++;
     this.post({ type: 'frames', seq: ++this.seq, frames, ...(presented ? { presented } : {}) });
+    // A first frame waits for the screen on purpose: its round trip says nothing about the worker's load.
+    if (!presented) {
+      this.postedAt.set(this.seq, performance.now());
+      if (this.postedAt.size === 1) noteWorkerPending(this.postedAt.get(this.seq));
+    }
     return this.seq;
   }
 
@@ -218,6 +226,14 @@ export class RenderClient {
   terminate(): void {
     this.worker?.terminate();
     this.worker = undefined;
+    this.forgetPending();
+  }
+
+  /** No batch will be answered any more: none counts as the worker's load. */
+  private forgetPending(): void {
+    if (this.postedAt.size === 0) return;
+    this.postedAt.clear();
+    if (current === this || current === undefined) noteWorkerPending(undefined);
   }
 
   /** Tests only: makes the worker lose its GPU device / GL contexts. */
@@ -239,13 +255,19 @@ export class RenderClient {
     switch (message.type) {
       case 'ready':
         return;
-      case 'drawn':
+      case 'drawn': {
         this.inFlight = Math.max(0, this.inFlight - 1);
-        noteWorkerBatch(message.ms);
+        // The worker times its drawing; the round trip also counts what it does between tasks
+        // (committing every canvas, which grows with the elements' sizes) and its queue.
+        const posted = this.postedAt.get(message.seq);
+        this.postedAt.delete(message.seq);
+        noteWorkerBatch(posted === undefined ? message.ms : Math.max(message.ms, performance.now() - posted));
+        noteWorkerPending(this.postedAt.size > 0 ? Math.min(...this.postedAt.values()) : undefined);
         this.drawnWaiters.get(message.seq)?.();
         this.drawnWaiters.delete(message.seq);
         this.flush();
         return;
+      }
       case 'attached':
       case 'failed': {
         const pending = this.attaching.get(message.id);

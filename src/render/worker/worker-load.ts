@@ -22,16 +22,30 @@ export function noteWorkerBatch(ms: number): void {
   lastReport = performance.now();
 }
 
-/** Median drawing time of the worker's recent batches, ms; 0 when it has not drawn lately. */
+/** When the oldest frame batch the worker has not answered yet was posted, ms (undefined: none). */
+let oldestPending: number | undefined;
+
+/** The page tells when its oldest unanswered batch was posted (`undefined` once every batch is answered). */
+export function noteWorkerPending(postedAt: number | undefined): void {
+  oldestPending = postedAt;
+}
+
+/**
+ * Median drawing time of the worker's recent batches, ms; 0 when it has not drawn lately. A batch
+ * still unanswered counts with its age: a worker that takes seconds per batch is busy, not idle.
+ */
 export function workerLoadMs(): number {
-  if (recent.length === 0 || performance.now() - lastReport > STALE_MS) return 0;
+  const now = performance.now();
+  const waiting = oldestPending === undefined ? 0 : now - oldestPending;
+  if (recent.length === 0 || now - lastReport > STALE_MS) return waiting;
   const s = [...recent].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return Math.max(waiting, s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2);
 }
 
 /** Forgets every report (tests). */
 export function resetWorkerLoad(): void {
   recent.length = 0;
   lastReport = -Infinity;
+  oldestPending = undefined;
 }
