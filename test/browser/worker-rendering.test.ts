@@ -7,7 +7,7 @@ import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 import { SYSTEMS, SCENES, GOLDEN_TIME, GOLDEN_MEAN, GOLDEN_SHARE, decodeImage } from './golden-scenes.js';
 import { setRenderThread } from '../../src/render/worker/render-thread.js';
 import { renderWorkerUrl, setRenderWorkerUrl } from '../../src/render/worker/render-worker-url.js';
-import { currentRenderClient } from '../../src/render/worker/render-client.js';
+import { WORKER_IDLE_MS, currentRenderClient, setRenderWorkerIdleMs } from '../../src/render/worker/render-client.js';
 import { workerLoadMs } from '../../src/render/worker/worker-load.js';
 import { frameScheduler } from '../../src/element/frame-scheduler.js';
 import { registerMesh, unregisterMesh } from '../../src/geometry/custom-meshes.js';
@@ -253,6 +253,27 @@ describe(`rendering in the render worker (${env.flagSet} flags)`, function () {
     second.time = 1200;
     await nextDrawnFrame(second);
     expect(isNonBlank(pixels(second)), 'draws on the main thread').to.equal(true);
+  });
+
+  it("the page's render worker stops after a while without elements; the next element starts a new one", async () => {
+    setRenderWorkerIdleMs(200);
+    try {
+      const { el } = await mount({ system: 'faceted', geometry: 2 });
+      const client = currentRenderClient()!;
+      expect(client.running).to.equal(true);
+      el.remove();
+      const deadline = performance.now() + 20_000;
+      while (currentRenderClient() === client && performance.now() < deadline) await frames(2);
+      expect(currentRenderClient() === client, 'the idle worker was retired').to.equal(false);
+      expect(client.running, 'its thread stopped').to.equal(false);
+      const { el: next, event, error } = await mount({ system: 'quantum', geometry: 2 });
+      expect(error, JSON.stringify(error)).to.equal(undefined);
+      expect((event.detail as unknown as { presentation: string }).presentation).to.equal('worker');
+      expect(currentRenderClient()!.running).to.equal(true);
+      expect(isNonBlank(await snapshotAt(next, 900))).to.equal(true);
+    } finally {
+      setRenderWorkerIdleMs(WORKER_IDLE_MS);
+    }
   });
 
   it('falls back to the main thread when the worker cannot start (404), and says so', async () => {

@@ -17,6 +17,15 @@ import type { ElementEvent, FromWorker, ToWorker } from './protocol.js';
 import { renderWorkerUrl, renderWorkerUrlGeneration } from './render-worker-url.js';
 import { noteWorkerBatch, noteWorkerPending } from './worker-load.js';
 
+/** How long the page's render worker lives on without an element before it is stopped (its thread and heap freed), ms. */
+export const WORKER_IDLE_MS = 30_000;
+let idleMs = WORKER_IDLE_MS;
+
+/** Tests only: how long an idle render worker lives on, ms. */
+export function setRenderWorkerIdleMs(ms: number): void {
+  idleMs = ms;
+}
+
 /** Frame batches posted and not yet drawn before the page waits for the worker. */
 export const MAX_FRAMES_IN_FLIGHT = 2;
 /** How long the worker script may take to load before the page renders on the main thread instead, ms. */
@@ -119,6 +128,7 @@ export class RenderClient {
   /** Hands `canvas` to the worker for element `id`; resolves with the backend the worker started. */
   attach(id: number, view: RenderClientView, canvas: OffscreenCanvas, preference: RendererPreference): Promise<BackendKind> {
     if (this.broken) return Promise.reject(this.broken);
+    clearTimeout(this.idleTimer);
     this.views.set(id, view);
     return new Promise<BackendKind>((resolve, reject) => {
       // A worker that never answers (a hung adapter request, a crash) must not leave the element waiting: it falls back.
@@ -149,8 +159,10 @@ export class RenderClient {
     this.attaching.get(id)?.reject(new Vib3Error('RENDERER_INIT_FAILED', 'The element was disconnected while its renderer started.', 'Nothing to do.'));
     this.attaching.delete(id);
     this.post({ type: 'detach', id });
-    // A client replaced by a new worker URL ends with its last element.
-    if (this.views.size === 0 && current !== this) this.terminate();
+    if (this.views.size > 0) return;
+    // A client replaced by a new worker URL ends with its last element; the page's own one after a while without any.
+    if (current !== this) this.terminate();
+    else this.scheduleRetire();
   }
 
   /**
@@ -220,6 +232,24 @@ export class RenderClient {
       this.snapshots.set(req, { resolve, reject });
       this.post({ type: 'snapshot', id, req, frame, mime, ...(quality !== undefined ? { quality } : {}) });
     });
+  }
+
+  private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  /** Stops the page's worker once it had no element for {@link WORKER_IDLE_MS}; the next element starts a new one. */
+  private scheduleRetire(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      // A broken client stays: it answers at once that the worker cannot run (and warned once).
+      if (this.views.size > 0 || this.broken || current !== this) return;
+      current = undefined;
+      this.terminate();
+    }, idleMs);
+  }
+
+  /** Whether the worker thread runs (false once stopped or when it could not start). */
+  get running(): boolean {
+    return this.worker !== undefined;
   }
 
   /** Stops the worker (a client replaced by a new worker URL, once no element uses it). */
