@@ -1,8 +1,9 @@
 /**
- * How busy the page's render worker is: the time it spent drawing each recent frame batch, as it
- * reported it. The page's frame budget reads it, so that adaptive quality lowers render scales when
- * the worker (not the main thread) cannot keep up — drawing off the main thread must not turn into
- * frames drawn at full size at a few frames per second.
+ * How busy the page's render worker is: each recent frame batch's round trip as the page timed it
+ * (at least the drawing time the worker reported), and the age of a batch still unanswered. The
+ * page's frame budget reads it, so that adaptive quality lowers render scales when the worker (not
+ * the main thread) cannot keep up — drawing off the main thread must not turn into frames drawn at
+ * full size at a few frames per second.
  * @module
  */
 
@@ -14,7 +15,7 @@ const STALE_MS = 1000;
 const recent: number[] = [];
 let lastReport = -Infinity;
 
-/** Records the worker's drawing time of one frame batch, ms. */
+/** Records one frame batch's load (its round trip, or the worker's drawing time), ms. */
 export function noteWorkerBatch(ms: number): void {
   if (!Number.isFinite(ms) || ms < 0) return;
   recent.push(ms);
