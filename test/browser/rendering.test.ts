@@ -250,6 +250,13 @@ describe(`poster (${env.flagSet} flags)`, () => {
   });
 });
 
+/** The width of the element's canvas on screen once it is `width`, or after 20 s whatever it is then. */
+async function canvasWidthBecomes(el: Vib3Canvas, width: number): Promise<number> {
+  const deadline = performance.now() + 20_000;
+  while (canvasOf(el).width !== width && performance.now() < deadline) await frames(1);
+  return canvasOf(el).width;
+}
+
 describe(`adaptive quality (${env.flagSet} flags)`, () => {
   afterEach(() => {
     setFrameBudget(TEST_FRAME_BUDGET_MS);
@@ -266,14 +273,15 @@ describe(`adaptive quality (${env.flagSet} flags)`, () => {
     expect(first.target).to.equal(small, 'the less important element pays first');
     expect(first.detail).to.deep.equal({ scale: 0.8, reason: 'over-budget' });
     expect(small.renderScale).to.equal(0.8);
-    expect(canvasOf(small).width).to.equal(Math.round(fullWidth * 0.8));
+    // An element drawn by the render worker (auto moves an animating one there) shows the new size once the worker committed a frame of it.
+    expect(await canvasWidthBecomes(small, Math.round(fullWidth * 0.8))).to.equal(Math.round(fullWidth * 0.8));
     expect(big.renderScale).to.be.at.least(0.8, 'far over budget both may step, never the big one first');
     const blob = await small.snapshot();
     expect((await createImageBitmap(blob)).width).to.equal(fullWidth, 'snapshots stay full resolution');
     const up = nextEvent<{ scale: number; reason: string }>(small, 'vib3-render-scale', 30_000);
     setFrameBudget(10_000);
     expect((await up).detail).to.deep.equal({ scale: 1, reason: 'headroom' });
-    expect(canvasOf(small).width).to.equal(fullWidth);
+    expect(await canvasWidthBecomes(small, fullWidth)).to.equal(fullWidth);
   });
 
   it('when drawing would overrun its slice of the frame, elements take turns and every one advances', async () => {

@@ -3,7 +3,8 @@
  * there at once (the fastest first frame; a lone WebGL2 element is presented directly) and, once
  * the element keeps animating, moves it to the page's render worker without a blank frame.
  *
- * The handover: after {@link HANDOVER_AFTER_FRAMES} frames drawn, a fresh canvas is laid out after
+ * The handover: after {@link HANDOVER_AFTER_FRAMES} animated frames drawn (the element's clock moved:
+ * not paused, not reduced motion; frames drawn for interaction alone do not count), a fresh canvas is laid out after
  * the visible one (the host clips it) and handed to the worker, which draws the element's latest
  * frame into it. Once that frame is on screen, in one task, the main-thread view is released, the
  * old canvas removed and the fresh one is the element's canvas; `presentation` becomes `worker`.
@@ -20,7 +21,7 @@ import { snapshotOfView } from '../view-snapshot.js';
 import { workerRenderingSupported } from './render-thread.js';
 import { WorkerView } from './worker-view.js';
 
-/** Frames an element draws on the main thread before it moves to the render worker (about a second of animation). */
+/** Animated frames (the element's clock moved) an element draws on the main thread before it moves to the render worker (about a second). */
 export const HANDOVER_AFTER_FRAMES = 60;
 
 /** Where a handover stands: `none` (not tried yet), `moving`, `done`, or `declined` (the element stays on the main thread). */
@@ -79,9 +80,12 @@ export class HandoverView implements RendererContract {
   }
 
   render(frame: FrameState): boolean {
+    // Animated: the element's clock moved since the last frame (not paused, not reduced motion; frames
+    // drawn only for interaction or changes do not count).
+    const animated = this.lastFrame !== undefined && frame.timeMs !== this.lastFrame.timeMs;
     this.lastFrame = frame;
     const drew = this.current.render(frame);
-    if (drew && this.state === 'none' && ++this.drawn >= HANDOVER_AFTER_FRAMES && !frame.mesh) void this.handOver();
+    if (drew && animated && this.state === 'none' && ++this.drawn >= HANDOVER_AFTER_FRAMES && !frame.mesh) void this.handOver();
     return drew;
   }
 
