@@ -63,7 +63,7 @@ const flagSetName = process.env.VIB3_FLAGS === 'plain' ? 'plain' : process.env.V
 const firefox = flagSetName === 'firefox';
 const flagSet = firefox ? { expectedBackend: 'webgl2' } : FLAG_SETS[flagSetName];
 /** In Firefox: the rendering suites, the installer (and its supply-chain policy), license tokens and the audit log (components.test.ts drives the keyboard through playwright). */
-const FIREFOX_FILES = ['test/browser/element.test.ts', 'test/browser/rendering.test.ts', 'test/browser/hue.test.ts', 'test/browser/backends.test.ts', 'test/browser/shader-math.test.ts', 'test/browser/mesh.test.ts', 'test/browser/presentation.test.ts', 'test/browser/worker-rendering.test.ts', 'test/browser/handover.test.ts', 'test/browser/installer.test.ts', 'test/browser/installer-supply-chain.test.ts', 'test/browser/license.test.ts', 'test/browser/audit.test.ts', 'test/browser/agent-canvas-tools.test.ts'];
+const FIREFOX_FILES = ['test/browser/element.test.ts', 'test/browser/rendering.test.ts', 'test/browser/hue.test.ts', 'test/browser/backends.test.ts', 'test/browser/shader-math.test.ts', 'test/browser/mesh.test.ts', 'test/browser/presentation.test.ts', 'test/browser/worker-rendering.test.ts', 'test/browser/handover.test.ts', 'test/browser/free-run.test.ts', 'test/browser/installer.test.ts', 'test/browser/installer-supply-chain.test.ts', 'test/browser/license.test.ts', 'test/browser/audit.test.ts', 'test/browser/agent-canvas-tools.test.ts'];
 const updateGoldens = process.env.UPDATE_GOLDENS === '1';
 const resultsFile = process.env.VIB3_RESULTS ?? `.test-results/browser-${flagSetName}.json`;
 

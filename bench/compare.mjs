@@ -106,9 +106,16 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
           movedToWorkerMs: window.__benchMovedMs,
         }), warm);
         const lonePath = await page.evaluate(() => document.querySelector('vib3-canvas')?.presentation);
+        // Everything the page's main thread did (scripts of any kind, style, layout, paint), from Chromium's own counter.
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Performance.enable');
+        const taskTime = async () => ({ seconds: (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN, at: performance.now() });
+        const tasksBefore = await taskTime();
         const before = await page.evaluate(() => ({ presents: window.__benchPresentsPerCanvas(), work: window.__bench.frameWork.length, drawn: [...document.querySelectorAll('vib3-canvas')].map((e) => e.frameCount) }));
         if (later) await page.evaluate(() => { window.__benchLater = window.benchAddLater(); });
         await page.waitForTimeout(WINDOW_MS);
+        const tasksAfter = await taskTime();
+        const mainThreadBusyMsPerSecond = ((tasksAfter.seconds - tasksBefore.seconds) * 1000) / ((tasksAfter.at - tasksBefore.at) / 1000);
         const laterFirstFrameMs = later ? await page.evaluate(() => window.__benchLater) : undefined;
         const measured = await page.evaluate(({ before, windowMs, n }) => {
           const s = window.__bench;
@@ -143,7 +150,7 @@ for (const flagSet of Object.keys(FLAG_SETS)) {
             })(),
           };
         }, { before, windowMs: WINDOW_MS, n });
-        return { ...measured, lonePath, laterFirstFrameMs, attempts, warmupMainThreadMsPerSecond: warmup.mainThreadMsPerSecond, movedToWorkerMs: warmup.movedToWorkerMs };
+        return { ...measured, mainThreadBusyMsPerSecond, lonePath, laterFirstFrameMs, attempts, warmupMainThreadMsPerSecond: warmup.mainThreadMsPerSecond, movedToWorkerMs: warmup.movedToWorkerMs };
       });
       } while (k.instances[count].pageFramesPerSecond === 0 && attempts < 3);
       console.error(`${flagSet} ${kit} ${count}: ${JSON.stringify(k.instances[count])}`);
@@ -202,6 +209,7 @@ for (const [flagSet, r] of Object.entries(results.flagSets)) {
     row(`${label}: main-thread ms/frame p50`, (k) => k.instances[n].mainThreadMsPerFrameP50, (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a'));
     row(`${label}: main-thread ms/frame p95`, (k) => k.instances[n].mainThreadMsPerFrameP95, (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a'));
     row(`${label}: main-thread ms per second`, (k) => k.instances[n].mainThreadMsPerSecond);
+    row(`${label}: main-thread busy ms per second (every task: scripts, messages, timers, style, layout, paint; Chromium's TaskDuration)`, (k) => k.instances[n].mainThreadBusyMsPerSecond);
     row(`${label}: page frames/s`, (k) => k.instances[n].pageFramesPerSecond);
     row(`${label}: main-thread ms per second in the warm-up (first ${WARMUP_MS / 1000} s)`, (k) => k.instances[n].warmupMainThreadMsPerSecond);
     md += `| ${label}: the first element moved to the worker, ms after its first frame | ${ours.map((k) => f1(r[k].instances[n].movedToWorkerMs)).join(' | ')} | | ${ours.map(() => '').join(' | ')} |\n`;

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Vib3Error } from '../core/errors.js';
 import { normalizeParam, type Vib3ParamName, type Vib3Params } from '../core/params.js';
 import { getThemePack, listThemePacks } from '../theme/theme-registry.js';
+import { frameScheduler } from './frame-scheduler.js';
 import type { ParamState } from './param-state.js';
 
 /** How often the palette tokens are re-read while rendering (a fallback: theme changes announced by `vib3-theme-change` apply at once). */
@@ -76,5 +77,8 @@ export class PaletteController implements ReactiveController {
   }
 
   // The next rendered frame reads the tokens (a frame away, not a poll interval).
-  private onThemeChange = (): void => this.invalidate();
+  private onThemeChange = (): void => {
+    this.invalidate();
+    frameScheduler.wake();
+  };
 }

@@ -19,7 +19,11 @@ export class PointerTracker implements ReactiveController {
   private click = 0;
   private host: HTMLElement | undefined;
 
-  constructor(private readonly owner?: ReactiveControllerHost & HTMLElement) {
+  /** @param changed Called whenever the pointer moved, entered, left or pressed. */
+  constructor(
+    private readonly owner?: ReactiveControllerHost & HTMLElement,
+    private readonly changed?: () => void,
+  ) {
     owner?.addController(this);
   }
 
@@ -72,14 +76,17 @@ export class PointerTracker implements ReactiveController {
     this.x = Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width));
     this.y = Math.min(1, Math.max(0, (e.clientY - rect.top) / rect.height));
     this.inside = true;
+    this.changed?.();
   };
 
   private onLeave = (): void => {
     this.inside = false;
+    this.changed?.();
   };
 
   private onDown = (e: PointerEvent): void => {
     this.onMove(e);
     this.click = 1;
+    this.changed?.();
   };
 }

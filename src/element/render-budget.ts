@@ -1,3 +1,5 @@
+import { median } from '../core/median.js';
+
 /** Why a render scale changed. */
 export type RenderScaleReason = 'over-budget' | 'headroom';
 
@@ -29,6 +31,8 @@ export const DEFAULT_DRAW_SHARE = 1 / 3;
  * drawn by 1/0.8² ≈ 1.56x, which must stay under the step-down threshold (1.15).
  */
 const OFF_THREAD_HEADROOM = 0.6;
+/** Pressure above which the budget lowers render scales. */
+const OVER_PRESSURE = 1.15;
 /** A frame's drawing may end this far past its slice (the last element started inside it). */
 const SLICE_OVERRUN = 1.5;
 
@@ -92,6 +96,15 @@ export class RenderBudget {
     return Math.max(this.interval / this.budgetMs, this.work / (this.sliceMs * SLICE_OVERRUN), this.offThread / this.budgetMs);
   }
 
+  /**
+   * Whether the render worker, `loadMs` busy per frame, may draw elements on its own (the page then
+   * takes no budget samples of them): to start, it must have the headroom in which adaptive
+   * quality would raise scales; to go on, it must stay under the load at which it would lower them.
+   */
+  offThreadRoom(loadMs: number, starting: boolean): boolean {
+    return loadMs < this.budgetMs * (starting ? OFF_THREAD_HEADROOM : OVER_PRESSURE);
+  }
+
   /** Median drawing time of the render worker over the window, ms (0 without one). */
   get offThread(): number {
     return median(this.samples.map((s) => s.offThread));
@@ -118,7 +131,7 @@ export class RenderBudget {
     if (this.cooldownMs > 0 && this.cooldownFrames > 0) return undefined;
     if (!this.windowFull) return undefined;
     const pressure = this.pressure;
-    const over = pressure > 1.15;
+    const over = pressure > OVER_PRESSURE;
     // Frames arrive on time and no draw blocked: the frame interval is pinned to the display's
     // refresh, so this is as much headroom as can be seen.
     const headroom = !over && this.work < this.sliceMs * 1.2 && this.interval < this.budgetMs * 1.15 && this.offThread < this.budgetMs * OFF_THREAD_HEADROOM;
@@ -136,7 +149,7 @@ export class RenderBudget {
     const byPriority = active.sort((a, b) => a.p - b.p).map((x) => x.c);
     const changes: { client: BudgetClient; scale: number; reason: RenderScaleReason }[] = [];
     if (over) {
-      const overload = Math.min(1, (pressure - 1.15) / 1.85);
+      const overload = Math.min(1, (pressure - OVER_PRESSURE) / (3 - OVER_PRESSURE));
       // The render worker is what is over: only elements it draws can relieve it (and the other way round).
       const workerBound = this.offThread / this.budgetMs >= Math.max(this.interval / this.budgetMs, this.work / (this.sliceMs * SLICE_OVERRUN));
       const bound = byPriority.filter((c) => (c.offThread?.() ?? false) === workerBound);
@@ -156,11 +169,4 @@ export class RenderBudget {
     this.samples = [];
     return changes;
   }
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }

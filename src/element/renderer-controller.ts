@@ -3,6 +3,7 @@ import { Vib3Error, toVib3Error } from '../core/errors.js';
 import type { ActiveBackend, PresentationPath, RendererContract, RendererPreference } from '../render/contract.js';
 import type { FrameState } from '../render/frame-state.js';
 import { dispatchVib3Event } from './events.js';
+import { frameScheduler } from './frame-scheduler.js';
 import { loadRendererFactory } from './renderer-registry.js';
 import { telemetry, telemetryOn, type TelemetrySpan } from '../telemetry/sink.js';
 
@@ -54,10 +55,14 @@ export class RendererController implements ReactiveController {
   activeBackend: ActiveBackend | 'none' = 'none';
   /** The first frame is on screen. */
   ready = false;
-  /** Something changed since the last frame drawn. */
-  dirty = true;
   /** Frames drawn since the element was created. */
   frameCount = 0;
+  /**
+   * Set while the view draws the element on its own ({@link run}): the animation-frame time and
+   * the element time it started from. Cleared by the next {@link draw}.
+   */
+  running: { readonly now: number; readonly time: number } | undefined = undefined;
+  private changed = true;
   private starting: Promise<void> | undefined = undefined;
   private token = 0;
   /** The last start failed: no automatic retry until the renderer changes or the element reconnects. */
@@ -83,6 +88,15 @@ export class RendererController implements ReactiveController {
     return view.presentation ?? (view.backend === 'extension' ? 'extension' : view.backend === 'webgpu' ? 'bitmap' : 'atlas');
   }
 
+  /** Something changed since the last frame drawn. Setting it wakes the page's frame loop. */
+  get dirty(): boolean {
+    return this.changed;
+  }
+  set dirty(value: boolean) {
+    this.changed = value;
+    if (value) frameScheduler.wake();
+  }
+
   /** Running or starting. */
   get busy(): boolean {
     return this.view !== undefined || this.starting !== undefined;
@@ -95,10 +109,24 @@ export class RendererController implements ReactiveController {
     // Telemetry off: nothing measured, nothing allocated. On: one frame in FRAME_TIME_SAMPLE_EVERY is timed.
     const timed = this.frameCount % FRAME_TIME_SAMPLE_EVERY === FRAME_TIME_SAMPLE_EVERY - 1 && telemetryOn();
     const t0 = timed ? performance.now() : 0;
+    this.running = undefined;
     if (!view.render(frame)) return false;
-    this.dirty = false;
+    this.changed = false;
     this.frameCount++;
     if (timed) telemetry().record('vib3.render.frame_time', performance.now() - t0, { 'vib3.render.backend': view.backend, 'vib3.render.scale': this.hooks.renderScale?.() ?? 1 });
+    return true;
+  }
+
+  /**
+   * Lets the view draw on its own from `frame` (the element only animates: see
+   * {@link RendererContract.run}); `now` and `time` are the animation-frame time and element time
+   * of `frame`. True when the view took it: the element then need not draw until something changes.
+   */
+  run(frame: FrameState, now: number): boolean {
+    const view = this.view;
+    if (!view?.run || !view.run(frame, performance.timeOrigin + now)) return false;
+    this.running = { now, time: frame.timeMs };
+    this.changed = false;
     return true;
   }
 
@@ -146,6 +174,9 @@ export class RendererController implements ReactiveController {
           onPresentationChange: (path) => {
             if (view && this.view === view) host.dataset['presentation'] = path;
           },
+          onFrames: (count) => {
+            if (view && this.view === view) this.frameCount += count;
+          },
         });
         await view.init();
         if (view.prepare && token === this.token) await view.prepare(this.hooks.frameState(canvas.width, canvas.height));
@@ -166,6 +197,8 @@ export class RendererController implements ReactiveController {
         const presentation = this.presentation as PresentationPath;
         host.dataset['presentation'] = presentation;
         dispatchVib3Event(host, 'vib3-ready', { backend: view.backend as ActiveBackend, presentation });
+        // The page's frame loop may rest while no element needs it: this one animates from now on.
+        frameScheduler.wake();
       } catch (err) {
         view?.dispose();
         if (token !== this.token) return;
@@ -234,6 +267,7 @@ export class RendererController implements ReactiveController {
   }
 
   private release(): void {
+    this.running = undefined;
     this.lossSpan?.end();
     this.lossSpan = undefined;
     const view = this.view;

@@ -119,7 +119,10 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private readonly rendererController: RendererController = new RendererController(this, {
     canvas: () => this.canvas!,
     preference: () => this.options.values.renderer,
-    frameState: (width, height) => this.frameState(width, height),
+    frameState: (width, height) => {
+      this.syncClock();
+      return this.frameState(width, height);
+    },
     wanted: () => this.wantsRenderer,
     attached: (view) => {
       this.viewport.measure();
@@ -138,11 +141,15 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   });
   private readonly viewport: ViewportController = new ViewportController(this, this.rendererController, {
     canvas: () => this.canvas,
-    frameState: (width, height) => this.frameState(width, height),
+    frameState: (width, height) => {
+      this.syncClock();
+      return this.frameState(width, height);
+    },
   });
   private readonly palette = new PaletteController(this, this.state, (error) => this.errors.report(error));
   private readonly motionController = new MotionController(this, () => this.options.values.motion, () => this.invalidate());
-  private readonly pointer = new PointerTracker(this);
+  // While the worker draws the element on its own, a pointer that moved is a change it must hear of.
+  private readonly pointer = new PointerTracker(this, () => (this.rendererController.running ? this.invalidate() : frameScheduler.wake()));
   private readonly audio = new AudioInput(this);
   private lastNow: number | undefined = undefined;
   /** The role this element set itself (a role the page set is left alone). */
@@ -203,6 +210,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   set audioSource(node: AudioNode | null) {
     try {
       this.audio.assign(node);
+      this.invalidate();
     } catch (err) {
       this.errors.report(toVib3Error(err, 'AUDIO_SOURCE_INVALID', 'Pass an AudioNode or null.'));
     }
@@ -293,20 +301,47 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   // ---------------------------------------------------------------- frames
 
-  /** @internal Called by the page-wide frame scheduler. */
-  frame(now: number): void {
+  /**
+   * @internal Called by the page-wide frame scheduler; false when the element needs no frame until
+   * something changes (paused or still, off screen, or drawn by the render worker on its own).
+   */
+  frame(now: number): boolean {
     const dt = this.lastNow === undefined ? 0 : Math.min(now - this.lastNow, 250);
     this.lastNow = now;
     const renderer = this.rendererController;
-    if (!renderer.ready || !renderer.view || !this.viewport.visible || document.hidden) return;
+    if (!renderer.ready || !renderer.view || !this.viewport.visible || document.hidden) {
+      // Off screen the worker stopped drawing it: the clock stops where it was (as it does on the main thread).
+      if (renderer.running) {
+        this.syncClock();
+        renderer.running = undefined;
+      }
+      return false;
+    }
     this.palette.poll(now);
     const animating = !this.paused && !this.motionController.reduced;
-    if (animating) this.options.values.time += dt;
+    const running = renderer.running;
+    // Drawn on its own, the element's clock moved with wall time.
+    if (animating) this.options.values.time = running ? running.time + Math.max(0, now - running.now) : this.options.values.time + dt;
     // A paused frame depends only on params and time (posters, tests): interaction waits for play.
     const interacting = !this.paused && (this.pointer.settling || this.audio.active);
-    if (!animating && !interacting && !renderer.dirty) return;
+    if (!animating && !interacting && !renderer.dirty) return false;
+    // Only the clock moves: the render worker can draw it on its own while it has room.
+    const onlyTime = animating && !interacting && this.options.values.mesh === 'none' && this.viewport.renderScale >= 1;
+    if (onlyTime && running && !renderer.dirty && frameScheduler.workerHasRoom(false)) return false;
     const canvas = this.canvas!;
-    renderer.draw(this.frameState(canvas.width, canvas.height, dt));
+    const frame = this.frameState(canvas.width, canvas.height, dt);
+    if (onlyTime && !renderer.dirty && frameScheduler.workerHasRoom(true) && renderer.run(frame, now)) return false;
+    renderer.draw(frame);
+    return true;
+  }
+
+  /**
+   * @internal Brings the clock up to date while the render worker draws the element on its own
+   * (the element then skips its animation frames).
+   */
+  syncClock(): void {
+    const running = this.rendererController.running;
+    if (running && !this.paused && !this.motionController.reduced) this.options.values.time = running.time + Math.max(0, performance.now() - running.now);
   }
 
   private frameState(width: number, height: number, dt = 0): FrameState {
@@ -345,6 +380,11 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   private optionChanged(name: OptionName): void {
     switch (name) {
+      case 'time':
+        // The clock jumps: it no longer runs on from where the worker took it.
+        this.rendererController.running = undefined;
+        this.invalidate();
+        return;
       case 'renderer':
         if (this.rendererController.busy) this.rendererController.restart();
         return;
@@ -398,6 +438,15 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 }
 
 defineOptionAccessors(Vib3Canvas.prototype);
+// `time` reads the clock as it is now, also while the render worker moves it.
+const timeAccessor = Object.getOwnPropertyDescriptor(Vib3Canvas.prototype, 'time')!;
+Object.defineProperty(Vib3Canvas.prototype, 'time', {
+  ...timeAccessor,
+  get(this: Vib3Canvas) {
+    this.syncClock();
+    return timeAccessor.get!.call(this);
+  },
+});
 defineParamAccessors(Vib3Canvas.prototype);
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging

@@ -32,6 +32,8 @@ export interface RendererViewEvents {
   onMeshUpdate?(detail: MeshUpdateDetail): void;
   /** The presentation path changed (e.g. a second element appeared and a direct view joined the atlas). */
   onPresentationChange?(path: PresentationPath): void;
+  /** The view drew `count` frames on its own (see {@link RendererContract.run}); they count as the element's frames. */
+  onFrames?(count: number): void;
 }
 
 /** `vib3-mesh-update` detail: a new cross-section of the mesh layer is on screen. */
@@ -79,6 +81,15 @@ export interface RendererContract {
   resize(width: number, height: number): void;
   /** Draws one frame into the view's canvas. Returns false when nothing was drawn (inactive, or device lost). */
   render(frame: FrameState): boolean;
+  /**
+   * Optional: keeps drawing on its own from `frame` on, the element's clock moving with wall time
+   * (`frame.timeMs` at `atMs`, ms since the epoch), so that the element need not call
+   * {@link render} on every animation frame while nothing but its time changes. The next
+   * {@link render} (or {@link setActive}(false)) ends it; frames drawn meanwhile are reported with
+   * {@link RendererViewEvents.onFrames}. Returns false when the view cannot (the element then keeps
+   * calling {@link render}). `frame` has no mesh layer.
+   */
+  run?(frame: FrameState, atMs: number): boolean;
   /** Inactive views keep their last frame and cost nothing. */
   setActive(active: boolean): void;
   /** Releases the view; the shared device is released with its last view. */

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { setFrameBudget, frameScheduler } from '../../src/element/frame-scheduler.js';
+import { setRenderThread } from '../../src/render/worker/render-thread.js';
 import { TEST_FRAME_BUDGET_MS, mount, cleanup, renderAt, nextDrawnFrame, canvasOf, pixels, isNonBlank, compare, luminanceStats, loadPng, writeImage, env, goldenPrefix, frames, nextEvent } from './helpers.js';
 import type { Vib3Canvas } from '../../src/element/vib3-canvas.js';
 import { SYSTEMS, SCENES, GOLDEN_TIME, GOLDEN_MEAN, GOLDEN_SHARE } from './golden-scenes.js';
@@ -260,6 +261,7 @@ async function canvasWidthBecomes(el: Vib3Canvas, width: number): Promise<number
 describe(`adaptive quality (${env.flagSet} flags)`, () => {
   afterEach(() => {
     setFrameBudget(TEST_FRAME_BUDGET_MS);
+    setRenderThread('auto');
     cleanup();
   });
 
@@ -285,6 +287,8 @@ describe(`adaptive quality (${env.flagSet} flags)`, () => {
   });
 
   it('when drawing would overrun its slice of the frame, elements take turns and every one advances', async () => {
+    // Drawing on the main thread takes the turns (an element the render worker draws on its own needs none).
+    setRenderThread('main');
     const els = [];
     for (let i = 0; i < 4; i++) els.push((await mount({ system: 'faceted' }, [48, 36])).el);
     await frames(2);

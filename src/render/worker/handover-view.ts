@@ -89,6 +89,11 @@ export class HandoverView implements RendererContract {
     return drew;
   }
 
+  /** Once the worker took over, it draws the element on its own (see {@link RendererContract.run}). */
+  run(frame: FrameState, atMs: number): boolean {
+    return this.state === 'done' && this.pending === undefined ? (this.current.run?.(frame, atMs) ?? false) : false;
+  }
+
   snapshot(frame: FrameState, width: number, height: number, type: string, quality?: number): Promise<Blob> {
     return snapshotOfView(this.current, frame, width, height, type, quality);
   }
@@ -125,6 +130,7 @@ export class HandoverView implements RendererContract {
       onInvalidate: () => when(() => e.onInvalidate?.()),
       onMeshUpdate: (detail) => when(() => e.onMeshUpdate?.(detail)),
       onPresentationChange: (path) => when(() => e.onPresentationChange?.(path)),
+      onFrames: (count) => when(() => e.onFrames?.(count)),
     };
   }
 

@@ -61,18 +61,64 @@ export interface DefineMeshMessage {
   mesh: Mesh4;
 }
 
+/**
+ * The worker draws element `id` on its own animation frames from `frame` on, advancing its clock
+ * with wall time (the element animates and nothing else changes it), until a {@link FramesMessage}
+ * with a frame of `id`, a {@link StopMessage} or a {@link DetachMessage}. The page then posts
+ * nothing per frame for it. Needs `requestAnimationFrame` in the worker ({@link ReadyMessage}).
+ */
+export interface RunMessage {
+  type: 'run';
+  id: number;
+  /** The element's frame now (no mesh layer). */
+  frame: FrameState;
+  /** When `frame.timeMs` was the element's time: ms since the epoch (`performance.timeOrigin + now`). */
+  atMs: number;
+}
+
+/** The worker stops drawing element `id` on its own (it left the screen); the page draws it again when needed. */
+export interface StopMessage {
+  type: 'stop';
+  id: number;
+}
+
+/** The page was hidden or shown again: elements the worker draws on its own wait while it is hidden. */
+export interface VisibilityMessage {
+  type: 'visibility';
+  hidden: boolean;
+}
+
 /** Tests only: loses the worker's GPU device / GL contexts (as a driver reset would). */
 export interface LoseContextMessage {
   type: 'loseContext';
 }
 
 /** What the page sends to its render worker. */
-export type ToWorker = AttachMessage | FramesMessage | DetachMessage | SnapshotRequest | DefineMeshMessage | LoseContextMessage;
+export type ToWorker = AttachMessage | FramesMessage | RunMessage | StopMessage | VisibilityMessage | DetachMessage | SnapshotRequest | DefineMeshMessage | LoseContextMessage;
 
 /** The worker script runs (sent once, first). */
 export interface ReadyMessage {
   type: 'ready';
+  /** The worker has `requestAnimationFrame`: it can draw elements on its own ({@link RunMessage}). */
+  animationFrames: boolean;
 }
+
+/**
+ * Frames the worker drew on its own since its last report, per element (sent about every
+ * {@link RAN_REPORT_MS} while it draws, and at once for an element whose run ended).
+ */
+export interface RanMessage {
+  type: 'ran';
+  /** `[id, frames drawn]` pairs. */
+  frames: [number, number][];
+  /** Periodic reports: median time the worker spent drawing one of its frames, ms. */
+  drawMs?: number;
+  /** Periodic reports: median interval between its animation frames, ms. */
+  intervalMs?: number;
+}
+
+/** How often the worker reports the frames it drew on its own, ms. */
+export const RAN_REPORT_MS = 250;
 
 /** A {@link FramesMessage} was drawn. */
 export interface DrawnMessage {
@@ -99,4 +145,4 @@ export type ElementEvent =
   | { type: 'snapshot'; id: number; req: number; blob?: Blob; error?: Vib3ErrorDetail };
 
 /** What the render worker sends to the page. */
-export type FromWorker = ReadyMessage | DrawnMessage | ElementEvent;
+export type FromWorker = ReadyMessage | DrawnMessage | RanMessage | ElementEvent;

@@ -31,9 +31,14 @@ export const MAX_FRAMES_IN_FLIGHT = 2;
 /** How long the worker script may take to load before the page renders on the main thread instead, ms. */
 export const WORKER_START_TIMEOUT_MS = 60_000;
 
+/** A worker animation frame later than this came late (a 60 Hz frame is 16.7 ms; the worker could not keep up), ms. */
+const LATE_FRAME_MS = 20;
+
 /** What the client tells an element view (events that are not replies). */
 export interface RenderClientView {
   handle(event: ElementEvent): void;
+  /** The worker drew `frames` frames of the element on its own. */
+  ran(frames: number): void;
 }
 
 type Pending<T> = { resolve(value: T): void; reject(error: Vib3Error): void };
@@ -54,6 +59,10 @@ export class RenderClient {
   private readonly queued = new Map<number, FrameState>();
   private readonly meshesSent = new Map<string, Mesh4>();
   private inFlight = 0;
+  /** The worker can draw elements on its own (it has `requestAnimationFrame`). */
+  private freeRuns = false;
+  /** Elements the worker draws on its own now. */
+  private readonly ownRuns = new Set<number>();
   private seq = 0;
   private req = 0;
   private launch: WorkerLaunch = 'module';
@@ -73,6 +82,8 @@ export class RenderClient {
       worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
         if (e.data.type === 'ready') {
           ready = true;
+          this.freeRuns = e.data.animationFrames;
+          this.watchVisibility();
           clearTimeout(timer);
           resolve();
           return;
@@ -112,6 +123,7 @@ export class RenderClient {
     this.broken = new Vib3Error('RENDERER_LOAD_FAILED', `The render worker could not be started: ${why}.`, suggestion);
     // Not an element error (the elements render on the main thread), but the page asked for the worker: say why once.
     console.warn(`[vib3] ${this.broken.code}: ${this.broken.message} ${suggestion}`);
+    this.unwatchVisibility();
     this.worker?.terminate();
     this.worker = undefined;
     this.forgetPending();
@@ -156,6 +168,7 @@ export class RenderClient {
   detach(id: number): void {
     this.views.delete(id);
     this.queued.delete(id);
+    this.ownRuns.delete(id);
     this.attaching.get(id)?.reject(new Vib3Error('RENDERER_INIT_FAILED', 'The element was disconnected while its renderer started.', 'Nothing to do.'));
     this.attaching.delete(id);
     this.post({ type: 'detach', id });
@@ -174,8 +187,34 @@ export class RenderClient {
     if (!this.worker || this.inFlight >= MAX_FRAMES_IN_FLIGHT) return false;
     this.sendMeshIfCustom(frame);
     this.queued.set(id, frame);
+    this.ownRuns.delete(id);
     requestFlush(this.flush);
     return true;
+  }
+
+  /**
+   * Lets the worker draw element `id` on its own from `frame` (its time was `frame.timeMs` at
+   * `atMs`, epoch ms), advancing its clock with wall time: the page posts nothing per frame for it
+   * until it queues a frame of it again (which ends the run) or calls {@link stopRun}. Returns false
+   * where the worker cannot (no `requestAnimationFrame` there, not running).
+   */
+  run(id: number, frame: FrameState, atMs: number): boolean {
+    if (!this.worker || !this.freeRuns) return false;
+    // A frame of it still queued is older than this one (the worker would end the run with it).
+    this.queued.delete(id);
+    this.ownRuns.add(id);
+    this.post({ type: 'run', id, frame, atMs });
+    return true;
+  }
+
+  /** The worker stops drawing element `id` on its own. */
+  stopRun(id: number): void {
+    if (this.ownRuns.delete(id)) this.post({ type: 'stop', id });
+  }
+
+  /** Whether the worker draws element `id` on its own now. */
+  isRunning(id: number): boolean {
+    return this.ownRuns.has(id);
   }
 
   /**
@@ -185,6 +224,7 @@ export class RenderClient {
   drawNow(id: number, frame: FrameState): Promise<void> {
     this.sendMeshIfCustom(frame);
     this.queued.set(id, frame);
+    this.ownRuns.delete(id);
     const seq = this.postFrames(true);
     if (seq === undefined) return Promise.reject(this.broken ?? new Vib3Error('RENDERER_INIT_FAILED', 'The render worker is not running.', 'Reload the page.'));
     return new Promise<void>((resolve) => {
@@ -254,6 +294,7 @@ export class RenderClient {
 
   /** Stops the worker (a client replaced by a new worker URL, once no element uses it). */
   terminate(): void {
+    this.unwatchVisibility();
     this.worker?.terminate();
     this.worker = undefined;
     this.forgetPending();
@@ -264,6 +305,19 @@ export class RenderClient {
     if (this.postedAt.size === 0) return;
     this.postedAt.clear();
     if (current === this || current === undefined) noteWorkerPending(undefined);
+  }
+
+  /** The worker's own frames wait while the page is hidden (as the page's animation frames do). */
+  private readonly onVisibility = (): void => this.post({ type: 'visibility', hidden: document.hidden });
+
+  private watchVisibility(): void {
+    if (typeof document === 'undefined') return;
+    document.addEventListener('visibilitychange', this.onVisibility);
+    if (document.hidden) this.onVisibility();
+  }
+
+  private unwatchVisibility(): void {
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
   }
 
   /** Tests only: makes the worker lose its GPU device / GL contexts. */
@@ -296,6 +350,12 @@ export class RenderClient {
         this.drawnWaiters.get(message.seq)?.();
         this.drawnWaiters.delete(message.seq);
         this.flush();
+        return;
+      }
+      case 'ran': {
+        // Its own frames: the load is the drawing time, or the frame interval once frames come late.
+        if (message.drawMs !== undefined) noteWorkerBatch(Math.max(message.drawMs, (message.intervalMs ?? 0) > LATE_FRAME_MS ? message.intervalMs! : 0));
+        for (const [id, frames] of message.frames) this.views.get(id)?.ran(frames);
         return;
       }
       case 'attached':

@@ -6,6 +6,7 @@
  * full size at a few frames per second.
  * @module
  */
+import { median } from '../../core/median.js';
 
 /** Batches remembered (about one budget window). */
 const KEPT = 20;
@@ -39,9 +40,7 @@ export function workerLoadMs(): number {
   const now = performance.now();
   const waiting = oldestPending === undefined ? 0 : now - oldestPending;
   if (recent.length === 0 || now - lastReport > STALE_MS) return waiting;
-  const s = [...recent].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return Math.max(waiting, s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2);
+  return Math.max(waiting, median(recent));
 }
 
 /** Forgets every report (tests). */

@@ -2,8 +2,8 @@
  * Worker side of rendering off the main thread: the render worker's message loop. Keeps one
  * {@link SharedRenderer} per backend (OffscreenCanvas whatever the backend), draws every element
  * of a frame batch into its transferred canvas (`bitmaprenderer` on WebGPU, `2d` on WebGL2), then
- * flushes the copies once; snapshots into a canvas of their own; reports loss and recovery per
- * element.
+ * flushes the copies once; draws elements that only animate on its own animation frames
+ * ({@link FreeRunLoop}); snapshots into a canvas of their own; reports loss and recovery per element.
  * @module
  */
 import { Vib3Error, toVib3Error } from '../../core/errors.js';
@@ -15,6 +15,7 @@ import type { FrameTarget, SharedRenderer, SharedRendererListener } from '../thr
 import { acquireSharedRenderer, releaseSharedRenderer, sharedRenderers } from '../three/shared-renderer-pool.js';
 import type { AttachMessage, FromWorker, SnapshotRequest, ToWorker } from './protocol.js';
 import { WorkerMesh } from './worker-mesh.js';
+import { FreeRunLoop, freeRunSupported } from './free-run.js';
 
 
 /** The worker's global scope, as far as the render loop needs it. */
@@ -77,13 +78,16 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
       return;
     }
     elements.delete(id);
+    freeRun.stop(id);
     el.mesh.dispose();
     el.shared.detach(el.listener);
     release(el.shared);
   };
 
-  const draw = (frames: { id: number; frame: FrameState }[]): void => {
+  /** Draws a batch, flushes once; returns the ids drawn. */
+  const draw = (frames: { id: number; frame: FrameState }[]): number[] => {
     const used = new Set<SharedRenderer>();
+    const drawn: number[] = [];
     for (const { id, frame } of frames) {
       const el = elements.get(id);
       if (!el || el.broken) continue;
@@ -92,7 +96,10 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
         const h = Math.max(1, Math.floor(frame.height));
         if (el.canvas.width !== w) el.canvas.width = w;
         if (el.canvas.height !== h) el.canvas.height = h;
-        if (el.shared.draw(frame, el.ctx, false, el.mesh.overlay(frame))) used.add(el.shared);
+        if (el.shared.draw(frame, el.ctx, false, el.mesh.overlay(frame))) {
+          used.add(el.shared);
+          drawn.push(id);
+        }
       } catch (err) {
         el.broken = true;
         post({ type: 'error', id, error: toVib3Error(err, 'RENDERER_INIT_FAILED', 'Reload the page; if it persists, try renderer="webgl2".').toDetail() });
@@ -105,7 +112,9 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
         console.warn('[vib3] render worker: copying a frame failed', err);
       }
     }
+    return drawn;
   };
+  const freeRun = new FreeRunLoop({ draw, post });
 
   const snapshot = async ({ id, req, frame, mime, quality }: SnapshotRequest): Promise<void> => {
     const el = elements.get(id);
@@ -141,6 +150,8 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
         return;
       case 'frames':
       {
+        // The page draws these elements again: their runs end (reported first, in order).
+        for (const { id } of m.frames) freeRun.stop(id);
         const t0 = performance.now();
         let ms = 0;
         try {
@@ -152,6 +163,15 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
           else post({ type: 'drawn', seq: m.seq, ms });
         }
       }
+        return;
+      case 'run':
+        if (elements.has(m.id)) freeRun.start(m.id, m.frame, m.atMs);
+        return;
+      case 'stop':
+        freeRun.stop(m.id);
+        return;
+      case 'visibility':
+        freeRun.setHidden(m.hidden);
         return;
       case 'detach':
         detach(m.id);
@@ -171,7 +191,7 @@ export function startRenderWorker(scope: RenderWorkerScope): void {
         return;
     }
   });
-  post({ type: 'ready' });
+  post({ type: 'ready', animationFrames: freeRunSupported() });
 }
 
 /**

@@ -151,6 +151,17 @@ export class WorkerView implements RendererContract, RenderClientView {
     return this.client.queue(this.id, { ...frame, width: this.width, height: this.height });
   }
 
+  /** The worker draws the element on its own from `frame` on (see {@link RendererContract.run}). */
+  run(frame: FrameState, atMs: number): boolean {
+    if (this.fallback || !this.active || this.disposed || this.lost || !this.client || this.resolved === 'none' || frame.mesh) return false;
+    return this.client.run(this.id, { ...frame, width: this.width, height: this.height }, atMs);
+  }
+
+  /** @internal The worker drew `frames` frames of this element on its own. */
+  ran(frames: number): void {
+    if (!this.disposed) this.events.onFrames?.(frames);
+  }
+
   async snapshot(frame: FrameState, width: number, height: number, type: string, quality?: number): Promise<Blob> {
     if (this.fallback) return snapshotOfView(this.fallback, frame, width, height, type, quality);
     if (!this.client || this.lost || this.resolved === 'none') throw notReady();
@@ -160,6 +171,8 @@ export class WorkerView implements RendererContract, RenderClientView {
   setActive(active: boolean): void {
     this.active = active;
     this.fallback?.setActive(active);
+    // Off screen: the worker stops drawing it on its own (the element draws again once it is back).
+    if (!active) this.client?.stopRun(this.id);
   }
 
   /** @internal Events of this element from the worker. */
