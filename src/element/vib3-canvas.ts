@@ -1,3 +1,6 @@
+// Over the ~400-line guide on purpose: about 140 of these lines are the element's public API
+// documentation (TSDoc on its declared properties, the Custom Elements Manifest's source); its
+// features live in controllers beside it (clock, renderer, viewport, palette, motion, pointer, audio).
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { toVib3Error } from '../core/errors.js';
 import { PARAM_BY_ATTRIBUTE, PARAM_SPECS, type Vib3Params } from '../core/params.js';
@@ -6,6 +9,7 @@ import type { ActiveBackend, PresentationPath, RendererPreference } from '../ren
 import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from '../render/frame-state.js';
 import { AudioInput } from './audio-input.js';
 import { dispatchVib3Event } from './events.js';
+import { ElementClock } from './element-clock.js';
 import { ErrorReporter } from './error-reporter.js';
 import { frameScheduler, type FrameClient } from './frame-scheduler.js';
 import { MotionController } from './motion-controller.js';
@@ -96,7 +100,10 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   declare motion: MotionPreference;
   /** `lazy` (default) starts rendering when scrolled into view; `eager` starts on connect. */
   declare loading: LoadingStrategy;
-  /** Element time in ms. Setting it jumps the clock; with `paused` that exact instant is rendered. */
+  /**
+   * Element time in ms. Setting it jumps the clock; with `paused` that exact instant is rendered.
+   * Reading it gives the clock now, also while the render worker moves it.
+   */
   declare time: number;
   /**
    * Mesh layer over the lattice: `none` (default), a regular polytope (`5-cell`, `tesseract`,
@@ -120,7 +127,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     canvas: () => this.canvas!,
     preference: () => this.options.values.renderer,
     frameState: (width, height) => {
-      this.syncClock();
+      this.clock.sync();
       return this.frameState(width, height);
     },
     wanted: () => this.wantsRenderer,
@@ -142,7 +149,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private readonly viewport: ViewportController = new ViewportController(this, this.rendererController, {
     canvas: () => this.canvas,
     frameState: (width, height) => {
-      this.syncClock();
+      this.clock.sync();
       return this.frameState(width, height);
     },
   });
@@ -151,7 +158,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   // While the worker draws the element on its own, a pointer that moved is a change it must hear of.
   private readonly pointer = new PointerTracker(this, () => (this.rendererController.running ? this.invalidate() : frameScheduler.wake()));
   private readonly audio = new AudioInput(this);
-  private lastNow: number | undefined = undefined;
+  private readonly clock = new ElementClock(this.options.values, this.rendererController, () => !this.paused && !this.motionController.reduced);
   /** The role this element set itself (a role the page set is left alone). */
   private ownRole: string | null = null;
 
@@ -197,7 +204,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   /**
    * Frames this element has drawn since it was created (diagnostics, benchmarks, tests). Drawn by
    * the render worker (`presentation === 'worker'`): the frames the worker accepted (at most two
-   * batches ahead of it).
+   * batches ahead of it), and the frames it drew on its own while the element only animated, as it
+   * reports them (about every 250 ms).
    */
   get frameCount(): number {
     return this.rendererController.frameCount;
@@ -295,7 +303,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     if (changed.has('theme')) this.palette.themeChanged(this.theme);
     if (changed.has('paused')) {
       this.invalidate();
-      this.lastNow = undefined;
+      this.clock.restart();
     }
   }
 
@@ -306,28 +314,22 @@ export class Vib3Canvas extends LitElement implements FrameClient {
    * something changes (paused or still, off screen, or drawn by the render worker on its own).
    */
   frame(now: number): boolean {
-    const dt = this.lastNow === undefined ? 0 : Math.min(now - this.lastNow, 250);
-    this.lastNow = now;
+    const dt = this.clock.step(now);
     const renderer = this.rendererController;
     if (!renderer.ready || !renderer.view || !this.viewport.visible || document.hidden) {
       // Off screen the worker stopped drawing it: the clock stops where it was (as it does on the main thread).
-      if (renderer.running) {
-        this.syncClock();
-        renderer.running = undefined;
-      }
+      this.clock.stopRun();
       return false;
     }
     this.palette.poll(now);
     const animating = !this.paused && !this.motionController.reduced;
-    const running = renderer.running;
-    // Drawn on its own, the element's clock moved with wall time.
-    if (animating) this.options.values.time = running ? running.time + Math.max(0, now - running.now) : this.options.values.time + dt;
+    this.clock.advance(now, dt);
     // A paused frame depends only on params and time (posters, tests): interaction waits for play.
     const interacting = !this.paused && (this.pointer.settling || this.audio.active);
     if (!animating && !interacting && !renderer.dirty) return false;
     // Only the clock moves: the render worker can draw it on its own while it has room.
     const onlyTime = animating && !interacting && this.options.values.mesh === 'none' && this.viewport.renderScale >= 1;
-    if (onlyTime && running && !renderer.dirty && frameScheduler.workerHasRoom(false)) return false;
+    if (onlyTime && renderer.running && !renderer.dirty && frameScheduler.workerHasRoom(false)) return false;
     const canvas = this.canvas!;
     const frame = this.frameState(canvas.width, canvas.height, dt);
     if (onlyTime && !renderer.dirty && frameScheduler.workerHasRoom(true) && renderer.run(frame, now)) return false;
@@ -335,13 +337,9 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     return true;
   }
 
-  /**
-   * @internal Brings the clock up to date while the render worker draws the element on its own
-   * (the element then skips its animation frames).
-   */
+  /** @internal The clock as it is now (`time` reads it). */
   syncClock(): void {
-    const running = this.rendererController.running;
-    if (running && !this.paused && !this.motionController.reduced) this.options.values.time = running.time + Math.max(0, performance.now() - running.now);
+    this.clock.sync();
   }
 
   private frameState(width: number, height: number, dt = 0): FrameState {
@@ -381,8 +379,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   private optionChanged(name: OptionName): void {
     switch (name) {
       case 'time':
-        // The clock jumps: it no longer runs on from where the worker took it.
-        this.rendererController.running = undefined;
+        this.clock.jumped();
         this.invalidate();
         return;
       case 'renderer':
