@@ -16,3 +16,17 @@ export function defineBackedAccessors<S, N extends string>(prototype: object, na
     });
   }
 }
+
+/**
+ * Values assigned to `instance` before its class upgraded it are own properties that shadow the
+ * prototype's accessors: re-applies each of `names` through its accessor.
+ */
+export function reapplyShadowedProperties(instance: object, names: readonly string[]): void {
+  const self = instance as Record<string, unknown>;
+  for (const name of names) {
+    if (!Object.prototype.hasOwnProperty.call(instance, name)) continue;
+    const value = self[name];
+    delete self[name];
+    self[name] = value;
+  }
+}

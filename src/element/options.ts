@@ -98,8 +98,16 @@ export class OptionStore {
     private readonly host: { requestUpdate(name?: PropertyKey, oldValue?: unknown): void },
     private readonly report: (error: Vib3Error) => void,
     private readonly changed: (name: OptionName) => void,
+    /** Called before an option is read through its accessor (the element brings `time` up to date). */
+    private readonly beforeRead?: (name: OptionName) => void,
   ) {
     stores.set(host, this);
+  }
+
+  /** The value in effect of option `name`, as its accessor reads it. */
+  get<K extends OptionName>(name: K): Vib3CanvasOptions[K] {
+    this.beforeRead?.(name);
+    return this.values[name];
   }
 
   /** Applies an assignment to option `spec`. */
@@ -126,5 +134,5 @@ export class OptionStore {
 
 /** Defines one accessor per option on `prototype`, each backed by the instance's {@link OptionStore}. */
 export function defineOptionAccessors(prototype: object): void {
-  defineBackedAccessors(prototype, OPTION_SPECS.map((s) => s.name), stores, (store, name) => store.values[name], (store, name, value) => store.set(OPTION_BY_NAME.get(name)!, value));
+  defineBackedAccessors(prototype, OPTION_SPECS.map((s) => s.name), stores, (store, name) => store.get(name), (store, name, value) => store.set(OPTION_BY_NAME.get(name)!, value));
 }

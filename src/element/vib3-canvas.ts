@@ -1,6 +1,3 @@
-// Over the ~400-line guide on purpose: about 140 of these lines are the element's public API
-// documentation (TSDoc on its declared properties, the Custom Elements Manifest's source); its
-// features live in controllers beside it (clock, renderer, viewport, palette, motion, pointer, audio).
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { toVib3Error } from '../core/errors.js';
 import { PARAM_BY_ATTRIBUTE, PARAM_SPECS, type Vib3Params } from '../core/params.js';
@@ -10,6 +7,8 @@ import { buildFrameState, NEUTRAL_POINTER, SILENT_AUDIO, type FrameState } from 
 import { AudioInput } from './audio-input.js';
 import { dispatchVib3Event } from './events.js';
 import { ElementClock } from './element-clock.js';
+import { LabelController } from './label-controller.js';
+import { reapplyShadowedProperties } from './accessors.js';
 import { ErrorReporter } from './error-reporter.js';
 import { frameScheduler, type FrameClient } from './frame-scheduler.js';
 import { MotionController } from './motion-controller.js';
@@ -29,8 +28,6 @@ export { SLICE_W_RANGE } from './options.js';
 export { MAX_SNAPSHOT_SIZE } from './renderer-controller.js';
 export { MAX_DPR } from './viewport-controller.js';
 export { setRendererFactory } from './renderer-registry.js';
-
-const DEFAULT_ALT = 'Animated 4D geometry visual';
 
 /**
  * `<vib3-canvas>`: a live VIB3 4D geometry visual, rendered with WebGPU where available and
@@ -121,7 +118,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   declare sliceW: number;
 
   private readonly errors = new ErrorReporter(this);
-  private readonly options = new OptionStore(this, (error) => this.errors.report(error), (name) => this.optionChanged(name));
+  // `time` reads the clock as it is now, also while the render worker moves it.
+  private readonly options = new OptionStore(this, (error) => this.errors.report(error), (name) => this.optionChanged(name), (name) => name === 'time' && this.clock.sync());
   private readonly state = new ParamState(this, (error, fromAttribute) => this.errors.report(error, fromAttribute), (changed) => this.paramsChanged(changed));
   private readonly rendererController: RendererController = new RendererController(this, {
     canvas: () => this.canvas!,
@@ -158,9 +156,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   // While the worker draws the element on its own, a pointer that moved is a change it must hear of.
   private readonly pointer = new PointerTracker(this, () => (this.rendererController.running ? this.invalidate() : frameScheduler.wake()));
   private readonly audio = new AudioInput(this);
+  private readonly label = new LabelController(this, () => this.alt);
   private readonly clock = new ElementClock(this.options.values, this.rendererController, () => !this.paused && !this.motionController.reduced);
-  /** The role this element set itself (a role the page set is left alone). */
-  private ownRole: string | null = null;
 
   constructor() {
     super();
@@ -257,8 +254,8 @@ export class Vib3Canvas extends LitElement implements FrameClient {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.upgradeProperties();
-    this.syncLabel();
+    // Values assigned before the element upgraded shadow the accessors.
+    reapplyShadowedProperties(this, [...PARAM_SPECS.map((s) => s.name), ...OPTION_SPECS.map((s) => s.name), 'audioSource']);
     frameScheduler.add(this);
     if (this.options.values.loading === 'eager') this.rendererController.start();
     // Now that the element is in the document (after upgrade), report what its markup got wrong.
@@ -299,7 +296,7 @@ export class Vib3Canvas extends LitElement implements FrameClient {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('alt')) this.syncLabel();
+    if (changed.has('alt')) this.label.sync();
     if (changed.has('theme')) this.palette.themeChanged(this.theme);
     if (changed.has('paused')) {
       this.invalidate();
@@ -335,11 +332,6 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     if (onlyTime && !renderer.dirty && frameScheduler.workerHasRoom(true) && renderer.run(frame, now)) return false;
     renderer.draw(frame);
     return true;
-  }
-
-  /** @internal The clock as it is now (`time` reads it). */
-  syncClock(): void {
-    this.clock.sync();
   }
 
   private frameState(width: number, height: number, dt = 0): FrameState {
@@ -403,47 +395,9 @@ export class Vib3Canvas extends LitElement implements FrameClient {
     dispatchVib3Event(this, 'vib3-params-change', { changed });
   }
 
-  /** Values assigned before the element upgraded shadow the accessors; re-apply them through the accessors. */
-  private upgradeProperties(): void {
-    const self = this as unknown as Record<string, unknown>;
-    for (const name of [...PARAM_SPECS.map((s) => s.name), ...OPTION_SPECS.map((s) => s.name), 'audioSource']) {
-      if (Object.prototype.hasOwnProperty.call(this, name)) {
-        const value = self[name];
-        delete self[name];
-        self[name] = value;
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- a11y
-
-  /**
-   * `role="img"` named by `alt` (or a generic name without `alt`); `alt=""` makes the visual
-   * decorative: `role="presentation"` and no name. A role the page set itself is kept.
-   */
-  private syncLabel(): void {
-    const decorative = this.alt === '';
-    const role = this.getAttribute('role');
-    if (role === null || role === this.ownRole) {
-      this.ownRole = decorative ? 'presentation' : 'img';
-      if (role !== this.ownRole) this.setAttribute('role', this.ownRole);
-    }
-    if (decorative) this.removeAttribute('aria-label');
-    else this.setAttribute('aria-label', this.alt ?? DEFAULT_ALT);
-  }
-
 }
 
 defineOptionAccessors(Vib3Canvas.prototype);
-// `time` reads the clock as it is now, also while the render worker moves it.
-const timeAccessor = Object.getOwnPropertyDescriptor(Vib3Canvas.prototype, 'time')!;
-Object.defineProperty(Vib3Canvas.prototype, 'time', {
-  ...timeAccessor,
-  get(this: Vib3Canvas) {
-    this.syncClock();
-    return timeAccessor.get!.call(this);
-  },
-});
 defineParamAccessors(Vib3Canvas.prototype);
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging

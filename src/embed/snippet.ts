@@ -6,6 +6,7 @@
  */
 import { BUILTIN_THEME_PACKS } from '../theme/generated/tokens.js';
 import { BUILDER_NOTES, BUILDERS, COMMON_NOTES, type BuilderId, type BuilderNotes } from './builders.js';
+import { DEFAULT_ALT } from '../element/label-controller.js';
 import { EmbedError } from './errors.js';
 import { paramAttributes, snippetParams, type Adjustment } from './params.js';
 
@@ -13,8 +14,8 @@ import { paramAttributes, snippetParams, type Adjustment } from './params.js';
 export const PACKAGE_NAME = 'vib3-embed';
 /** The script-tag file, relative to the package root (its key in dist/integrity.json). */
 export const SCRIPT_FILE = 'dist/vib3.iife.js';
-/** The element's own accessible name when `alt` is missing (src/element/vib3-canvas.ts). */
-export const DEFAULT_ALT = 'Animated 4D geometry visual';
+/** The element's own accessible name when `alt` is missing. */
+export { DEFAULT_ALT };
 /** Fallback text: no JavaScript, a refused script, or no WebGPU/WebGL2. */
 export const DEFAULT_FALLBACK = 'This live 4D visual needs JavaScript and a browser with WebGL2 or WebGPU.';
 /** Default size of an inline snippet. */

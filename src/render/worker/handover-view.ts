@@ -136,23 +136,18 @@ export class HandoverView implements RendererContract {
 
   /** The worker's view: until it is current, a loss or error there only ends the handover. */
   private workerEvents(): RendererViewEvents {
-    const forward = this.forwardWhileCurrent(() => this.pending ?? this.current);
     const e = this.events;
+    // Until the swap the worker's canvas is not seen: its events are not the element's.
+    const swapped = () => this.current !== this.main;
     return {
-      ...forward,
-      onContextLost: (reason) => {
-        if (this.current !== this.main) e.onContextLost?.(reason);
-        else this.decline(`the worker lost its context (${reason})`);
-      },
-      onError: (error) => {
-        if (this.current !== this.main) e.onError?.(error);
-        else this.decline(`the worker failed (${error.message})`);
-      },
-      // Until the swap the worker's canvas is not seen: its invalidations and mesh updates are not the element's.
-      onInvalidate: () => this.current !== this.main && e.onInvalidate?.(),
-      onMeshUpdate: (detail) => this.current !== this.main && e.onMeshUpdate?.(detail),
-      onWarning: (error) => this.current !== this.main && e.onWarning?.(error),
-      onPresentationChange: (path) => this.current !== this.main && e.onPresentationChange?.(path),
+      onContextLost: (reason) => (swapped() ? e.onContextLost?.(reason) : this.decline(`the worker lost its context (${reason})`)),
+      onError: (error) => (swapped() ? e.onError?.(error) : this.decline(`the worker failed (${error.message})`)),
+      onContextRestored: (backend) => swapped() && e.onContextRestored?.(backend),
+      onInvalidate: () => swapped() && e.onInvalidate?.(),
+      onMeshUpdate: (detail) => swapped() && e.onMeshUpdate?.(detail),
+      onWarning: (error) => swapped() && e.onWarning?.(error),
+      onPresentationChange: (path) => swapped() && e.onPresentationChange?.(path),
+      onFrames: (count) => swapped() && e.onFrames?.(count),
     };
   }
 

@@ -14,6 +14,8 @@ const KEPT = 20;
 const STALE_MS = 1000;
 
 const recent: number[] = [];
+/** Median of `recent`, kept up to date on each report (the load is read every frame, by every element). */
+let recentMedian = 0;
 let lastReport = -Infinity;
 
 /** Records one frame batch's load (its round trip, or the worker's drawing time), ms. */
@@ -21,6 +23,7 @@ export function noteWorkerBatch(ms: number): void {
   if (!Number.isFinite(ms) || ms < 0) return;
   recent.push(ms);
   if (recent.length > KEPT) recent.shift();
+  recentMedian = median(recent);
   lastReport = performance.now();
 }
 
@@ -40,12 +43,13 @@ export function workerLoadMs(): number {
   const now = performance.now();
   const waiting = oldestPending === undefined ? 0 : now - oldestPending;
   if (recent.length === 0 || now - lastReport > STALE_MS) return waiting;
-  return Math.max(waiting, median(recent));
+  return Math.max(waiting, recentMedian);
 }
 
 /** Forgets every report (tests). */
 export function resetWorkerLoad(): void {
   recent.length = 0;
+  recentMedian = 0;
   lastReport = -Infinity;
   oldestPending = undefined;
 }
